@@ -1,0 +1,17 @@
+export type {
+  Diagnostic,
+  ErrorCode,
+  EvaluationContext,
+  EvaluationContextValue,
+  EvaluationResult,
+  FlagChanges,
+  FlagConfiguration,
+  FlagDefinition,
+  FlagMetadata,
+  FlagState,
+  FlagValueType,
+  JsonObject,
+  JsonPrimitive,
+  JsonValue,
+  Reason,
+} from './types.js';

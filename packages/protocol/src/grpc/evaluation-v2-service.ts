@@ -1,0 +1,58 @@
+import {
+  EventStreamRequestSchema,
+  EventStreamResponseSchema,
+  ResolveBooleanRequestSchema,
+  ResolveBooleanResponseSchema,
+  ResolveFloatRequestSchema,
+  ResolveFloatResponseSchema,
+  ResolveIntRequestSchema,
+  ResolveIntResponseSchema,
+  ResolveObjectRequestSchema,
+  ResolveObjectResponseSchema,
+  ResolveStringRequestSchema,
+  ResolveStringResponseSchema,
+} from '../gen/flagd/evaluation/v2/evaluation_pb.js';
+import { defineMethod } from './method.js';
+
+const service = 'flagd.evaluation.v2.Service';
+
+/** grpc-js definition of `flagd.evaluation.v2.Service` (client and server). */
+export const EvaluationV2ServiceDefinition = {
+  resolveBoolean: defineMethod({
+    service,
+    name: 'ResolveBoolean',
+    input: ResolveBooleanRequestSchema,
+    output: ResolveBooleanResponseSchema,
+  }),
+  resolveString: defineMethod({
+    service,
+    name: 'ResolveString',
+    input: ResolveStringRequestSchema,
+    output: ResolveStringResponseSchema,
+  }),
+  resolveFloat: defineMethod({
+    service,
+    name: 'ResolveFloat',
+    input: ResolveFloatRequestSchema,
+    output: ResolveFloatResponseSchema,
+  }),
+  resolveInt: defineMethod({
+    service,
+    name: 'ResolveInt',
+    input: ResolveIntRequestSchema,
+    output: ResolveIntResponseSchema,
+  }),
+  resolveObject: defineMethod({
+    service,
+    name: 'ResolveObject',
+    input: ResolveObjectRequestSchema,
+    output: ResolveObjectResponseSchema,
+  }),
+  eventStream: defineMethod({
+    service,
+    name: 'EventStream',
+    input: EventStreamRequestSchema,
+    output: EventStreamResponseSchema,
+    serverStreaming: true,
+  }),
+} as const;

@@ -1,0 +1,1 @@
+export { SwitchyardProvider } from './switchyard-provider.js';
