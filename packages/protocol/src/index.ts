@@ -30,9 +30,18 @@ export {
   EvaluationV2ServiceClient,
   FlagSyncServiceClient,
 } from './grpc/clients.js';
-export type { TypedClient } from './grpc/clients.js';
+export type {
+  RequestOf,
+  ResponseOf,
+  StreamClientMethod,
+  TypedClient,
+  TypedClientConstructor,
+  UnaryClientMethod,
+} from './grpc/clients.js';
 export { defineMethod, encode, preEncoded } from './grpc/method.js';
-export type { PreEncoded } from './grpc/method.js';
+export type { PreEncoded, TypedMethodDefinition } from './grpc/method.js';
+export { addService } from './grpc/server.js';
+export type { ServiceImplementation } from './grpc/server.js';
 
 /** gRPC metadata key that carries a flag selector (flagd convention; case-insensitive). */
 export const SELECTOR_METADATA_KEY = 'flagd-selector';

@@ -1,51 +1,58 @@
 import { makeGenericClientConstructor } from '@grpc/grpc-js';
 import type {
+  CallOptions,
+  ChannelCredentials,
   Client,
+  ClientOptions,
   ClientReadableStream,
   ClientUnaryCall,
+  Metadata,
   MethodDefinition,
   ServiceError,
-  CallOptions,
-  Metadata,
 } from '@grpc/grpc-js';
 import { EvaluationV1ServiceDefinition } from './evaluation-v1-service.js';
 import { EvaluationV2ServiceDefinition } from './evaluation-v2-service.js';
-import { FlagSyncServiceDefinition } from './sync-service.js';
 import type { PreEncoded } from './method.js';
+import { FlagSyncServiceDefinition } from './sync-service.js';
 
-type Response<M> = M extends MethodDefinition<unknown, infer O> ? Exclude<O, PreEncoded> : never;
-type Request<M> = M extends MethodDefinition<infer I, unknown> ? I : never;
+/** The request message type of a method definition. */
+export type RequestOf<M> = M extends MethodDefinition<infer I, infer _O> ? I : never;
+/** The response message type of a method definition (never the pre-encoded form). */
+export type ResponseOf<M> =
+  M extends MethodDefinition<infer _I, infer O> ? Exclude<O, PreEncoded> : never;
 
-type UnaryMethod<M> = (
-  request: Request<M>,
+export type UnaryClientMethod<M> = (
+  request: RequestOf<M>,
   metadata: Metadata,
   options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response?: Response<M>) => void,
+  callback: (error: ServiceError | null, response?: ResponseOf<M>) => void,
 ) => ClientUnaryCall;
 
-type StreamMethod<M> = (
-  request: Request<M>,
+export type StreamClientMethod<M> = (
+  request: RequestOf<M>,
   metadata?: Metadata,
   options?: Partial<CallOptions>,
-) => ClientReadableStream<Response<M>>;
+) => ClientReadableStream<ResponseOf<M>>;
 
 /** A typed grpc-js client for a service definition built with `defineMethod`. */
 export type TypedClient<S> = Client & {
-  [K in keyof S]: S[K] extends { responseStream: true } ? StreamMethod<S[K]> : UnaryMethod<S[K]>;
+  [K in keyof S]: S[K] extends { readonly responseStream: true }
+    ? StreamClientMethod<S[K]>
+    : UnaryClientMethod<S[K]>;
 };
 
-type ClientConstructor<S> = new (
+export type TypedClientConstructor<S> = new (
   address: string,
-  credentials: import('@grpc/grpc-js').ChannelCredentials,
-  options?: import('@grpc/grpc-js').ClientOptions,
+  credentials: ChannelCredentials,
+  options?: ClientOptions,
 ) => TypedClient<S>;
 
-function clientFor<S extends object>(definition: S, name: string): ClientConstructor<S> {
+function clientFor<S extends object>(definition: S, name: string): TypedClientConstructor<S> {
   // grpc-js types the definition loosely; our method objects are exact MethodDefinitions.
   return makeGenericClientConstructor(
     definition as unknown as Parameters<typeof makeGenericClientConstructor>[0],
     name,
-  ) as unknown as ClientConstructor<S>;
+  ) as unknown as TypedClientConstructor<S>;
 }
 
 /** Client for `flagd.sync.v1.FlagSyncService`. */

@@ -32,26 +32,32 @@ export function encode<D extends DescMessage>(schema: D, message: MessageShape<D
   return toBuffer(toBinary(schema, message));
 }
 
-interface MethodSpec<I extends DescMessage, O extends DescMessage> {
+interface MethodSpec<I extends DescMessage, O extends DescMessage, S extends boolean> {
   readonly service: string;
   readonly name: string;
   readonly input: I;
   readonly output: O;
-  readonly serverStreaming?: boolean;
+  readonly serverStreaming: S;
 }
+
+/** A grpc-js method definition that remembers, in its type, whether it streams responses. */
+export type TypedMethodDefinition<Req, Res, S extends boolean> = MethodDefinition<
+  Req,
+  Res | PreEncoded
+> & { readonly responseStream: S };
 
 /**
  * A grpc-js method definition whose codecs are the protobuf-es binary codecs.
  * Responses may also be {@link PreEncoded} bytes (server side only).
  */
-export function defineMethod<I extends DescMessage, O extends DescMessage>(
-  spec: MethodSpec<I, O>,
-): MethodDefinition<MessageShape<I>, MessageShape<O> | PreEncoded> {
+export function defineMethod<I extends DescMessage, O extends DescMessage, S extends boolean>(
+  spec: MethodSpec<I, O, S>,
+): TypedMethodDefinition<MessageShape<I>, MessageShape<O>, S> {
   const { input, output } = spec;
   return {
     path: `/${spec.service}/${spec.name}`,
     requestStream: false,
-    responseStream: spec.serverStreaming === true,
+    responseStream: spec.serverStreaming,
     requestSerialize: (message: MessageShape<I>) => toBuffer(toBinary(input, message)),
     requestDeserialize: (bytes: Buffer) => fromBinary(input, bytes),
     responseSerialize: (message: MessageShape<O> | PreEncoded) =>

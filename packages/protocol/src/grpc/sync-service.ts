@@ -24,11 +24,13 @@ export const FlagSyncServiceDefinition = {
     name: 'FetchAllFlags',
     input: FetchAllFlagsRequestSchema,
     output: FetchAllFlagsResponseSchema,
+    serverStreaming: false,
   }),
   getMetadata: defineMethod({
     service,
     name: 'GetMetadata',
     input: GetMetadataRequestSchema,
     output: GetMetadataResponseSchema,
+    serverStreaming: false,
   }),
 } as const;
