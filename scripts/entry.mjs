@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// The root npm scripts (`npm test`, `npm start`, `npm run bench`, `npm run test:conformance`)
+// all come here, so that a fresh clone with only Node.js 20 and npm works: pnpm is bootstrapped
+// through npx at the version pinned in package.json's `packageManager`, dependencies are
+// installed from the lockfile, the packages are built, and then the command runs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = manifest.packageManager.split('@')[1];
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const steps = [];
+
+function log(message) {
+  process.stdout.write(`\n▶ ${message}\n`);
+}
+
+/** Runs a command with inherited output; returns its exit code (never throws). */
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.error) {
+    process.stderr.write(`${command}: ${result.error.message}\n`);
+    return 1;
+  }
+  return result.status ?? 1;
+}
+
+/** Runs a named step, timing it; stops the whole command on failure. */
+function step(name, fn) {
+  log(name);
+  const started = Date.now();
+  const code = fn();
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  steps.push({ name, code, seconds });
+  if (code !== 0) {
+    summary();
+    process.stderr.write(`\n✖ ${name} failed (exit ${code})\n`);
+    process.exit(code);
+  }
+}
+
+function summary() {
+  process.stdout.write('\nSummary\n');
+  for (const s of steps) {
+    process.stdout.write(`  ${s.code === 0 ? '✔' : '✖'} ${s.name.padEnd(40)} ${s.seconds}s\n`);
+  }
+}
+
+function testbedDir() {
+  return resolve(root, process.env.FLAGD_TESTBED_DIR ?? '../shared/flagd-testbed');
+}
+
+function requireTestbed() {
+  const dir = testbedDir();
+  if (!existsSync(join(dir, 'gherkin')) || !existsSync(join(dir, 'evaluator'))) {
+    process.stderr.write(
+      `✖ The flagd conformance suite was not found at ${dir}.\n` +
+        '  Tests read it in place: check out the project beside ../shared, or set FLAGD_TESTBED_DIR.\n',
+    );
+    process.exit(1);
+  }
+  process.env.FLAGD_TESTBED_DIR = dir;
+}
+
+function pnpm(args, options) {
+  const local = join(root, 'node_modules', '.bin', 'pnpm');
+  if (existsSync(local)) return run(local, args, options);
+  return run('npx', ['--yes', `pnpm@${pnpmVersion}`, ...args], options);
+}
+
+function install() {
+  step('install dependencies (pnpm, frozen lockfile)', () =>
+    pnpm(['install', '--frozen-lockfile', '--prefer-offline', '--reporter=append-only']),
+  );
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs,
+    );
+  }
+  return newest;
+}
+
+/** True when some package's sources are newer than its CommonJS build (or it has none). */
+function buildIsStale() {
+  return ['core', 'protocol', 'daemon', 'provider'].some((name) => {
+    const pkg = join(root, 'packages', name);
+    const built = join(pkg, 'dist', 'cjs', 'index.js');
+    return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
+  });
+}
+
+function build() {
+  step('build packages (ESM + CJS + .d.ts)', () =>
+    pnpm(['-r', '--workspace-concurrency=1', 'run', 'build']),
+  );
+}
+
+function jest(args, name) {
+  const tmp = join(root, '.tmp');
+  mkdirSync(tmp, { recursive: true });
+  const results = join(tmp, `jest-${name}.json`);
+  const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+  const workers = ci ? ['--maxWorkers=2'] : [];
+  step(`jest: ${name}`, () => {
+    const code = run(process.execPath, [
+      jestBin,
+      ...workers,
+      '--json',
+      `--outputFile=${results}`,
+      ...args,
+    ]);
+    if (existsSync(results)) {
+      const r = JSON.parse(readFileSync(results, 'utf8'));
+      // The plain closing line CI reads, alongside jest's own summary.
+      process.stdout.write(
+        `\n${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`,
+      );
+    }
+    return code;
+  });
+}
+
+const command = process.argv[2];
+const rest = process.argv.slice(3);
+
+switch (command) {
+  case 'test': {
+    requireTestbed();
+    install();
+    build();
+    step('check generated code is current', () =>
+      run(process.execPath, [join(root, 'scripts', 'check-generated.mjs')]),
+    );
+    step('typecheck (tsc --noEmit)', () =>
+      run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']),
+    );
+    step('lint and format (biome)', () =>
+      run(join(root, 'node_modules', '.bin', 'biome'), ['check', '--error-on-warnings', '.']),
+    );
+    jest(rest, 'all tests (packages, conformance, interop)');
+    step('package tarballs (attw, ESM and CJS consumers)', () =>
+      run(process.execPath, [join(root, 'scripts', 'check-packages.mjs')]),
+    );
+    summary();
+    break;
+  }
+  case 'conformance': {
+    requireTestbed();
+    install();
+    build();
+    jest(['test/conformance', ...rest], 'conformance');
+    summary();
+    break;
+  }
+  case 'start': {
+    if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
+    if (buildIsStale()) build();
+    const args = rest.length > 0 ? rest : ['start', '--uri', 'file:flags'];
+    const child = spawnSync(
+      process.execPath,
+      [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],
+      { stdio: 'inherit', cwd: root },
+    );
+    process.exit(child.status ?? (child.signal === 'SIGTERM' || child.signal === 'SIGINT' ? 0 : 1));
+    break;
+  }
+  case 'bench': {
+    install();
+    build();
+    for (const name of ['core', 'daemon', 'provider']) {
+      const pkg = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+      if (pkg.scripts?.bench) step(`bench: ${pkg.name}`, () => pnpm(['--filter', pkg.name, 'run', 'bench', ...rest]));
+    }
+    summary();
+    break;
+  }
+  default:
+    process.stderr.write('usage: node scripts/entry.mjs test|conformance|start|bench [args]\n');
+    process.exit(2);
+}
