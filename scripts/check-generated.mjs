@@ -29,7 +29,10 @@ try {
       cwd: protocol,
       stdio: 'inherit',
       // buf finds the protoc-gen-es plugin on PATH.
-      env: { ...process.env, PATH: `${join(protocol, 'node_modules', '.bin')}:${process.env.PATH}` },
+      env: {
+        ...process.env,
+        PATH: `${join(protocol, 'node_modules', '.bin')}:${process.env.PATH}`,
+      },
     },
   );
   const fresh = join(out, 'src', 'gen');

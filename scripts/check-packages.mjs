@@ -15,7 +15,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** The public names each package must export, from both module systems. */
 const packages = [
   { dir: 'core', exports: ['parseFlags', 'createSnapshot', 'evaluate', 'explain'] },
-  { dir: 'protocol', exports: ['FlagSyncServiceDefinition', 'SyncFlagsResponseSchema', 'FlagSyncServiceClient'] },
+  {
+    dir: 'protocol',
+    exports: ['FlagSyncServiceDefinition', 'SyncFlagsResponseSchema', 'FlagSyncServiceClient'],
+  },
   { dir: 'daemon', exports: ['startDaemon'] },
   { dir: 'provider', exports: ['SwitchyardProvider'] },
 ];
@@ -46,7 +49,10 @@ try {
     pkg.name = name;
     try {
       sh(bin('attw'), [tarballs[name], '--format', 'table-flipped'], root);
-      report(true, `${name}: attw finds correct types for node10, node16 (CJS and ESM) and bundler`);
+      report(
+        true,
+        `${name}: attw finds correct types for node10, node16 (CJS and ESM) and bundler`,
+      );
     } catch (error) {
       report(false, `${name}: attw reports problems`, `${error.stdout ?? ''}${error.stderr ?? ''}`);
     }
@@ -61,15 +67,23 @@ try {
     JSON.stringify({
       name: 'consumer',
       private: true,
-      dependencies: { ...files, '@openfeature/server-sdk': '1.23.0', '@openfeature/core': '1.12.0' },
+      dependencies: {
+        ...files,
+        '@openfeature/server-sdk': '1.23.0',
+        '@openfeature/core': '1.12.0',
+      },
       pnpm: { overrides: files },
     }),
   );
   try {
     sh(bin('pnpm'), ['install', '--offline', '--ignore-workspace', '--reporter=silent'], consumer);
-  } catch (error) {
+  } catch (_error) {
     // Fall back to the registry when the local store lacks something (e.g. a new machine).
-    sh(bin('pnpm'), ['install', '--prefer-offline', '--ignore-workspace', '--reporter=silent'], consumer);
+    sh(
+      bin('pnpm'),
+      ['install', '--prefer-offline', '--ignore-workspace', '--reporter=silent'],
+      consumer,
+    );
   }
 
   for (const pkg of packages) {
@@ -82,7 +96,10 @@ try {
     ]) {
       try {
         sh(process.execPath, [...args, code], consumer);
-        report(true, `${pkg.name}: ${kind} from the installed tarball exports ${pkg.exports.join(', ')}`);
+        report(
+          true,
+          `${pkg.name}: ${kind} from the installed tarball exports ${pkg.exports.join(', ')}`,
+        );
       } catch (error) {
         report(false, `${pkg.name}: ${kind} failed`, `${error.stdout ?? ''}${error.stderr ?? ''}`);
       }
@@ -96,5 +113,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-process.stdout.write(`\npackages: ${packages.length * 3 + 1 - failures} passed, ${failures} failed\n`);
+process.stdout.write(
+  `\npackages: ${packages.length * 3 + 1 - failures} passed, ${failures} failed\n`,
+);
 process.exit(failures === 0 ? 0 : 1);

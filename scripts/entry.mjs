@@ -82,10 +82,7 @@ function newestMtime(dir) {
   if (!existsSync(dir)) return newest;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    newest = Math.max(
-      newest,
-      entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs,
-    );
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
@@ -142,7 +139,11 @@ switch (command) {
       run(process.execPath, [join(root, 'scripts', 'check-generated.mjs')]),
     );
     step('typecheck (tsc --noEmit)', () =>
-      run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']),
+      run(process.execPath, [
+        join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '-p',
+        'tsconfig.json',
+      ]),
     );
     step('lint and format (biome)', () =>
       run(join(root, 'node_modules', '.bin', 'biome'), ['check', '--error-on-warnings', '.']),
@@ -179,7 +180,8 @@ switch (command) {
     build();
     for (const name of ['core', 'daemon', 'provider']) {
       const pkg = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
-      if (pkg.scripts?.bench) step(`bench: ${pkg.name}`, () => pnpm(['--filter', pkg.name, 'run', 'bench', ...rest]));
+      if (pkg.scripts?.bench)
+        step(`bench: ${pkg.name}`, () => pnpm(['--filter', pkg.name, 'run', 'bench', ...rest]));
     }
     summary();
     break;
