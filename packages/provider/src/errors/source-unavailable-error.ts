@@ -1,0 +1,9 @@
+/** The flag source could not deliver a configuration (connect failure, missing file, ...). */
+export class SourceUnavailableError extends Error {
+  readonly code = 'SOURCE_UNAVAILABLE';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`SOURCE_UNAVAILABLE ${message}`, options);
+    this.name = 'SourceUnavailableError';
+  }
+}
