@@ -1,17 +1,33 @@
 export type {
   Diagnostic,
   ErrorCode,
+  EvaluateOptions,
   EvaluationContext,
   EvaluationContextValue,
   EvaluationResult,
+  ExplainTrace,
   FlagChanges,
   FlagConfiguration,
   FlagDefinition,
   FlagMetadata,
+  FlagSnapshot,
   FlagState,
   FlagValueType,
   JsonObject,
   JsonPrimitive,
   JsonValue,
+  Limits,
+  ParseOptions,
+  ParseResult,
   Reason,
+  TraceNode,
 } from './types.js';
+export { DEFAULT_LIMITS } from './targeting/types.js';
+export { formatDiagnostic } from './diagnostics.js';
+export { SwitchyardError } from './errors/switchyard-error.js';
+export { ConfigurationError } from './errors/configuration-error.js';
+export { parseFlags } from './parse/parse-flags.js';
+export { createSnapshot } from './snapshot.js';
+export { evaluate, evaluateAll, evaluateAny } from './evaluate.js';
+export { explain } from './explain.js';
+export { createEvaluator, type Evaluator, type EvaluatorOptions } from './evaluator.js';

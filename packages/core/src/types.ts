@@ -99,3 +99,73 @@ export interface EvaluationResult<T> {
   /** Always present (`{}` when the flag has none, the set metadata when it is missing). */
   readonly flagMetadata: FlagMetadata;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Options, snapshots and traces of the public API (docs/architecture.md, "@switchyard/core
+// public API"). `Limits` and `TraceNode` come from the targeting seam.
+
+import type { Limits, TraceNode } from './targeting/types.js';
+
+export interface ParseOptions {
+  /** File or source name used in diagnostics. */
+  source?: string;
+  /** Default 'auto': by the extension of `source`, else by sniffing the first character. */
+  format?: 'json' | 'yaml' | 'auto';
+  /**
+   * 'strict' (default): any error diagnostic rejects the whole configuration.
+   * 'isolating': document-level errors reject; a bad flag carries `error` (PARSE_ERROR).
+   */
+  mode?: 'strict' | 'isolating';
+  /**
+   * Strict mode only; default 'reject'. 'isolate' (what the daemon uses, docs/adr/0002): flags
+   * whose targeting cannot compile stay and evaluate to PARSE_ERROR, and operator-argument
+   * problems are warnings.
+   */
+  targetingErrors?: 'reject' | 'isolate';
+  /** 'flags' = flags.json (object form only); default 'flagd' (object or array form). */
+  schema?: 'flagd' | 'flags';
+  limits?: Partial<Limits>;
+}
+
+export interface ParseResult {
+  ok: boolean;
+  /** Present when ok. */
+  configuration?: FlagConfiguration;
+  /** Errors and warnings, each with file/flag/path and, when the text is known, line/column. */
+  diagnostics: Diagnostic[];
+}
+
+/** Compiled, immutable flags indexed by key (later definitions of one key win). */
+export interface FlagSnapshot {
+  readonly size: number;
+  has(key: string): boolean;
+  get(key: string): FlagDefinition | undefined;
+  keys(): IterableIterator<string>;
+  /** The flag-set metadata of the configuration (`{}` when none). */
+  readonly metadata: FlagMetadata;
+}
+
+export interface EvaluateOptions {
+  /** Lowest-precedence context (the daemon's sync_context); the caller's context wins. */
+  baseContext?: EvaluationContext;
+  /** Clock in milliseconds, for `$flagd.timestamp` (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What `explain` returns next to the result: how the flag arrived at it. */
+export interface ExplainTrace {
+  readonly flagKey: string;
+  /** `undefined` when the flag does not exist. */
+  readonly state: FlagState | undefined;
+  /** The visited targeting rule, when the flag has targeting and it ran. */
+  readonly rule?: TraceNode;
+  /** The raw value the targeting rule returned, when it ran. */
+  readonly ruleResult?: unknown;
+  readonly variant?: string;
+  readonly reason: Reason;
+  readonly errorCode?: ErrorCode;
+  /** One line for humans, e.g. `targeting returned "on" → variant "on"`. */
+  readonly why: string;
+}
+
+export type { Limits, TraceNode };

@@ -1,0 +1,215 @@
+// Evaluation with flagd's results (../shared/reference/flagd-daemon.md §4, js-provider.md
+// §3.3). The hot path allocates nothing for static flags and one scope object for targeted
+// ones: results are precomputed and frozen per variant when the snapshot is built.
+import { CompiledSnapshot, type FlagEntry } from './snapshot.js';
+import type { TargetingScope } from './targeting/types.js';
+import type {
+  EvaluateOptions,
+  EvaluationContext,
+  EvaluationResult,
+  FlagSnapshot,
+  FlagValueType,
+  JsonValue,
+} from './types.js';
+
+const EMPTY_OPTIONS: EvaluateOptions = {};
+
+/** The one object a targeted evaluation allocates; `$flagd.timestamp` is computed on demand. */
+class Scope implements TargetingScope {
+  constructor(
+    readonly context: EvaluationContext | undefined,
+    readonly baseContext: EvaluationContext | undefined,
+    readonly flagKey: string,
+    private readonly now: (() => number) | undefined,
+  ) {}
+
+  timestamp(): number {
+    return Math.floor((this.now === undefined ? Date.now() : this.now()) / 1000);
+  }
+}
+
+export function makeScope(
+  flagKey: string,
+  context: EvaluationContext | undefined,
+  options: EvaluateOptions,
+): TargetingScope {
+  return new Scope(context, options.baseContext, flagKey, options.now);
+}
+
+function failure<T>(
+  value: T,
+  errorCode: 'FLAG_NOT_FOUND' | 'PARSE_ERROR' | 'TYPE_MISMATCH' | 'GENERAL',
+  errorMessage: string,
+  flagMetadata: EvaluationResult<T>['flagMetadata'],
+): EvaluationResult<T> {
+  return { value, reason: 'ERROR', errorCode, errorMessage, flagMetadata };
+}
+
+export function notFound<T>(
+  snapshot: FlagSnapshot,
+  flagKey: string,
+  defaultValue: T,
+): EvaluationResult<T> {
+  return failure(defaultValue, 'FLAG_NOT_FOUND', `flag "${flagKey}" not found`, snapshot.metadata);
+}
+
+/** The variant name flagd derives from a targeting result: `true` → "true", `1` → "1". */
+export function variantName(raw: unknown): string | undefined {
+  switch (typeof raw) {
+    case 'string':
+      return raw;
+    case 'boolean':
+      return raw ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(raw) ? String(raw) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Turns a rule's raw result into the flag's result. `type` undefined = untyped (no
+ * TYPE_MISMATCH); `defaultValue` is what the caller gets when the code default applies.
+ */
+export function fromRuleResult<T>(
+  entry: FlagEntry,
+  raw: unknown,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+): EvaluationResult<T> {
+  const key = entry.def.key;
+  if (raw === null || raw === undefined) {
+    const slot = entry.defaultSlot;
+    if (slot === undefined)
+      return { value: defaultValue, reason: 'DEFAULT', flagMetadata: entry.metadata };
+    if (type !== undefined && slot.kind !== type)
+      return mismatch(entry, slot.kind, type, defaultValue);
+    return entry.defaultResult as EvaluationResult<T>;
+  }
+  const name = variantName(raw);
+  const slot = name === undefined ? undefined : entry.variants.get(name);
+  if (slot === undefined) {
+    const shown =
+      name === undefined
+        ? Array.isArray(raw)
+          ? 'an array'
+          : `a ${typeof raw}`
+        : JSON.stringify(name);
+    return failure(
+      defaultValue,
+      'GENERAL',
+      `targeting of flag "${key}" returned ${shown}, which is not a variant of the flag`,
+      entry.metadata,
+    );
+  }
+  if (type !== undefined && slot.kind !== type)
+    return mismatch(entry, slot.kind, type, defaultValue);
+  return slot.match as EvaluationResult<T>;
+}
+
+function mismatch<T>(
+  entry: FlagEntry,
+  kind: FlagValueType,
+  type: FlagValueType,
+  defaultValue: T,
+): EvaluationResult<T> {
+  return failure(
+    defaultValue,
+    'TYPE_MISMATCH',
+    `flag "${entry.def.key}" has a ${kind} value, not a ${type}`,
+    entry.metadata,
+  );
+}
+
+/** Everything before the rule runs: DISABLED, PARSE_ERROR, STATIC and code-default cases. */
+export function beforeRule<T>(
+  entry: FlagEntry,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+): EvaluationResult<T> | undefined {
+  if (entry.disabled)
+    return { value: defaultValue, reason: 'DISABLED', flagMetadata: entry.metadata };
+  if (entry.parseError !== undefined) {
+    return failure(
+      defaultValue,
+      'PARSE_ERROR',
+      `flag "${entry.def.key}" cannot be evaluated: ${entry.parseError}`,
+      entry.metadata,
+    );
+  }
+  if (entry.rule !== undefined) return undefined;
+  const slot = entry.defaultSlot;
+  if (slot === undefined)
+    return { value: defaultValue, reason: 'DEFAULT', flagMetadata: entry.metadata };
+  if (type !== undefined && slot.kind !== type)
+    return mismatch(entry, slot.kind, type, defaultValue);
+  return entry.staticResult as EvaluationResult<T>;
+}
+
+function resolve<T>(
+  snapshot: FlagSnapshot,
+  flagKey: string,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+  context: EvaluationContext | undefined,
+  options: EvaluateOptions,
+): EvaluationResult<T> {
+  if (!(snapshot instanceof CompiledSnapshot)) {
+    return failure(defaultValue, 'GENERAL', 'not a snapshot made by createSnapshot', {});
+  }
+  const entry = snapshot.entries.get(flagKey);
+  if (entry === undefined) return notFound(snapshot, flagKey, defaultValue);
+  const early = beforeRule(entry, type, defaultValue);
+  if (early !== undefined) return early;
+  let raw: unknown;
+  try {
+    raw = (entry.rule as NonNullable<FlagEntry['rule']>).evaluate(
+      new Scope(context, options.baseContext, flagKey, options.now),
+    );
+  } catch (error) {
+    // The compiler promises not to throw; if it does anyway, the caller still gets a result.
+    return failure(
+      defaultValue,
+      'GENERAL',
+      `targeting of flag "${flagKey}" failed: ${(error as Error)?.message ?? String(error)}`,
+      entry.metadata,
+    );
+  }
+  return fromRuleResult(entry, raw, type, defaultValue);
+}
+
+export function evaluate<T>(
+  snapshot: FlagSnapshot,
+  flagKey: string,
+  type: FlagValueType,
+  defaultValue: T,
+  context?: EvaluationContext,
+  options: EvaluateOptions = EMPTY_OPTIONS,
+): EvaluationResult<T> {
+  return resolve(snapshot, flagKey, type, defaultValue, context, options);
+}
+
+/** Untyped (OFREP, ResolveAll, CLI): `value` is undefined when the caller's default applies. */
+export function evaluateAny(
+  snapshot: FlagSnapshot,
+  flagKey: string,
+  context?: EvaluationContext,
+  options: EvaluateOptions = EMPTY_OPTIONS,
+): EvaluationResult<JsonValue | undefined> {
+  return resolve<JsonValue | undefined>(snapshot, flagKey, undefined, undefined, context, options);
+}
+
+export function evaluateAll(
+  snapshot: FlagSnapshot,
+  context?: EvaluationContext,
+  options: EvaluateOptions = EMPTY_OPTIONS,
+): Map<string, EvaluationResult<JsonValue | undefined>> {
+  const results = new Map<string, EvaluationResult<JsonValue | undefined>>();
+  for (const key of snapshot.keys()) {
+    results.set(
+      key,
+      resolve<JsonValue | undefined>(snapshot, key, undefined, undefined, context, options),
+    );
+  }
+  return results;
+}
