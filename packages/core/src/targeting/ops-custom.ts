@@ -1,0 +1,274 @@
+// flagd's custom operators: fractional, sem_ver, starts_with, ends_with. Argument-shape problems
+// that flagd only detects at run time are compiled (they return null, as in flagd) and reported
+// as warnings so that strict linting can reject them.
+import type { JsonValue } from '../types.js';
+import {
+  type Arg,
+  type BuildContext,
+  type OperatorBuilder,
+  evalAll,
+  fnAt,
+  isLiteral,
+  isOperation,
+} from './build.js';
+import {
+  type BucketTable,
+  MAX_TOTAL_WEIGHT,
+  chooseSeed,
+  describeBucketing,
+  parseDistributions,
+  pickIndex,
+} from './fractional.js';
+import { murmur3Utf8 } from './murmur3.js';
+import { SEMVER_OPERATORS, type SemVer, applySemVer, parseSemVer } from './semver.js';
+import type { Tracer } from './trace.js';
+import type { TargetingScope } from './types.js';
+import { type Fn, TOP, child, topGet } from './values.js';
+
+function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
+  return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
+}
+
+function checkFractional(args: readonly Arg[], ctx: BuildContext, path: string): void {
+  if (args.length === 0) {
+    ctx.warn(
+      'FRACTIONAL_ARGUMENTS',
+      path,
+      'fractional needs at least one distribution; it returns null',
+    );
+    return;
+  }
+  const first = args[0] as Arg;
+  let from = 1;
+  if (Array.isArray(first.raw)) from = 0;
+  else if (typeof first.raw === 'string') {
+    ctx.warn(
+      'FRACTIONAL_BUCKET_KEY',
+      first.path,
+      'the bucketing value is a constant, so every subject gets the same variant',
+    );
+  } else if (first.raw !== null && !isOperation(first.raw)) {
+    ctx.warn(
+      'FRACTIONAL_BUCKET_KEY',
+      first.path,
+      'the bucketing value must be a string expression; flagd returns null',
+    );
+  }
+  let total = 0;
+  let allLiteral = true;
+  for (let i = from; i < args.length; i++) {
+    const d = args[i] as Arg;
+    if (isOperation(d.raw)) {
+      allLiteral = false;
+      continue;
+    }
+    if (!Array.isArray(d.raw) || d.raw.length === 0) {
+      ctx.warn(
+        'FRACTIONAL_DISTRIBUTION',
+        d.path,
+        'a distribution must be [variant, weight?]; flagd returns null',
+      );
+      continue;
+    }
+    const [variant, weight] = d.raw as JsonValue[];
+    if (d.raw.length > 2)
+      ctx.warn('FRACTIONAL_DISTRIBUTION', d.path, 'a distribution has at most 2 elements');
+    if (variant !== null && typeof variant === 'object' && !isOperation(variant)) {
+      ctx.warn(
+        'FRACTIONAL_DISTRIBUTION',
+        `${d.path}[0]`,
+        'a variant must be a string, number, boolean or null',
+      );
+    }
+    if (d.raw.length < 2) total += 1;
+    else if (weight === null || isOperation(weight)) allLiteral = false;
+    else if (typeof weight !== 'number' || !Number.isInteger(weight) || weight > MAX_TOTAL_WEIGHT) {
+      ctx.warn(
+        'FRACTIONAL_WEIGHT',
+        `${d.path}[1]`,
+        'a weight must be an integer up to 2^31-1; flagd returns null',
+      );
+      allLiteral = false;
+    } else if (weight < 0) {
+      ctx.warn('FRACTIONAL_NEGATIVE_WEIGHT', `${d.path}[1]`, 'a negative weight is clamped to 0');
+    } else total += weight;
+  }
+  if (total > MAX_TOTAL_WEIGHT) {
+    ctx.warn(
+      'FRACTIONAL_TOTAL_WEIGHT',
+      path,
+      `the weights sum to more than ${MAX_TOTAL_WEIGHT}; flagd returns null`,
+    );
+  } else if (allLiteral && total === 0 && args.length > from) {
+    ctx.warn('FRACTIONAL_TOTAL_WEIGHT', path, 'the weights sum to 0; flagd returns null');
+  }
+}
+
+/** Generic fractional over evaluated operands; records explain details when tracing. */
+function runFractional(
+  vals: readonly unknown[],
+  s: TargetingScope,
+  l: unknown,
+  tracer: Tracer | undefined,
+): unknown {
+  if (vals.length === 0) {
+    tracer?.detail({ reason: 'no distributions' });
+    return null;
+  }
+  const seed = chooseSeed(vals[0], s.flagKey, () => targetingKeyOf(s, l));
+  if (typeof seed === 'string') {
+    tracer?.detail({ reason: seed });
+    return null;
+  }
+  const parsed = parseDistributions(vals, seed.from);
+  if (!parsed.ok) {
+    tracer?.detail({ bucketingValue: seed.seed, seedSource: seed.source, reason: parsed.reason });
+    return null;
+  }
+  if (tracer !== undefined) {
+    const detail = describeBucketing(seed, parsed.table);
+    tracer.detail(detail);
+    return detail.chosen;
+  }
+  return parsed.table.variants[pickIndex(parsed.table, murmur3Utf8(seed.seed))];
+}
+
+/** Distributions known at compile time are parsed once; only the seed is evaluated per call. */
+function precomputed(args: readonly Arg[]): Fn | undefined {
+  if (args.length === 0 || !args.every((a, i) => i === 0 || a.isConst)) return undefined;
+  const first = args[0] as Arg;
+  const shorthand = first.isConst && Array.isArray(first.value);
+  const values = args.map((a) => a.value);
+  const parsed = parseDistributions(values, shorthand ? 0 : 1);
+  // Invalid constant distributions make every outcome null, whatever the seed evaluates to.
+  if (!parsed.ok) return () => null;
+  const table: BucketTable = parsed.table;
+  const pick = (seed: string): unknown => table.variants[pickIndex(table, murmur3Utf8(seed))];
+  const implicit = (s: TargetingScope, l: unknown): unknown => {
+    const tk = targetingKeyOf(s, l);
+    return typeof tk === 'string' && tk.length > 0 ? pick(s.flagKey + tk) : null;
+  };
+  if (shorthand) return implicit;
+  const seedFn = first.fn;
+  return (s, l) => {
+    const seed = seedFn(s, l);
+    if (typeof seed === 'string') return pick(seed);
+    if (seed === null || seed === undefined) return implicit(s, l);
+    if (Array.isArray(seed)) return runFractional([seed, ...values.slice(1)], s, l, undefined);
+    return null;
+  };
+}
+
+export const fractionalOp: OperatorBuilder = (args, ctx, path) => {
+  checkFractional(args, ctx, path);
+  if (ctx.specialise) {
+    const fast = precomputed(args);
+    if (fast !== undefined) return fast;
+  }
+  const tracer = ctx.tracer;
+  return (s, l) => runFractional(evalAll(args, s, l), s, l, tracer);
+};
+
+function checkSemVer(args: readonly Arg[], ctx: BuildContext, path: string): void {
+  if (args.length !== 3) {
+    ctx.warn(
+      'SEM_VER_ARGUMENTS',
+      path,
+      `sem_ver takes [version, operator, version], got ${args.length} operands; flagd returns null`,
+    );
+    return;
+  }
+  const op = args[1] as Arg;
+  if (isLiteral(op.raw) && !(typeof op.raw === 'string' && SEMVER_OPERATORS.has(op.raw))) {
+    ctx.warn(
+      'SEM_VER_OPERATOR',
+      op.path,
+      `unknown sem_ver operator ${JSON.stringify(op.raw)}; flagd returns null`,
+    );
+  }
+  for (const i of [0, 2]) {
+    const v = args[i] as Arg;
+    if (isLiteral(v.raw) && parseSemVer(v.raw) === null) {
+      ctx.warn(
+        'SEM_VER_VERSION',
+        v.path,
+        `${JSON.stringify(v.raw)} is not a semantic version; flagd returns null`,
+      );
+    }
+  }
+}
+
+export const semVerOp: OperatorBuilder = (args, ctx, path) => {
+  checkSemVer(args, ctx, path);
+  const tracer = ctx.tracer;
+  if (args.length !== 3) {
+    return (s, l) => {
+      evalAll(args, s, l);
+      return null;
+    };
+  }
+  const fa = fnAt(args, 0);
+  const fo = fnAt(args, 1);
+  const fb = fnAt(args, 2);
+  const opArg = args[1] as Arg;
+  const target = args[2] as Arg;
+  if (ctx.specialise && opArg.isConst && target.isConst) {
+    const op = opArg.value;
+    const b = parseSemVer(target.value);
+    if (b === null || typeof op !== 'string' || !SEMVER_OPERATORS.has(op)) return () => null;
+    return (s, l) => {
+      const a = parseSemVer(fa(s, l));
+      return a === null ? null : applySemVer(a, op, b);
+    };
+  }
+  return (s, l) => {
+    const rawA = fa(s, l);
+    const op = fo(s, l);
+    const rawB = fb(s, l);
+    const a = parseSemVer(rawA);
+    const b = parseSemVer(rawB);
+    const result = a === null || b === null ? null : applySemVer(a, op, b);
+    if (tracer !== undefined) {
+      const show = (v: SemVer | null) => (v === null ? null : v.canonical);
+      tracer.detail({ version: show(a), operator: op, target: show(b) });
+    }
+    return result;
+  };
+};
+
+function stringCompare(name: string, test: (a: string, b: string) => boolean): OperatorBuilder {
+  return (args, ctx, path) => {
+    if (args.length !== 2) {
+      ctx.warn(
+        'STRING_COMPARE_ARGUMENTS',
+        path,
+        `${name} takes exactly 2 string operands; flagd returns null`,
+      );
+    }
+    for (const a of args) {
+      if (isLiteral(a.raw) && typeof a.raw !== 'string') {
+        ctx.warn(
+          'STRING_COMPARE_ARGUMENT',
+          a.path,
+          `${name} compares strings only; flagd returns null`,
+        );
+      }
+    }
+    if (args.length !== 2) {
+      return (s, l) => {
+        evalAll(args, s, l);
+        return null;
+      };
+    }
+    const fa = fnAt(args, 0);
+    const fb = fnAt(args, 1);
+    return (s, l) => {
+      const a = fa(s, l);
+      const b = fb(s, l);
+      return typeof a === 'string' && typeof b === 'string' ? test(a, b) : null;
+    };
+  };
+}
+
+export const startsWithOp = stringCompare('starts_with', (a, b) => a.startsWith(b));
+export const endsWithOp = stringCompare('ends_with', (a, b) => a.endsWith(b));

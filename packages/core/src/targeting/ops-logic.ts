@@ -1,0 +1,263 @@
+// Data access, control flow, logic and comparison operators. Semantics follow json-logic-js
+// (also what json-logic-engine and flagd agree on); where the two JavaScript libraries differ,
+// the choice follows flagd's Go library and is noted inline.
+import { type Arg, type BuildContext, type OperatorBuilder, evalAll, fnAt } from './build.js';
+import {
+  type Fn,
+  TOP,
+  child,
+  normalizeLeaf,
+  resolvePath,
+  splitPath,
+  topGet,
+  truthy,
+} from './values.js';
+
+function constParts(arg: Arg | undefined): string[] | undefined {
+  if (arg === undefined) return [];
+  if (!arg.isConst) return undefined;
+  const v = arg.value;
+  if (v === null || typeof v === 'string' || typeof v === 'number') return splitPath(v);
+  return undefined;
+}
+
+function checkVarPath(arg: Arg | undefined, ctx: BuildContext): void {
+  if (arg === undefined || typeof arg.raw !== 'string') return;
+  const parts = splitPath(arg.raw);
+  if (
+    parts[0] === '$flagd' &&
+    parts.length > 1 &&
+    !(parts.length === 2 && (parts[1] === 'flagKey' || parts[1] === 'timestamp'))
+  ) {
+    ctx.warn(
+      'UNKNOWN_FLAGD_PROPERTY',
+      arg.path,
+      `flagd only provides $flagd.flagKey and $flagd.timestamp, not ${arg.raw}`,
+    );
+  }
+  if (parts.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) {
+    ctx.warn(
+      'UNSAFE_VAR_PATH',
+      arg.path,
+      `${arg.raw} reads an object-prototype property; it never resolves`,
+    );
+  }
+}
+
+/** `var`: `[path, default]`, dotted path, numeric indexes, `""`/`[]` = the whole data. */
+export const varOp: OperatorBuilder = (args, ctx) => {
+  checkVarPath(args[0], ctx);
+  const parts = ctx.specialise ? constParts(args[0]) : undefined;
+  const dflt = args[1];
+  if (parts !== undefined && (dflt === undefined || dflt.isConst)) {
+    const d = dflt === undefined ? null : dflt.value;
+    if (parts.length === 1) {
+      const key = parts[0] as string;
+      return (s, l) => {
+        const v = l === TOP ? topGet(s, key) : child(l, key);
+        return v === undefined ? d : normalizeLeaf(v);
+      };
+    }
+    const general: Fn = (s, l) => {
+      const v = resolvePath(s, l, parts);
+      return v === undefined ? d : normalizeLeaf(v);
+    };
+    if (parts.length === 2 && parts[0] === '$flagd') {
+      if (parts[1] === 'flagKey') return (s, l) => (l === TOP ? s.flagKey : general(s, l));
+      if (parts[1] === 'timestamp') return (s, l) => (l === TOP ? s.timestamp() : general(s, l));
+    }
+    return general;
+  }
+  const keyFn = fnAt(args, 0);
+  const dfltFn = fnAt(args, 1);
+  return (s, l) => {
+    const key = keyFn(s, l);
+    const d = dflt === undefined ? null : dfltFn(s, l);
+    const v = resolvePath(s, l, splitPath(key));
+    return v === undefined ? d : normalizeLeaf(v);
+  };
+};
+
+function isMissing(s: Parameters<Fn>[0], l: unknown, key: unknown): boolean {
+  const v = resolvePath(s, l, splitPath(key));
+  return v === undefined || v === null || v === '';
+}
+
+/** `missing`: keys (or one array of keys) whose value is absent, null or "" (json-logic-js). */
+export const missingOp: OperatorBuilder = (args) => (s, l) => {
+  const vals = evalAll(args, s, l);
+  const keys = Array.isArray(vals[0]) ? (vals[0] as unknown[]) : vals;
+  const out: unknown[] = [];
+  for (const key of keys) if (isMissing(s, l, key)) out.push(key);
+  return out;
+};
+
+/** `missing_some`: `[need, keys]` → [] when at least `need` keys are present, else the missing ones. */
+export const missingSomeOp: OperatorBuilder = (args) => {
+  const needFn = fnAt(args, 0);
+  const keysFn = fnAt(args, 1);
+  return (s, l) => {
+    const need = needFn(s, l);
+    const raw = keysFn(s, l);
+    const keys = Array.isArray(raw) ? raw : [raw];
+    const out: unknown[] = [];
+    for (const key of keys) if (isMissing(s, l, key)) out.push(key);
+    return keys.length - out.length >= (need as number) ? [] : out;
+  };
+};
+
+/** `if` / `?:`: `[c1, t1, c2, t2, ..., else]`; one operand returns it; no match and no else → null. */
+export const ifOp: OperatorBuilder = (args) => {
+  const n = args.length;
+  if (n === 0) return () => null;
+  if (n === 1) return fnAt(args, 0);
+  const c = fnAt(args, 0);
+  const t = fnAt(args, 1);
+  if (n === 2) return (s, l) => (truthy(c(s, l)) ? t(s, l) : null);
+  if (n === 3) {
+    const e = fnAt(args, 2);
+    return (s, l) => (truthy(c(s, l)) ? t(s, l) : e(s, l));
+  }
+  const fns = args.map((a) => a.fn);
+  const pairs = n - (n % 2);
+  const elseFn = n % 2 === 1 ? fns[n - 1] : undefined;
+  return (s, l) => {
+    for (let i = 0; i < pairs; i += 2) {
+      if (truthy((fns[i] as Fn)(s, l))) return (fns[i + 1] as Fn)(s, l);
+    }
+    return elseFn === undefined ? null : elseFn(s, l);
+  };
+};
+
+/** `and`: the first falsy operand or the last one; no operands → null (json-logic-engine; js gives undefined). */
+export const andOp: OperatorBuilder = (args) => {
+  const n = args.length;
+  if (n === 0) return () => null;
+  if (n === 1) return fnAt(args, 0);
+  if (n === 2) {
+    const a = fnAt(args, 0);
+    const b = fnAt(args, 1);
+    return (s, l) => {
+      const v = a(s, l);
+      return truthy(v) ? b(s, l) : v;
+    };
+  }
+  const fns = args.map((x) => x.fn);
+  return (s, l) => {
+    let v: unknown = null;
+    for (let i = 0; i < n; i++) {
+      v = (fns[i] as Fn)(s, l);
+      if (!truthy(v)) return v;
+    }
+    return v;
+  };
+};
+
+/** `or`: the first truthy operand or the last one; no operands → null. */
+export const orOp: OperatorBuilder = (args) => {
+  const n = args.length;
+  if (n === 0) return () => null;
+  if (n === 1) return fnAt(args, 0);
+  if (n === 2) {
+    const a = fnAt(args, 0);
+    const b = fnAt(args, 1);
+    return (s, l) => {
+      const v = a(s, l);
+      return truthy(v) ? v : b(s, l);
+    };
+  }
+  const fns = args.map((x) => x.fn);
+  return (s, l) => {
+    let v: unknown = null;
+    for (let i = 0; i < n; i++) {
+      v = (fns[i] as Fn)(s, l);
+      if (truthy(v)) return v;
+    }
+    return v;
+  };
+};
+
+export const notOp: OperatorBuilder = (args) => {
+  const a = fnAt(args, 0);
+  return (s, l) => !truthy(a(s, l));
+};
+
+export const notNotOp: OperatorBuilder = (args) => {
+  const a = fnAt(args, 0);
+  return (s, l) => truthy(a(s, l));
+};
+
+type Binary = (a: unknown, b: unknown) => boolean;
+
+/**
+ * Equality operators compare their first two operands (json-logic-js; json-logic-engine chains
+ * extra operands, Go ignores them). A literal operand is folded into the closure.
+ */
+function equality(
+  test: Binary,
+  specialisedConst: (k: unknown) => (v: unknown) => boolean,
+): OperatorBuilder {
+  return (args, ctx) => {
+    const a = fnAt(args, 0);
+    const b = fnAt(args, 1);
+    const ac = args[0];
+    const bc = args[1];
+    if (ctx.specialise && bc?.isConst && !ac?.isConst) {
+      const t = specialisedConst(bc.value);
+      return (s, l) => t(a(s, l));
+    }
+    if (ctx.specialise && ac?.isConst && !bc?.isConst) {
+      const t = specialisedConst(ac.value);
+      return (s, l) => t(b(s, l));
+    }
+    return (s, l) => test(a(s, l), b(s, l));
+  };
+}
+
+// biome-ignore lint/suspicious/noDoubleEquals: JSONLogic `==` is JavaScript loose equality.
+const looseEq: Binary = (a, b) => a == b;
+export const eqOp = equality(looseEq, (k) => (v) => looseEq(v, k));
+export const neqOp = equality(
+  (a, b) => !looseEq(a, b),
+  (k) => (v) => !looseEq(v, k),
+);
+export const strictEqOp = equality(
+  (a, b) => a === b,
+  (k) => (v) => v === k,
+);
+export const strictNeqOp = equality(
+  (a, b) => a !== b,
+  (k) => (v) => v !== k,
+);
+
+/**
+ * Ordering operators with native JavaScript comparison. Two operands compare; three are the
+ * "between" form (`a < b && b < c`); more chain the same way (json-logic-engine; json-logic-js
+ * ignores operands past the third). All operands are evaluated, as in every JSONLogic library.
+ */
+function ordering(test: Binary): OperatorBuilder {
+  return (args) => {
+    const a = fnAt(args, 0);
+    const b = fnAt(args, 1);
+    if (args.length <= 2) return (s, l) => test(a(s, l), b(s, l));
+    if (args.length === 3) {
+      const c = fnAt(args, 2);
+      return (s, l) => {
+        const x = a(s, l);
+        const y = b(s, l);
+        const z = c(s, l);
+        return test(x, y) && test(y, z);
+      };
+    }
+    return (s, l) => {
+      const vals = evalAll(args, s, l);
+      for (let i = 0; i + 1 < vals.length; i++) if (!test(vals[i], vals[i + 1])) return false;
+      return true;
+    };
+  };
+}
+
+export const ltOp = ordering((a, b) => (a as number) < (b as number));
+export const lteOp = ordering((a, b) => (a as number) <= (b as number));
+export const gtOp = ordering((a, b) => (a as number) > (b as number));
+export const gteOp = ordering((a, b) => (a as number) >= (b as number));

@@ -1,0 +1,157 @@
+// Value helpers shared by the compiled operators: JSONLogic truthiness, numeric coercion and
+// prototype-safe data access. Everything here is total: no helper throws on odd input.
+import type { TargetingScope } from './types.js';
+
+/**
+ * A compiled node. `local` is the data `var` resolves against: `TOP` at the rule's top level
+ * (the merged evaluation context plus `$flagd`), or the current element inside
+ * `map`/`filter`/`reduce`/`all`/`some`/`none`.
+ */
+export type Fn = (scope: TargetingScope, local: unknown) => unknown;
+
+/** Marks "no local data: resolve `var` against the evaluation context". */
+export const TOP: unique symbol = Symbol('switchyard.targeting.top');
+
+/**
+ * JSONLogic truthiness (json-logic-js `truthy`): an empty array is falsy, otherwise JavaScript
+ * truthiness. Go's jsonlogic also treats `{}` as falsy, but flag data never reaches a truthiness
+ * test as an empty object in the testbed; we follow json-logic-js and json-logic-engine.
+ */
+export function truthy(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.length !== 0;
+  return !!v;
+}
+
+/**
+ * Numeric coercion for arithmetic. json-logic-js uses `parseFloat` ("3px" → 3), json-logic-engine
+ * uses `Number` ("3px" → NaN, then throws). They differ, so we follow Go's jsonlogic, which parses
+ * strings strictly like `Number` does. Objects and arrays give NaN instead of running
+ * `ToPrimitive`, which could throw on null-prototype objects.
+ */
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' || typeof v === 'boolean') return Number(v);
+  if (v === null || v === undefined) return v === null ? 0 : Number.NaN;
+  return Number.NaN;
+}
+
+/** String conversion for `cat`/`substr`: null and undefined become "" (Array#join semantics). */
+export function toText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === null) return '[object Object]';
+  return String(v);
+}
+
+/** Property names never read through `var` paths, even when present as own properties. */
+function isForbiddenKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+/** Canonical non-negative array index ("0", "12"; not "01", "-1", "1e2"), else -1. */
+function arrayIndex(key: string): number {
+  const n = key.length;
+  if (n === 0 || n > 15) return -1;
+  if (n > 1 && key.charCodeAt(0) === 48) return -1;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/**
+ * One step of a `var` path: own properties of plain data objects, arrays by index. Strings are
+ * not traversable (json-logic-js would index characters; Go's jsonlogic does not). Returns
+ * `undefined` when there is nothing there.
+ */
+export function child(v: unknown, key: string): unknown {
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (Array.isArray(v)) {
+    const i = arrayIndex(key);
+    return i >= 0 && i < v.length ? v[i] : undefined;
+  }
+  if (v instanceof Date || isForbiddenKey(key) || !Object.hasOwn(v, key)) return undefined;
+  return (v as Record<string, unknown>)[key];
+}
+
+/** Dates in the context are seen as their ISO string, as flagd sees them after JSON transport. */
+export function normalizeLeaf(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && v instanceof Date) {
+    const t = v.getTime();
+    return Number.isNaN(t) ? null : v.toISOString();
+  }
+  return v;
+}
+
+/** First path segment at the top level: caller context, then base context (shallow merge). */
+export function topGet(scope: TargetingScope, key: string): unknown {
+  if (key === '$flagd') return { flagKey: scope.flagKey, timestamp: scope.timestamp() };
+  if (isForbiddenKey(key)) return undefined;
+  const c = scope.context;
+  if (c !== undefined && Object.hasOwn(c, key)) {
+    const v = c[key];
+    if (v !== undefined) return v;
+  }
+  const b = scope.baseContext;
+  if (b !== undefined && Object.hasOwn(b, key)) return b[key];
+  return undefined;
+}
+
+/** The whole data object (`{"var": ""}` at the top level): merged contexts plus `$flagd`. */
+export function topData(scope: TargetingScope): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const source of [scope.baseContext, scope.context]) {
+    if (source === undefined) continue;
+    for (const key of Object.keys(source)) {
+      const v = source[key];
+      if (v === undefined || isForbiddenKey(key)) continue;
+      Object.defineProperty(out, key, {
+        value: normalizeLeaf(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  out.$flagd = { flagKey: scope.flagKey, timestamp: scope.timestamp() };
+  return out;
+}
+
+/** Resolves a pre-split path; `undefined` = not found. An empty path is the whole data. */
+export function resolvePath(
+  scope: TargetingScope,
+  local: unknown,
+  parts: readonly string[],
+): unknown {
+  const n = parts.length;
+  if (n === 0) return local === TOP ? topData(scope) : local;
+  let v: unknown;
+  let i = 1;
+  if (local === TOP) {
+    const first = parts[0] as string;
+    if (first === '$flagd' && n === 2) {
+      // Served straight from the scope; a user-supplied `$flagd` is shadowed, as flagd overwrites it.
+      if (parts[1] === 'flagKey') return scope.flagKey;
+      if (parts[1] === 'timestamp') return scope.timestamp();
+      return undefined;
+    }
+    v = topGet(scope, first);
+  } else {
+    v = child(local, parts[0] as string);
+  }
+  for (; i < n && v !== undefined; i++) {
+    if (v === null) return undefined;
+    v = child(v, parts[i] as string);
+  }
+  return v;
+}
+
+/** Splits a `var` key as json-logic-js does: `String(key).split('.')`; "" and null mean "whole data". */
+export function splitPath(key: unknown): string[] {
+  if (key === undefined || key === null || key === '') return [];
+  return toText(key).split('.');
+}
