@@ -1,1 +1,34 @@
+// @switchyard/daemon: the flagd-compatible sync daemon as a library, and the CLI behind it.
+export { startDaemon } from './daemon.js';
+export type { Daemon, DaemonOptions } from './daemon.js';
+export { main } from './cli/main.js';
+export type { MainIo } from './cli/main.js';
+export { parseArgs } from './cli/args.js';
+export { resolveStartOptions } from './cli/resolve-options.js';
+export type { ResolvedStart } from './cli/resolve-options.js';
+export { START_OPTIONS } from './cli/spec.js';
+export type { OptionSpec } from './cli/spec.js';
+export { parseSelector } from './store/selector.js';
+export type { Selector } from './store/selector.js';
+export type {
+  Generation,
+  FlagChangeSet,
+  SourceStatus,
+  StoreEvent,
+  Payload,
+} from './store/generation-store.js';
+export type { SourceConfig, SourceSpec } from './sources/uri.js';
+export type { SourceProblem, SourceUpdate } from './sources/types.js';
+export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
+export {
+  DaemonError,
+  InvalidSelectorError,
+  StartupError,
+  UnsupportedSourceError,
+  UsageError,
+} from './errors.js';
+export type { LogFormat } from './logger.js';
+export { VERSION } from './version.js';
+
+/** The command name. */
 export const DAEMON_NAME = 'switchyard';

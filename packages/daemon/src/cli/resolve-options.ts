@@ -1,0 +1,206 @@
+// Layers defaults < --config file < FLAGD_* environment < command line (viper's precedence in
+// flagd) into DaemonOptions. Relative source paths resolve against the process cwd, like flagd.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { DaemonOptions } from '../daemon.js';
+import { UsageError } from '../errors.js';
+import type { LogFormat } from '../logger.js';
+import type { SourceConfig } from '../sources/uri.js';
+import { parseDuration } from './duration.js';
+import { BY_NAME, envName } from './spec.js';
+import type { ParsedArgs } from './args.js';
+
+export interface ResolvedStart {
+  readonly options: DaemonOptions;
+  /** Remote-evaluation ports: parsed and reported, not served yet. */
+  readonly evaluationPort: number;
+  readonly ofrepPort: number;
+  /** flagd options given that have no effect here yet. */
+  readonly ignored: readonly string[];
+}
+
+type Layer = Map<string, unknown>;
+
+function configLayer(path: string): Layer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`USAGE: --config: cannot read ${path}: ${(error as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UsageError(
+      `USAGE: --config: ${path} is not valid JSON or YAML: ${(error as Error).message}`,
+    );
+  }
+  if (doc === null || doc === undefined) return new Map();
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new UsageError(`USAGE: --config: ${path} must hold an object`);
+  const layer: Layer = new Map();
+  for (const [key, value] of Object.entries(doc)) {
+    if (!BY_NAME.has(key) || key === 'config' || key === 'help') {
+      throw new UsageError(
+        `USAGE: --config: unknown key "${key}" in ${path} (keys are the long option names)`,
+      );
+    }
+    layer.set(key, value);
+  }
+  return layer;
+}
+
+function envLayer(env: NodeJS.ProcessEnv): Layer {
+  const layer: Layer = new Map();
+  for (const name of BY_NAME.keys()) {
+    const value = env[envName(name)];
+    if (value !== undefined && value !== '' && name !== 'config' && name !== 'help')
+      layer.set(name, value);
+  }
+  return layer;
+}
+
+function argsLayer(args: ParsedArgs): Layer {
+  const layer: Layer = new Map();
+  for (const [name, values] of args.values) {
+    const spec = BY_NAME.get(name)!;
+    // Repeats accumulate for lists and maps (pflag), the last one wins otherwise.
+    layer.set(
+      name,
+      spec.type === 'list' || spec.type === 'map' ? values.join(',') : values[values.length - 1],
+    );
+  }
+  return layer;
+}
+
+const csv = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+function asList(name: string, value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return csv(value);
+  throw new UsageError(`USAGE: ${name} must be a list or a comma-separated string`);
+}
+
+function asMap(name: string, value: unknown): Record<string, string> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  }
+  const out: Record<string, string> = {};
+  for (const pair of asList(name, value)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`USAGE: --${name}: "${pair}" is not KEY=VALUE`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function asInt(name: string, value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`USAGE: --${name}: "${String(value)}" is not a port number`);
+  return n;
+}
+
+function asBool(name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const text = String(value).toLowerCase();
+  if (['true', '1', 't'].includes(text)) return true;
+  if (['false', '0', 'f'].includes(text)) return false;
+  throw new UsageError(`USAGE: --${name}: "${String(value)}" is not true or false`);
+}
+
+function asSources(value: unknown): SourceConfig[] {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new UsageError(`USAGE: --sources is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (!Array.isArray(parsed))
+    throw new UsageError('USAGE: --sources must be a JSON array of {"uri","provider"} objects');
+  return parsed as SourceConfig[];
+}
+
+export function resolveStartOptions(
+  args: ParsedArgs,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedStart {
+  if (args.positionals.length > 0) {
+    throw new UsageError(
+      `USAGE: unexpected argument "${args.positionals[0]}"; sources are given with --uri/-f`,
+    );
+  }
+  const cli = argsLayer(args);
+  const configPath = cli.get('config');
+  const layers = [
+    typeof configPath === 'string' ? configLayer(configPath) : new Map(),
+    envLayer(env),
+    cli,
+  ];
+  const get = (name: string): unknown => {
+    let value: unknown;
+    for (const layer of layers) if (layer.has(name)) value = layer.get(name);
+    return value;
+  };
+  const has = (name: string) => get(name) !== undefined;
+  const ignored = [...BY_NAME.values()]
+    .filter((s) => s.effective === false && has(s.name))
+    .map((s) => `--${s.name}`);
+  for (const s of BY_NAME.values()) {
+    const v = get(s.name);
+    if (v === undefined) continue;
+    if (s.type === 'duration' && typeof v === 'string') parseDuration(v, s.name);
+  }
+  const sources: (string | SourceConfig)[] = [
+    ...(has('uri') ? asList('--uri', get('uri')) : []),
+    ...(has('sources') ? asSources(get('sources')) : []),
+  ];
+  if (sources.length === 0) {
+    throw new UsageError(
+      'USAGE: no flag source; give one with --uri file:path/to/flags.json (or --sources, --config)',
+    );
+  }
+  const logFormat = has('log-format') ? String(get('log-format')) : 'console';
+  if (logFormat !== 'console' && logFormat !== 'json') {
+    throw new UsageError(`USAGE: --log-format must be console or json, not "${logFormat}"`);
+  }
+  const deadline = get('stream-deadline');
+  const optional = <T>(name: string, convert: (n: string, v: unknown) => T): T | undefined =>
+    has(name) ? convert(name, get(name)) : undefined;
+  const str = (_n: string, v: unknown) => String(v);
+  const options: DaemonOptions = {
+    sources,
+    syncPort: optional('sync-port', asInt) ?? 8015,
+    managementPort: optional('management-port', asInt) ?? 8014,
+    contextValues: optional('context-value', asMap) ?? {},
+    streamDeadlineMs:
+      deadline === undefined
+        ? 0
+        : typeof deadline === 'number'
+          ? deadline / 1e6 /* Go: a bare number is nanoseconds */
+          : parseDuration(String(deadline), 'stream-deadline'),
+    disableSyncMetadata: optional('disable-sync-metadata', asBool) ?? false,
+    logFormat: logFormat as LogFormat,
+    debug: optional('debug', asBool) ?? false,
+    ...withDefined('serverCertPath', optional('server-cert-path', str)),
+    ...withDefined('serverKeyPath', optional('server-key-path', str)),
+    ...withDefined('syncSocketPath', optional('sync-socket-path', str)),
+  };
+  return {
+    options,
+    evaluationPort: optional('port', asInt) ?? 8013,
+    ofrepPort: optional('ofrep-port', asInt) ?? 8016,
+    ignored,
+  };
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

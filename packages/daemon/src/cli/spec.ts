@@ -1,0 +1,234 @@
+// The options of `switchyard start`: flagd's names, short forms, FLAGD_* environment variables
+// and --config keys (flagd-daemon.md §1, flagd/cmd/start.go). flagd options that do not apply to
+// a sync-only daemon yet are accepted, so flagd command lines and configs keep working, and
+// reported as ignored.
+
+export type OptionType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'duration';
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly short?: string;
+  readonly type: OptionType;
+  readonly arg?: string;
+  readonly description: string;
+  readonly defaultText?: string;
+  /** false: accepted for flagd compatibility, no effect yet. */
+  readonly effective?: boolean;
+}
+
+export const START_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'uri',
+    short: 'f',
+    type: 'list',
+    arg: 'URI',
+    description:
+      'flag source: file:path to a .json/.yaml/.yml file or a directory of them; repeatable or comma-separated; later sources win',
+  },
+  {
+    name: 'sources',
+    short: 's',
+    type: 'string',
+    arg: 'JSON',
+    description: 'JSON array of {"uri","provider":"file"} source configs, applied after --uri',
+  },
+  {
+    name: 'sync-port',
+    short: 'g',
+    type: 'int',
+    arg: 'PORT',
+    defaultText: '8015',
+    description: 'flagd.sync.v1 gRPC port (in-process providers connect here)',
+  },
+  {
+    name: 'management-port',
+    short: 'm',
+    type: 'int',
+    arg: 'PORT',
+    defaultText: '8014',
+    description: 'HTTP port of /healthz, /readyz and /metrics',
+  },
+  {
+    name: 'port',
+    short: 'p',
+    type: 'int',
+    arg: 'PORT',
+    defaultText: '8013',
+    description: 'remote evaluation gRPC port (flagd.evaluation; not served yet)',
+  },
+  {
+    name: 'ofrep-port',
+    short: 'r',
+    type: 'int',
+    arg: 'PORT',
+    defaultText: '8016',
+    description: 'OFREP port (not served yet)',
+  },
+  {
+    name: 'context-value',
+    short: 'X',
+    type: 'map',
+    arg: 'KEY=VALUE',
+    description:
+      'static context sent as sync_context (and by GetMetadata); repeatable or comma-separated',
+  },
+  {
+    name: 'server-cert-path',
+    short: 'c',
+    type: 'string',
+    arg: 'FILE',
+    description: 'TLS certificate (PEM) for the sync port',
+  },
+  {
+    name: 'server-key-path',
+    short: 'k',
+    type: 'string',
+    arg: 'FILE',
+    description: 'TLS private key (PEM) for the sync port',
+  },
+  {
+    name: 'sync-socket-path',
+    short: 'e',
+    type: 'string',
+    arg: 'PATH',
+    description: 'serve flagd.sync.v1 on this unix socket instead of --sync-port',
+  },
+  {
+    name: 'stream-deadline',
+    type: 'duration',
+    arg: 'DURATION',
+    defaultText: '0 (none)',
+    description: 'server-side deadline of SyncFlags streams, e.g. 10m (Go duration syntax)',
+  },
+  { name: 'disable-sync-metadata', type: 'bool', description: 'GetMetadata answers UNIMPLEMENTED' },
+  {
+    name: 'log-format',
+    short: 'z',
+    type: 'string',
+    arg: 'console|json',
+    defaultText: 'console',
+    description: 'log line format',
+  },
+  { name: 'debug', short: 'x', type: 'bool', description: 'debug logging' },
+  {
+    name: 'config',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'JSON or YAML file whose keys are these long option names (e.g. the flagd testbed launchpad configs)',
+  },
+  { name: 'help', short: 'h', type: 'bool', description: 'show this help' },
+  // Accepted for flagd compatibility; no effect until the evaluation and OFREP services land.
+  {
+    name: 'cors-origin',
+    short: 'C',
+    type: 'list',
+    arg: 'ORIGIN',
+    description: 'CORS origins of the evaluation and OFREP ports',
+    effective: false,
+  },
+  {
+    name: 'socket-path',
+    short: 'd',
+    type: 'string',
+    arg: 'PATH',
+    description: 'unix socket of the evaluation service',
+    effective: false,
+  },
+  {
+    name: 'context-from-header',
+    short: 'H',
+    type: 'map',
+    arg: 'HEADER=KEY',
+    description: 'evaluation context from request headers',
+    effective: false,
+  },
+  {
+    name: 'max-request-body',
+    short: 'B',
+    type: 'int',
+    arg: 'BYTES',
+    description: 'request body limit of the evaluation services',
+    effective: false,
+  },
+  {
+    name: 'max-request-header',
+    short: 'R',
+    type: 'int',
+    arg: 'BYTES',
+    description: 'request header limit of the evaluation services',
+    effective: false,
+  },
+  {
+    name: 'keep-alive-min-time',
+    type: 'duration',
+    arg: 'DURATION',
+    defaultText: '30s',
+    description: 'flagd keepalive enforcement (grpc-js never rejects client pings)',
+    effective: false,
+  },
+  {
+    name: 'keep-alive-permit-without-stream',
+    type: 'bool',
+    defaultText: 'true',
+    description: 'flagd keepalive enforcement (always permitted here)',
+    effective: false,
+  },
+  {
+    name: 'metrics-exporter',
+    short: 't',
+    type: 'string',
+    arg: 'NAME',
+    defaultText: 'prometheus',
+    description: 'metrics exporter (Prometheus only)',
+    effective: false,
+  },
+  {
+    name: 'otel-collector-uri',
+    short: 'o',
+    type: 'string',
+    arg: 'URI',
+    description: 'OpenTelemetry collector',
+    effective: false,
+  },
+  {
+    name: 'otel-cert-path',
+    short: 'D',
+    type: 'string',
+    arg: 'FILE',
+    description: 'OpenTelemetry TLS certificate',
+    effective: false,
+  },
+  {
+    name: 'otel-key-path',
+    short: 'K',
+    type: 'string',
+    arg: 'FILE',
+    description: 'OpenTelemetry TLS key',
+    effective: false,
+  },
+  {
+    name: 'otel-ca-path',
+    short: 'A',
+    type: 'string',
+    arg: 'FILE',
+    description: 'OpenTelemetry CA',
+    effective: false,
+  },
+  {
+    name: 'otel-reload-interval',
+    short: 'I',
+    type: 'duration',
+    arg: 'DURATION',
+    description: 'OpenTelemetry certificate reload interval',
+    effective: false,
+  },
+];
+
+export const BY_NAME = new Map(START_OPTIONS.map((o) => [o.name, o]));
+export const BY_SHORT = new Map(
+  START_OPTIONS.filter((o) => o.short).map((o) => [o.short as string, o]),
+);
+
+/** FLAGD_SYNC_PORT for sync-port (viper: prefix FLAGD_, `-` → `_`). */
+export const envName = (name: string) => `FLAGD_${name.toUpperCase().replaceAll('-', '_')}`;

@@ -1,0 +1,174 @@
+// A file or directory source watched with chokidar. flagd re-reads on every event without
+// debouncing (editors give 2+ payloads per save, flagd #1235) and polls with a 1 s stat outside
+// Kubernetes; here a burst of events (atomic rename, git checkout, the ConfigMap `..data` swap,
+// delete-then-recreate, a write in several chunks) becomes one read after a few quiet
+// milliseconds, re-read until the files hold still, and only a valid, changed result is emitted.
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { SourceReader } from './read-files.js';
+import type { ReadResult } from './read-files.js';
+import type { SourceSpec } from './uri.js';
+import type { FlagSource, SourceUpdate } from './types.js';
+
+export interface FileSourceOptions {
+  /** Quiet period after the last file event before reading (ms). */
+  readonly quietMs?: number;
+  /**
+   * How long a bad result (invalid, missing, unreadable) must hold still before it is reported:
+   * a writer may still be mid-way (a partial write, delete-then-recreate). Valid results are
+   * never delayed by this.
+   */
+  readonly settleMs?: number;
+  /** How often to look for a watched directory that does not exist yet (ms). */
+  readonly pollMissingMs?: number;
+  /** Observes raw file events and reads (for tests and debugging). */
+  readonly onTrace?: (event: string, detail: string) => void;
+}
+
+export class FileSource implements FlagSource {
+  readonly id: string;
+  private readonly reader: SourceReader;
+  private readonly quietMs: number;
+  private readonly settleMs: number;
+  private readonly pollMissingMs: number;
+  private watcher: FSWatcher | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private listener: (update: SourceUpdate) => void = () => {};
+  private closed = false;
+  private reading = false;
+  private dirty = false;
+  private burstAt: number | undefined;
+  private emittedKey: string | undefined;
+  private pendingBad: { key: string; settled: boolean } | undefined;
+
+  constructor(
+    private readonly spec: SourceSpec,
+    private readonly options: FileSourceOptions = {},
+  ) {
+    this.id = spec.id;
+    this.reader = new SourceReader(spec.path, spec.id);
+    this.quietMs = options.quietMs ?? 3;
+    this.settleMs = options.settleMs ?? 150;
+    this.pollMissingMs = options.pollMissingMs ?? 250;
+  }
+
+  async start(listener: (update: SourceUpdate) => void): Promise<void> {
+    this.listener = listener;
+    await this.watchWhenPresent();
+    await this.scan(true);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.pollTimer);
+    await this.watcher?.close();
+  }
+
+  /** The directory to watch: the source itself when it is a directory, else its parent. */
+  private watchDir(): string {
+    try {
+      if (statSync(this.spec.path).isDirectory()) return this.spec.path;
+    } catch {
+      // Missing: watch where it will appear.
+    }
+    return dirname(this.spec.path);
+  }
+
+  private async watchWhenPresent(): Promise<void> {
+    const dir = this.watchDir();
+    if (!existsSync(dir)) {
+      this.options.onTrace?.('waiting', dir);
+      this.pollTimer = setInterval(() => {
+        if (this.closed || !existsSync(this.watchDir())) return;
+        clearInterval(this.pollTimer);
+        void this.watchWhenPresent().then(() => this.onEvent('appeared', dir));
+      }, this.pollMissingMs);
+      this.pollTimer.unref();
+      return;
+    }
+    // Watch the directory, not the file: a rename or the `..data` swap replaces the file's
+    // inode, and a watch on the old inode goes silent. Raw events arrive without chokidar's
+    // own atomic-write delay (100 ms), which is what makes publishing within milliseconds possible.
+    const watcher = watch(dir, { depth: 0, ignoreInitial: true, atomic: false, persistent: true });
+    this.watcher = watcher;
+    watcher.on('raw', (event, path) => this.onEvent(event, String(path)));
+    watcher.on('all', (event, path) => this.onEvent(event, path));
+    watcher.on('error', (error) => this.options.onTrace?.('watch-error', String(error)));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  }
+
+  private onEvent(event: string, path: string): void {
+    if (this.closed) return;
+    this.options.onTrace?.('event', `${event} ${path}`);
+    this.burstAt ??= performance.now();
+    this.dirty = true;
+    this.schedule(this.quietMs);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.scan(false), ms);
+  }
+
+  private async scan(initial: boolean): Promise<void> {
+    if (this.closed) return;
+    if (this.reading) {
+      this.dirty = true;
+      return;
+    }
+    this.reading = true;
+    this.dirty = false;
+    let result: ReadResult;
+    try {
+      result = await this.reader.read();
+    } finally {
+      this.reading = false;
+    }
+    if (this.closed) return;
+    this.options.onTrace?.(
+      'read',
+      result.ok ? `ok ${result.key}` : `bad ${result.problem.message}`,
+    );
+    // Events during the read, or files that changed under it: the burst is not over.
+    if (this.dirty || !result.stable) {
+      this.schedule(this.quietMs);
+      return;
+    }
+    const eventAt = this.burstAt;
+    if (result.ok) {
+      this.pendingBad = undefined;
+      this.burstAt = undefined;
+      if (result.key === this.emittedKey) return;
+      this.emittedKey = result.key;
+      this.listener({
+        kind: 'configuration',
+        sourceId: this.id,
+        configuration: result.configuration,
+        warnings: result.warnings,
+        eventAt,
+      });
+      return;
+    }
+    if (!initial && !(this.pendingBad?.key === result.key && this.pendingBad.settled)) {
+      // First sight of a bad state: give the writer settleMs to finish before reporting it.
+      this.pendingBad = { key: result.key, settled: false };
+      this.options.onTrace?.('settling', result.problem.message);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        if (this.pendingBad?.key === result.key) this.pendingBad.settled = true;
+        void this.scan(false);
+      }, this.settleMs);
+      return;
+    }
+    this.pendingBad = undefined;
+    this.burstAt = undefined;
+    if (result.key === this.emittedKey) return;
+    this.emittedKey = result.key;
+    this.listener({ kind: 'problem', sourceId: this.id, problem: result.problem, eventAt });
+  }
+}

@@ -1,0 +1,252 @@
+// Merges the sources in order (later wins per (flagSetId, key), like flagd's store priority)
+// into immutable generations, and serialises each generation's payload once per selector.
+import { performance } from 'node:perf_hooks';
+import { SyncFlagsResponseSchema, encode, preEncoded } from '@switchyard/protocol';
+import type { PreEncoded } from '@switchyard/protocol';
+import type { FlagConfiguration, JsonObject } from '../engine.js';
+import type { SourceProblem, SourceUpdate } from '../sources/types.js';
+import { payloadJson } from './payload.js';
+import type { MergedFlag } from './payload.js';
+import { selectorKey } from './selector.js';
+import type { Selector } from './selector.js';
+
+export interface FlagChangeSet {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** One selector's view of a generation, serialised once for every stream that shares it. */
+export interface Payload {
+  readonly json: string;
+  /** SyncFlagsResponse bytes (flag_configuration + sync_context). */
+  readonly syncMessage: PreEncoded;
+}
+
+export interface Generation {
+  readonly number: number;
+  readonly flags: readonly MergedFlag[];
+  readonly changes: FlagChangeSet;
+  /** Sources whose update produced this generation (all sources for the first one). */
+  readonly sources: readonly string[];
+  /** performance.now() of the file event behind it, when there was one. */
+  readonly eventAt: number | undefined;
+  readonly publishedAt: number;
+  payload(selector: Selector): Payload;
+}
+
+export interface SourceStatus {
+  readonly source: string;
+  /** A first valid configuration has been applied. */
+  readonly ready: boolean;
+  readonly flags: number;
+  /** The latest problem; cleared when a valid configuration arrives. */
+  readonly problem: SourceProblem | undefined;
+}
+
+interface SourceState {
+  configuration: FlagConfiguration | undefined;
+  problem: SourceProblem | undefined;
+}
+
+export type StoreEvent =
+  | { readonly type: 'generation'; readonly generation: Generation }
+  | { readonly type: 'problem'; readonly source: string; readonly problem: SourceProblem }
+  | { readonly type: 'recovered'; readonly source: string }
+  | { readonly type: 'warnings'; readonly source: string; readonly update: SourceUpdate };
+
+const identity = (m: MergedFlag) => `${m.flag.flagSetId ?? ''}\u0000${m.flag.key}`;
+
+export class GenerationStore {
+  private readonly states = new Map<string, SourceState>();
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+  private current: Generation | undefined;
+  private started = false;
+  private detachPrevious: (() => void) | undefined;
+
+  constructor(
+    private readonly sourceIds: readonly string[],
+    private readonly syncContext: JsonObject,
+  ) {
+    for (const id of sourceIds)
+      this.states.set(id, { configuration: undefined, problem: undefined });
+  }
+
+  get generation(): Generation | undefined {
+    return this.current;
+  }
+
+  get ready(): boolean {
+    return [...this.states.values()].every((s) => s.configuration !== undefined);
+  }
+
+  status(): SourceStatus[] {
+    return this.sourceIds.map((source) => {
+      const state = this.states.get(source)!;
+      return {
+        source,
+        ready: state.configuration !== undefined,
+        flags: state.configuration?.flags.length ?? 0,
+        problem: state.problem,
+      };
+    });
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies a source update; publishes a generation when the merged flags changed. */
+  apply(update: SourceUpdate): void {
+    const state = this.states.get(update.sourceId);
+    if (!state) return;
+    if (update.kind === 'problem') {
+      state.problem = update.problem;
+      this.emit({ type: 'problem', source: update.sourceId, problem: update.problem });
+      return;
+    }
+    const hadProblem = state.problem !== undefined;
+    state.configuration = update.configuration;
+    state.problem = undefined;
+    if (hadProblem) this.emit({ type: 'recovered', source: update.sourceId });
+    if (update.warnings.length > 0)
+      this.emit({ type: 'warnings', source: update.sourceId, update });
+    if (this.started) this.publish([update.sourceId], update.eventAt);
+  }
+
+  /** Publishes the first generation, once every source made its first load attempt. */
+  start(): Generation {
+    this.started = true;
+    return this.publish([...this.sourceIds], undefined, true)!;
+  }
+
+  private merge(): MergedFlag[] {
+    const merged = new Map<string, MergedFlag>();
+    for (const sourceId of this.sourceIds) {
+      const configuration = this.states.get(sourceId)?.configuration;
+      if (!configuration) continue;
+      for (const flag of configuration.flags) {
+        const entry = { flag, sourceId };
+        const id = identity(entry);
+        merged.delete(id);
+        merged.set(id, entry);
+      }
+    }
+    return [...merged.values()];
+  }
+
+  private publish(
+    sources: string[],
+    eventAt: number | undefined,
+    force = false,
+  ): Generation | undefined {
+    const flags = this.merge();
+    const changes = diff(this.current?.flags ?? [], flags);
+    if (!force && changes.added.length + changes.changed.length + changes.removed.length === 0) {
+      return undefined;
+    }
+    const previous = this.current;
+    const { generation, detach } = createGeneration({
+      number: (previous?.number ?? 0) + 1,
+      flags,
+      changes,
+      sources,
+      eventAt,
+      previous,
+      syncContext: this.syncContext,
+    });
+    this.detachPrevious?.();
+    this.detachPrevious = detach;
+    this.current = generation;
+    this.emit({ type: 'generation', generation });
+    return generation;
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+function diff(before: readonly MergedFlag[], after: readonly MergedFlag[]): FlagChangeSet {
+  const old = new Map(before.map((m) => [identity(m), m]));
+  const added = new Set<string>();
+  const changed = new Set<string>();
+  const removed = new Set<string>();
+  for (const m of after) {
+    const id = identity(m);
+    const was = old.get(id);
+    old.delete(id);
+    if (!was) added.add(m.flag.key);
+    else if (was.flag.contentHash !== m.flag.contentHash || was.sourceId !== m.sourceId)
+      changed.add(m.flag.key);
+  }
+  for (const m of old.values()) removed.add(m.flag.key);
+  return { added: [...added], changed: [...changed], removed: [...removed] };
+}
+
+interface GenerationInit {
+  number: number;
+  flags: MergedFlag[];
+  changes: FlagChangeSet;
+  sources: string[];
+  eventAt: number | undefined;
+  previous: Generation | undefined;
+  syncContext: JsonObject;
+}
+
+function select(flags: readonly MergedFlag[], selector: Selector): readonly MergedFlag[] {
+  switch (selector.kind) {
+    case 'all':
+      return flags;
+    case 'flagSetId':
+      return flags.filter((m) => m.flag.flagSetId === selector.flagSetId);
+    case 'source':
+      return flags.filter((m) => m.sourceId === selector.source);
+  }
+}
+
+/** `detach()` drops the link to the previous generation, so only one is ever retained. */
+function createGeneration(init: GenerationInit): { generation: Generation; detach: () => void } {
+  const cache = new Map<string, Payload>();
+  let previous = init.previous;
+  const generation: Generation = {
+    number: init.number,
+    flags: init.flags,
+    changes: init.changes,
+    sources: init.sources,
+    eventAt: init.eventAt,
+    publishedAt: performance.now(),
+    payload(selector) {
+      const key = selectorKey(selector);
+      let payload = cache.get(key);
+      if (payload === undefined) {
+        const json = payloadJson(select(init.flags, selector));
+        // Reuse the previous generation's object when this selector's view did not change:
+        // streams compare payloads by identity and skip re-sending an unchanged one.
+        const before = previous?.payload(selector);
+        payload =
+          before && before.json === json
+            ? before
+            : {
+                json,
+                syncMessage: preEncoded(
+                  encode(SyncFlagsResponseSchema, {
+                    $typeName: 'flagd.sync.v1.SyncFlagsResponse',
+                    flagConfiguration: json,
+                    syncContext: init.syncContext,
+                  }),
+                ),
+              };
+        cache.set(key, payload);
+      }
+      return payload;
+    },
+  };
+  return {
+    generation,
+    detach: () => {
+      previous = undefined;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The grpc-js server for flagd.sync.v1 on --sync-port (or --sync-socket-path), plain or TLS.
+import { readFile } from 'node:fs/promises';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { FlagSyncServiceDefinition } from '@switchyard/protocol';
+import { StartupError } from '../errors.js';
+import type { SyncService } from './sync-service.js';
+
+/**
+ * Server options. flagd enforces keepalive with MinTime 30 s and PermitWithoutStream true, and
+ * the grpc-go default (5 min) made official providers get GOAWAY ENHANCE_YOUR_CALM every 60-90 s
+ * (flagd #1998). grpc-js servers never police client pings (there is no ping-strike logic in
+ * grpc-js 1.14), so pings every 30 s, with or without streams, are always accepted; the keys below
+ * state the same policy for grpc implementations that read them. The server sends no pings of its
+ * own and sets no connection age or idle limit, like flagd.
+ */
+export const SYNC_SERVER_OPTIONS = {
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 30_000,
+  'grpc.http2.min_time_between_pings_ms': 30_000,
+  'grpc.http2.max_ping_strikes': 0,
+  // Payloads of large flag sets exceed the 4 MB default receive limit of some clients, not ours.
+  'grpc.max_send_message_length': -1,
+} as const;
+
+export interface SyncServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath?: string | undefined;
+  readonly certPath?: string | undefined;
+  readonly keyPath?: string | undefined;
+}
+
+export async function startSyncServer(
+  service: SyncService,
+  options: SyncServerOptions,
+): Promise<{ server: Server; port: number | undefined; address: string }> {
+  const server = new Server(SYNC_SERVER_OPTIONS);
+  server.addService(
+    FlagSyncServiceDefinition as unknown as ServiceDefinition,
+    service.implementation(),
+  );
+  let credentials = ServerCredentials.createInsecure();
+  if (options.certPath || options.keyPath) {
+    if (!options.certPath || !options.keyPath) {
+      throw new StartupError('STARTUP: TLS needs both --server-cert-path and --server-key-path');
+    }
+    try {
+      const [cert, key] = await Promise.all([
+        readFile(options.certPath),
+        readFile(options.keyPath),
+      ]);
+      credentials = ServerCredentials.createSsl(
+        null,
+        [{ cert_chain: cert, private_key: key }],
+        false,
+      );
+    } catch (error) {
+      throw new StartupError(
+        `STARTUP: cannot load the TLS certificate or key: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  const address = options.socketPath
+    ? `unix:${options.socketPath}`
+    : `${options.host}:${options.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, credentials, (error, bound) => {
+      if (error)
+        reject(
+          new StartupError(`STARTUP: cannot listen on ${address}: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      else resolve(bound);
+    });
+  });
+  const bound = options.socketPath ? address : `${options.host}:${port}`;
+  return { server, port: options.socketPath ? undefined : port, address: bound };
+}
+
+/** Stops accepting calls and waits for open calls to end (forcing them after `graceMs`). */
+export function stopSyncServer(server: Server, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,216 @@
+// flagd.sync.v1.FlagSyncService handlers (flagd-daemon.md §5). Each stream is grouped by its
+// selector; a new generation's payload is encoded once per selector and written as the same
+// pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
+import { status } from '@grpc/grpc-js';
+import type {
+  Metadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+  UntypedServiceImplementation,
+  sendUnaryData,
+} from '@grpc/grpc-js';
+import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
+import type {
+  FetchAllFlagsRequest,
+  FetchAllFlagsResponse,
+  GetMetadataRequest,
+  GetMetadataResponse,
+  PreEncoded,
+  SyncFlagsRequest,
+} from '@switchyard/protocol';
+import type { JsonObject } from '../engine.js';
+import { InvalidSelectorError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DaemonMetrics } from '../metrics.js';
+import type { Generation, GenerationStore, Payload } from '../store/generation-store.js';
+import { parseSelector, selectorKey } from '../store/selector.js';
+import type { Selector } from '../store/selector.js';
+
+export interface SyncServiceOptions {
+  readonly store: GenerationStore;
+  readonly syncContext: JsonObject;
+  readonly disableSyncMetadata: boolean;
+  /** 0 = no server-side deadline. */
+  readonly streamDeadlineMs: number;
+  /** Resolves when every source is loaded, or after the startup grace (flagd: 5 s). */
+  readonly gate: Promise<void>;
+  readonly logger: Logger;
+  readonly metrics: DaemonMetrics;
+}
+
+interface Stream {
+  readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
+  readonly selector: Selector;
+  last: Payload | undefined;
+  /** Set while the socket is backed up: only the newest payload is kept, older ones are dropped. */
+  pending: Payload | undefined;
+  draining: boolean;
+  deadline: NodeJS.Timeout | undefined;
+}
+
+type ServiceError = { code: number; details: string };
+
+function selectorOf(metadata: Metadata, requestSelector: string): Selector {
+  // The header beats the deprecated request field (flagd sync handler).
+  const header = metadata.get(SELECTOR_METADATA_KEY)[0];
+  return parseSelector(header !== undefined ? String(header) : requestSelector);
+}
+
+export class SyncService {
+  private readonly groups = new Map<string, Set<Stream>>();
+  private closing = false;
+
+  constructor(private readonly options: SyncServiceOptions) {
+    options.store.subscribe((event) => {
+      if (event.type === 'generation') this.broadcast(event.generation);
+    });
+  }
+
+  get streamCount(): number {
+    let n = 0;
+    for (const group of this.groups.values()) n += group.size;
+    return n;
+  }
+
+  implementation(): UntypedServiceImplementation {
+    return {
+      syncFlags: (call: ServerWritableStream<SyncFlagsRequest, PreEncoded>) =>
+        void this.syncFlags(call),
+      fetchAllFlags: (
+        call: ServerUnaryCall<FetchAllFlagsRequest, FetchAllFlagsResponse>,
+        callback: sendUnaryData<FetchAllFlagsResponse>,
+      ) => void this.fetchAllFlags(call, callback),
+      getMetadata: (
+        _call: ServerUnaryCall<GetMetadataRequest, GetMetadataResponse>,
+        callback: sendUnaryData<GetMetadataResponse>,
+      ) => this.getMetadata(callback),
+    };
+  }
+
+  private async syncFlags(call: ServerWritableStream<SyncFlagsRequest, PreEncoded>): Promise<void> {
+    let selector: Selector;
+    try {
+      selector = selectorOf(call.metadata, call.request.selector);
+    } catch (error) {
+      if (!(error instanceof InvalidSelectorError)) throw error;
+      call.emit('error', {
+        code: status.INVALID_ARGUMENT,
+        details: error.message,
+      } satisfies ServiceError);
+      return;
+    }
+    await this.options.gate;
+    if (call.cancelled || this.closing) return;
+    const stream: Stream = {
+      call,
+      selector,
+      last: undefined,
+      pending: undefined,
+      draining: false,
+      deadline: undefined,
+    };
+    const key = selectorKey(selector);
+    const group = this.groups.get(key) ?? new Set<Stream>();
+    this.groups.set(key, group);
+    group.add(stream);
+    this.options.metrics.activeStreams.inc();
+    this.options.logger.debug({ selector: key, peer: call.getPeer() }, 'sync stream opened');
+    let removed = false;
+    const remove = () => {
+      if (removed) return;
+      removed = true;
+      clearTimeout(stream.deadline);
+      group.delete(stream);
+      if (group.size === 0 && this.groups.get(key) === group) this.groups.delete(key);
+      this.options.metrics.activeStreams.dec();
+      this.options.logger.debug({ selector: key }, 'sync stream closed');
+    };
+    call.on('cancelled', remove);
+    call.on('close', remove);
+    call.on('finish', remove);
+    call.on('error', remove);
+    call.on('drain', () => {
+      stream.draining = false;
+      const next = stream.pending;
+      stream.pending = undefined;
+      if (next && next !== stream.last) this.write(stream, next);
+    });
+    if (this.options.streamDeadlineMs > 0) {
+      stream.deadline = setTimeout(() => {
+        remove();
+        call.emit('error', {
+          code: status.DEADLINE_EXCEEDED,
+          details: 'stream closed due to server-side timeout',
+        } satisfies ServiceError);
+      }, this.options.streamDeadlineMs);
+    }
+    const generation = this.options.store.generation;
+    if (generation) this.write(stream, generation.payload(selector));
+  }
+
+  private write(stream: Stream, payload: Payload): void {
+    if (stream.draining) {
+      stream.pending = payload;
+      return;
+    }
+    stream.last = payload;
+    if (!stream.call.write(payload.syncMessage)) stream.draining = true;
+  }
+
+  private broadcast(generation: Generation): void {
+    for (const group of this.groups.values()) {
+      const first = group.values().next().value;
+      if (!first) continue;
+      const payload = generation.payload(first.selector);
+      for (const stream of group) if (stream.last !== payload) this.write(stream, payload);
+    }
+  }
+
+  private async fetchAllFlags(
+    call: ServerUnaryCall<FetchAllFlagsRequest, FetchAllFlagsResponse>,
+    callback: sendUnaryData<FetchAllFlagsResponse>,
+  ): Promise<void> {
+    let selector: Selector;
+    try {
+      selector = selectorOf(call.metadata, call.request.selector);
+    } catch (error) {
+      if (!(error instanceof InvalidSelectorError)) throw error;
+      callback({ code: status.INVALID_ARGUMENT, details: error.message });
+      return;
+    }
+    await this.options.gate;
+    const generation = this.options.store.generation;
+    callback(null, {
+      $typeName: 'flagd.sync.v1.FetchAllFlagsResponse',
+      flagConfiguration: generation ? generation.payload(selector).json : '{"flags":{}}',
+    });
+  }
+
+  private getMetadata(callback: sendUnaryData<GetMetadataResponse>): void {
+    if (this.options.disableSyncMetadata) {
+      callback({
+        code: status.UNIMPLEMENTED,
+        details: 'GetMetadata is disabled (--disable-sync-metadata)',
+      });
+      return;
+    }
+    callback(null, {
+      $typeName: 'flagd.sync.v1.GetMetadataResponse',
+      metadata: this.options.syncContext,
+    });
+  }
+
+  /** Ends every stream with UNAVAILABLE so clients reconnect (to the next instance). */
+  closeAll(): void {
+    this.closing = true;
+    for (const group of this.groups.values()) {
+      for (const stream of [...group]) {
+        clearTimeout(stream.deadline);
+        stream.call.emit('error', {
+          code: status.UNAVAILABLE,
+          details: 'switchyard is shutting down',
+        } satisfies ServiceError);
+      }
+    }
+  }
+}
