@@ -8,6 +8,4 @@ export type {
   JsonObject,
   JsonValue,
 } from '@switchyard/core';
-// TEMPORARY: core's parser is being written; until `parseFlags` lands in @switchyard/core this
-// module serves a minimal flagd-faithful stand-in. Delete engine-fallback.ts when it lands.
-export { formatDiagnostic, parseFlags } from './engine-fallback.js';
+export { formatDiagnostic, parseFlags } from '@switchyard/core';
