@@ -18,7 +18,7 @@ import type {
   FlagChanges,
   JsonObject,
 } from '@switchyard/core';
-import { type Engine, type EngineEvaluateOptions, createEngine } from './engine.js';
+import { type Engine, createEngine } from './engine.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
 import { resolveOptions } from './resolve-options.js';
@@ -33,7 +33,6 @@ type Resolver<T> = (
   key: string,
   defaultValue: T,
   context: CoreContext | undefined,
-  options: EngineEvaluateOptions | undefined,
 ) => EvaluationResult<T>;
 
 export class SwitchyardProvider implements Provider {
@@ -49,7 +48,6 @@ export class SwitchyardProvider implements Provider {
   private readonly source: FlagSource | undefined;
   private readonly cache: LkgCache | undefined;
   private readonly machine: StateMachine;
-  private evaluateOptions: EngineEvaluateOptions | undefined;
   private syncContext: JsonObject | undefined;
   private configured = false;
   /** Epoch ms of the persisted configuration being served, until the live stream delivers. */
@@ -127,6 +125,7 @@ export class SwitchyardProvider implements Provider {
     flagKey: string,
     defaultValue: boolean,
     context: EvaluationContext,
+    _logger?: Logger,
   ): Promise<ResolutionDetails<boolean>> {
     return Promise.resolve(
       this.resolve(this.engine.resolveBoolean, flagKey, defaultValue, context),
@@ -137,6 +136,7 @@ export class SwitchyardProvider implements Provider {
     flagKey: string,
     defaultValue: string,
     context: EvaluationContext,
+    _logger?: Logger,
   ): Promise<ResolutionDetails<string>> {
     return Promise.resolve(this.resolve(this.engine.resolveString, flagKey, defaultValue, context));
   }
@@ -145,6 +145,7 @@ export class SwitchyardProvider implements Provider {
     flagKey: string,
     defaultValue: number,
     context: EvaluationContext,
+    _logger?: Logger,
   ): Promise<ResolutionDetails<number>> {
     return Promise.resolve(this.resolve(this.engine.resolveNumber, flagKey, defaultValue, context));
   }
@@ -153,6 +154,7 @@ export class SwitchyardProvider implements Provider {
     flagKey: string,
     defaultValue: T,
     context: EvaluationContext,
+    _logger?: Logger,
   ): Promise<ResolutionDetails<T>> {
     const resolve = this.engine.resolveObject as unknown as Resolver<T>;
     return Promise.resolve(this.resolve(resolve, flagKey, defaultValue, context));
@@ -177,7 +179,6 @@ export class SwitchyardProvider implements Provider {
       flagKey,
       defaultValue,
       context as CoreContext,
-      this.evaluateOptions,
     ) as unknown as ResolutionDetails<T>;
     if (this.cachedSince === undefined) return result;
     return {
@@ -253,7 +254,7 @@ export class SwitchyardProvider implements Provider {
       base = {};
     }
     // sync_context is the lowest-precedence layer, passed to core (no per-evaluation hook).
-    this.evaluateOptions = base && Object.keys(base).length > 0 ? { baseContext: base } : undefined;
+    this.engine.setBaseContext(base && Object.keys(base).length > 0 ? base : undefined);
   }
 
   /** During initialization only: applies the persisted configuration, once. */

@@ -31,6 +31,8 @@ export interface SeenRequest {
 export interface SyncServerOptions {
   /** Listen on a unix socket instead of a loopback port. */
   readonly socketPath?: string;
+  /** A fixed loopback port (default: any free one). */
+  readonly port?: number;
   /** TLS key and certificate (PEM). */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
@@ -59,6 +61,7 @@ export class TestSyncServer extends EventEmitter {
   ) {
     super();
     this.configuration = configuration;
+    this.port = options.port ?? 0;
   }
 
   static async start(configuration: string, options: SyncServerOptions = {}) {
