@@ -136,7 +136,9 @@ export function scanJson(text: string, trie?: PathTrie): JsonSyntaxError | undef
         if (typeof s !== 'string') return s;
       } else if (c === 't' || c === 'f' || c === 'n') {
         const word = c === 't' ? 'true' : c === 'f' ? 'false' : 'null';
-        if (text.slice(i, i + word.length) !== word) return fail(`Unexpected token '${c}'`);
+        if (text.slice(i, i + word.length) !== word) {
+          return fail(`Invalid literal: expected ${word}`);
+        }
         i += word.length;
       } else if (c === '-' || (c >= '0' && c <= '9')) {
         const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));

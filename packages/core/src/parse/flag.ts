@@ -1,7 +1,7 @@
 // Structural validation of one flag: the checks flagd and the flagd schema make, each problem
 // with the flag's key and the JSON path of the offending value.
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
-import { formatPath, type PathSegment } from '../internal/paths.js';
+import type { PathSegment } from '../internal/paths.js';
 import type { FlagState, JsonValue } from '../types.js';
 import type { Problem, ProblemScope } from './problems.js';
 
@@ -171,7 +171,7 @@ export function readFlag(
   const dv = raw.defaultVariant;
   if (typeof dv === 'string' && dv !== '') {
     if (hasOwn(draft.variants, dv)) draft.defaultVariant = dv;
-    else if (hasOwn(raw, 'variants') && isJsonObject(raw.variants)) {
+    else if (Object.keys(draft.variants).length > 0) {
       fail(
         'DEFAULT_VARIANT_UNKNOWN',
         `defaultVariant "${dv}" is not one of the variants (${Object.keys(draft.variants)
@@ -232,7 +232,7 @@ function readVariants(
   let firstName = '';
   for (const name of names) {
     const value = variants[name] as JsonValue;
-    const vat = formatPath([name]);
+    const vat = JSON.stringify(name);
     if (name === '') fail('VARIANT_NAME_EMPTY', 'a variant name must not be empty', [...at, name]);
     if (name === '__proto__') {
       report(
@@ -268,7 +268,7 @@ function readVariants(
     } else if (kind !== firstKind) {
       fail(
         'VARIANT_TYPES_MIXED',
-        `variant ${vat} is a ${kind} but variant ${formatPath([firstName])} is a ${firstKind}; all variants of a flag must have one type`,
+        `variant ${vat} is a ${kind} but variant ${JSON.stringify(firstName)} is a ${firstKind}; all variants of a flag must have one type`,
         [...at, name],
       );
     }
