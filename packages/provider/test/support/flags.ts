@@ -34,9 +34,24 @@ export async function closedPort(): Promise<number> {
   return address.port;
 }
 
-/** A logger that records instead of printing. */
+/** A logger that records instead of printing; tests can wait for a line. */
 export function silentLogger() {
   const lines: string[] = [];
-  const log = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
-  return { lines, error: log, warn: log, info: log, debug: log };
+  const waiters = new Set<() => void>();
+  const log = (...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+    for (const w of [...waiters]) w();
+  };
+  const waitFor = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        const line = lines.find((l) => pattern.test(l));
+        if (line === undefined) return;
+        waiters.delete(check);
+        resolve(line);
+      };
+      waiters.add(check);
+      check();
+    });
+  return { lines, waitFor, error: log, warn: log, info: log, debug: log };
 }
