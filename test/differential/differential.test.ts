@@ -15,8 +15,8 @@ import { OurEngine } from './ours.js';
 import { Rng } from './prng.js';
 import { type Outcome, ReferenceEngine } from './reference.js';
 
-const CONFIGS = Number(process.env.DIFF_CONFIGS ?? 2000);
-const CONTEXTS_PER_CONFIG = 8;
+const CONFIGS = Number(process.env.DIFF_CONFIGS ?? 1500);
+const CONTEXTS_PER_CONFIG = 10;
 const FIRST_SEED = Number(process.env.DIFF_SEED ?? 1);
 const LAST_SEED = process.env.DIFF_SEED ? FIRST_SEED : FIRST_SEED + CONFIGS - 1;
 const TYPES: readonly ValueType[] = ['boolean', 'string', 'number', 'object'];
@@ -144,5 +144,5 @@ describe('differential: @switchyard/core vs @openfeature/flagd-core', () => {
         `${mismatches.length} disagreements in ${groups.size} groups (first example of each):\n\n${report.join('\n\n')}`,
       );
     }
-  });
+  }, 120_000);
 });

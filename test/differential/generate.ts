@@ -90,7 +90,8 @@ export class ConfigGenerator {
       }
       doc.$evaluators = evaluators;
     }
-    if (rng.chance(0.25)) doc.metadata = { flagSetId: `set-${index}`, version: rng.int(1, 9) };
+    if (rng.chance(0.25))
+      doc.metadata = { flagSetId: `set-${index}`, version: `v${rng.int(1, 9)}` };
     const flags: { [key: string]: Json } = {};
     const generated: GeneratedFlag[] = [];
     const count = rng.int(3, 8);
@@ -193,8 +194,12 @@ export class ConfigGenerator {
       [5, 'literal'],
       [5, 'cat'],
       [8, 'bool'],
-      [3, 'unknown-op'],
-      [3, 'bad-ref'],
+      // EXCLUDED: unknown operators and unresolved $refs below the top-level rule. Ours (and the
+      // testbed's error-targeting-flag) make the whole flag PARSE_ERROR; the reference misses
+      // them inside lazily compiled branches and returns DEFAULT or GENERAL depending on the
+      // path taken (seed 1452).
+      [depth === 0 ? 3 : 0, 'unknown-op'],
+      [depth === 0 ? 3 : 0, 'bad-ref'],
       [3, 'null'],
     ]);
     switch (kind) {
@@ -208,7 +213,9 @@ export class ConfigGenerator {
           ? v('tier')
           : { var: [rng.pick(['tier', 'name', 'user.name']), this.variantName()] };
       case 'literal':
-        return this.variantName();
+        // EXCLUDED: a bare string as the whole rule (schema-invalid: targeting must be an
+        // object; flagd's strict load rejects it, the reference accepts it).
+        return { if: [true, this.variantName()] };
       case 'cat': {
         const name = String(this.variantName());
         const cut = rng.int(0, name.length);
@@ -264,7 +271,7 @@ export class ConfigGenerator {
     // back to flagKey+targetingKey (and @fractional-v3 hashes them typed); the reference returns
     // null. The seed is built only from values that are always strings.
     // EXCLUDED: non-ASCII seeds; the reference hashes UTF-16 code units, flagd UTF-8 bytes
-    // (covered by golden vectors in the core's own tests instead).
+    // (golden vectors that follow flagd belong in the core unit tests instead).
     const seed = rng.pick<Json>([
       { cat: [v('$flagd.flagKey'), { var: ['email', 'nobody'] }] },
       { cat: ['exp-', { var: ['targetingKey', 'anon'] }] },
@@ -403,7 +410,10 @@ export class ConfigGenerator {
       const key = rng.pick([...NUMBER_KEYS, 'user.id', 'user.profile.level']);
       if (op === 'between')
         return { [rng.pick(['<', '<='])]: [rng.int(0, 30), v(key), rng.int(30, 90)] };
-      return { [op]: [v(key), rng.int(0, 90)] };
+      // EXCLUDED: loose equality of null (a missing `var`) with 0. flagd's jsonlogic says
+      // `null == 0` is false (comparison with nil is falsy unless both are nil); the reference's
+      // json-logic-engine says true. Found by this test (seed 112).
+      return { [op]: [v(key), op === '==' || op === '!=' ? rng.int(1, 90) : rng.int(0, 90)] };
     }
     const key = rng.pick([...STRING_KEYS, 'user.name', 'user.country', 'targetingKey']);
     const literal = key.includes('name')
