@@ -1,0 +1,215 @@
+// Untrusted input (issue 3 §7): prototype safety of `var`, bounded depth and size with
+// diagnostics instead of exceptions, unknown operators, nothing thrown from evaluate, no code
+// generation; and the flagd-schemas targeting test rules (positives compile cleanly, negatives
+// produce a warning or an error).
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { compileTargeting } from '../../src/targeting/compile.js';
+import { DEFAULT_LIMITS } from '../../src/targeting/types.js';
+import type { JsonValue } from '../../src/types.js';
+import { SCHEMAS_DIR, compile, compiled, run, scope } from './support.js';
+
+describe('prototype safety of var paths', () => {
+  afterEach(() => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never reads inherited or prototype properties', () => {
+    const ctx = JSON.parse('{"__proto__": {"polluted": "yes"}, "user": {"name": "n"}}');
+    expect(run({ var: '__proto__.polluted' }, ctx)).toBeNull();
+    expect(run({ var: '__proto__' }, ctx)).toBeNull();
+    expect(run({ var: 'constructor' }, {})).toBeNull();
+    expect(run({ var: 'constructor.prototype' }, {})).toBeNull();
+    expect(run({ var: 'user.constructor.name' }, ctx)).toBeNull();
+    expect(run({ var: 'user.toString' }, ctx)).toBeNull();
+    expect(run({ var: 'user.hasOwnProperty' }, ctx)).toBeNull();
+    expect(run({ var: 'list.length' }, { list: [1, 2] })).toBeNull();
+    expect(run({ var: 'list.constructor' }, { list: [1, 2] })).toBeNull();
+    expect(run({ var: ['toString', 'd'] }, {})).toBe('d');
+    expect(run({ missing: ['toString', 'constructor'] }, {})).toEqual(['toString', 'constructor']);
+    expect(run({ map: [{ var: 'items' }, { var: 'constructor' }] }, { items: [{}, []] })).toEqual([
+      null,
+      null,
+    ]);
+    expect(run({ reduce: [[1], { var: 'accumulator.constructor' }, {}] })).toBeNull();
+  });
+
+  it('flags such paths at compile time', () => {
+    const r = compile({ var: 'a.__proto__.b' });
+    expect(r.warnings.map((w) => w.code)).toEqual(['UNSAFE_VAR_PATH']);
+  });
+
+  it('treats operator names as own keys of the operator table only', () => {
+    for (const op of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const rule = JSON.parse(`{"${op}": [1]}`) as JsonValue;
+      const r = compile(rule);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('UNKNOWN_OPERATOR');
+    }
+  });
+});
+
+describe('unknown operators', () => {
+  it('fails compilation with a precise diagnostic', () => {
+    const r = compileTargeting(
+      { if: [{ foo: [1] }, 'a', 'b'] },
+      {
+        flagKey: 'my-flag',
+        path: 'flags.my-flag.targeting',
+        file: 'flags.json',
+        limits: DEFAULT_LIMITS,
+      },
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toEqual({
+      severity: 'error',
+      code: 'UNKNOWN_OPERATOR',
+      message: 'unknown operator "foo"',
+      file: 'flags.json',
+      flagKey: 'my-flag',
+      path: 'flags.my-flag.targeting.if[0].foo',
+    });
+  });
+
+  it('reports a leftover $ref distinctly', () => {
+    const r = compile({ if: [{ $ref: 'nope' }, 'a'] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('UNRESOLVED_REF');
+  });
+
+  it('testbed error-targeting-flag is a compile error', () => {
+    expect(compile({ invalid: ['this is not valid targeting'] }).ok).toBe(false);
+  });
+});
+
+describe('limits', () => {
+  const nest = (levels: number, wrap: (inner: JsonValue) => JsonValue): JsonValue => {
+    let rule: JsonValue = true;
+    for (let i = 0; i < levels; i++) rule = wrap(rule);
+    return rule;
+  };
+
+  it('rejects 100-level nesting with a diagnostic, in every nesting style', () => {
+    for (const wrap of [
+      (x: JsonValue) => ({ '!': x }),
+      (x: JsonValue) => ({ and: [x] }),
+      (x: JsonValue) => [x],
+    ]) {
+      const r = compile(nest(100, wrap));
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('TARGETING_TOO_DEEP');
+        expect(r.error.message).toContain('64');
+        expect(r.error.path.startsWith('flags.test-flag.targeting')).toBe(true);
+      }
+    }
+    expect(compile(nest(60, (x) => ({ '!': x }))).ok).toBe(true);
+  });
+
+  it('survives hostile depth far beyond the stack without recursing', () => {
+    const r = compile(nest(200_000, (x) => ({ '!': x })));
+    expect(r.ok).toBe(false);
+    const generous = compileTargeting(
+      nest(200_000, (x) => [x]),
+      {
+        flagKey: 'f',
+        path: 'flags.f.targeting',
+        limits: { ...DEFAULT_LIMITS, maxDepth: 1_000_000, maxRuleNodes: 10_000_000 },
+      },
+    );
+    expect(generous.ok).toBe(false); // too deep to compile: a diagnostic, not a crash
+    if (!generous.ok) expect(generous.error.code).toBe('TARGETING_TOO_DEEP');
+  });
+
+  it('rejects a ~10 MB rule by node count', () => {
+    const values = Array.from({ length: 700_000 }, (_, i) => `user-${i}@example.com`);
+    const rule = { in: [{ var: 'email' }, values] };
+    expect(JSON.stringify(rule).length).toBeGreaterThan(10_000_000);
+    const started = Date.now();
+    const r = compile(rule);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('TARGETING_TOO_LARGE');
+  });
+});
+
+describe('evaluate never throws', () => {
+  it('returns null where JavaScript would throw', () => {
+    const nullProto = Object.create(null) as Record<string, unknown>;
+    nullProto.a = 1;
+    const r = compiled({ '==': [{ var: 'o' }, 'x'] });
+    expect(r.evaluate(scope({ o: nullProto as never }))).toBeNull();
+    const throwing = compiled({ var: '$flagd.timestamp' });
+    expect(
+      throwing.evaluate({
+        context: {},
+        baseContext: undefined,
+        flagKey: 'f',
+        timestamp: () => {
+          throw new Error('clock');
+        },
+      }),
+    ).toBeNull();
+  });
+
+  it('compiles without code generation (eval and Function unavailable)', () => {
+    const originalFunction = globalThis.Function;
+    const originalEval = globalThis.eval;
+    const blocked = () => {
+      throw new Error('code generation is disabled');
+    };
+    (globalThis as { Function: unknown }).Function = blocked;
+    (globalThis as { eval: unknown }).eval = blocked;
+    try {
+      const r = compiled({
+        if: [
+          { and: [{ '==': [{ var: 'a' }, 1] }, { in: [{ var: 'b' }, ['x', 'y']] }] },
+          {
+            fractional: [
+              ['on', 1],
+              ['off', 1],
+            ],
+          },
+          'no',
+        ],
+      });
+      expect(['on', 'off']).toContain(r.evaluate(scope({ a: 1, b: 'x', targetingKey: 'k' })));
+      expect(r.explain(scope({ a: 2 })).value).toBe('no');
+    } finally {
+      globalThis.Function = originalFunction;
+      globalThis.eval = originalEval;
+    }
+  });
+});
+
+describe('flagd-schemas targeting test rules', () => {
+  const dir = path.join(SCHEMAS_DIR, 'test/targeting');
+  const read = (kind: string) =>
+    readdirSync(path.join(dir, kind))
+      .filter((f) => f.endsWith('.json'))
+      .map(
+        (f) => [f, JSON.parse(readFileSync(path.join(dir, kind, f), 'utf8')) as JsonValue] as const,
+      );
+  // `$ref`s reach the compiler resolved; the schema tests leave them in, so stand one in.
+  const withoutRefs = (v: JsonValue): JsonValue => {
+    if (Array.isArray(v)) return v.map(withoutRefs);
+    if (v !== null && typeof v === 'object') {
+      if (Object.keys(v).length === 1 && '$ref' in v) return { '==': [{ var: 'email' }, 'x'] };
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutRefs(x)]));
+    }
+    return v;
+  };
+
+  it.each(read('positive'))('positive %s compiles without warnings', (_f, rule) => {
+    const r = compile(withoutRefs(rule));
+    expect(r.ok ? [] : [r.error]).toEqual([]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it.each(read('negative'))('negative %s gives a warning or an error', (_f, rule) => {
+    const r = compile(withoutRefs(rule));
+    const problems = [...r.warnings, ...(r.ok ? [] : [r.error])];
+    expect(problems.length).toBeGreaterThan(0);
+  });
+});
