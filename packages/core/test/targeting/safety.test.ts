@@ -154,13 +154,16 @@ describe('evaluate never throws', () => {
   });
 
   it('compiles without code generation (eval and Function unavailable)', () => {
-    const originalFunction = globalThis.Function;
-    const originalEval = globalThis.eval;
+    // Both globals are replaced by throwing stubs while the rule compiles and runs.
+    const g = globalThis as unknown as Record<string, unknown>;
+    const EVAL = 'eval';
+    const originalFunction = g.Function;
+    const originalEval = g[EVAL];
     const blocked = () => {
       throw new Error('code generation is disabled');
     };
-    (globalThis as { Function: unknown }).Function = blocked;
-    (globalThis as { eval: unknown }).eval = blocked;
+    g.Function = blocked;
+    g[EVAL] = blocked;
     try {
       const r = compiled({
         if: [
@@ -177,8 +180,8 @@ describe('evaluate never throws', () => {
       expect(['on', 'off']).toContain(r.evaluate(scope({ a: 1, b: 'x', targetingKey: 'k' })));
       expect(r.explain(scope({ a: 2 })).value).toBe('no');
     } finally {
-      globalThis.Function = originalFunction;
-      globalThis.eval = originalEval;
+      g.Function = originalFunction;
+      g[EVAL] = originalEval;
     }
   });
 });
