@@ -2,7 +2,7 @@
 // streams, as the launchpad's `/stop` and `/restart` do to flagd. Output goes to a log file in
 // the work dir; errors quote its tail.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/testbed.js';
@@ -11,9 +11,27 @@ export class DaemonStartError extends Error {
   override readonly name = 'DaemonStartError';
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether packages/<name>/dist/cjs is missing or older than packages/<name>/src. */
+function staleBuild(name: string): boolean {
+  const pkg = join(repositoryRoot(), 'packages', name);
+  const built = join(pkg, 'dist', 'cjs', 'index.js');
+  return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
+}
+
 /**
  * The command that runs `switchyard` (before `start …`): SWITCHYARD_DAEMON_COMMAND (a JSON
- * array, e.g. to run from sources) or the package's bin script, which needs a built daemon.
+ * array) when set; else the package's bin script when the daemon and its workspace
+ * dependencies are built and current (npm test builds first); else from-source.cjs, which runs
+ * the CLI from the TypeScript sources.
  */
 export function daemonCommand(): string[] {
   const configured = process.env.SWITCHYARD_DAEMON_COMMAND;
@@ -27,6 +45,9 @@ export function daemonCommand(): string[] {
       throw new Error('SWITCHYARD_DAEMON_COMMAND must be a JSON array of strings');
     }
     return parsed as string[];
+  }
+  if (['core', 'protocol', 'daemon'].some(staleBuild)) {
+    return [process.execPath, join(__dirname, 'from-source.cjs')];
   }
   return [process.execPath, join(repositoryRoot(), 'packages', 'daemon', 'bin', 'switchyard.cjs')];
 }

@@ -10,6 +10,8 @@ export interface SyncEndpoint {
   /** PEM CA for TLS, when the daemon serves TLS. */
   readonly ca?: Buffer;
   readonly selector?: string;
+  /** `grpc.default_authority` (to go through the authority-routing proxy). */
+  readonly authority?: string;
 }
 
 export type FlagsPredicate = (flags: Readonly<Record<string, Record<string, unknown>>>) => boolean;
@@ -22,7 +24,11 @@ export function waitForSync(
   const creds: ChannelCredentials = endpoint.ca
     ? credentials.createSsl(endpoint.ca)
     : credentials.createInsecure();
-  const client = new FlagSyncServiceClient(endpoint.target, creds);
+  const client = new FlagSyncServiceClient(
+    endpoint.target,
+    creds,
+    endpoint.authority ? { 'grpc.default_authority': endpoint.authority } : {},
+  );
   const metadata = new Metadata();
   if (endpoint.selector) metadata.set('flagd-selector', endpoint.selector);
   const call = client.syncFlags(create(SyncFlagsRequestSchema, {}), metadata);
