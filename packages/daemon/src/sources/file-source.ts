@@ -35,6 +35,7 @@ export class FileSource implements FlagSource {
   private readonly settleMs: number;
   private readonly pollMissingMs: number;
   private watcher: FSWatcher | undefined;
+  private watchedDir: string | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private listener: (update: SourceUpdate) => void = () => {};
@@ -96,6 +97,8 @@ export class FileSource implements FlagSource {
     // own atomic-write delay (100 ms), which is what makes publishing within milliseconds possible.
     const watcher = watch(dir, { depth: 0, ignoreInitial: true, atomic: false, persistent: true });
     this.watcher = watcher;
+    this.watchedDir = dir;
+    this.options.onTrace?.('watch', dir);
     watcher.on('raw', (event, path) => this.onEvent(event, String(path)));
     watcher.on('all', (event, path) => this.onEvent(event, path));
     watcher.on('error', (error) => this.options.onTrace?.('watch-error', String(error)));
@@ -134,6 +137,15 @@ export class FileSource implements FlagSource {
       'read',
       result.ok ? `ok ${result.key}` : `bad ${result.problem.message}`,
     );
+    // The path turned from missing into a directory (or back): watch the right directory.
+    if (this.watcher && this.watchDir() !== this.watchedDir) {
+      const previous = this.watcher;
+      this.watcher = undefined;
+      await previous.close();
+      if (this.closed) return;
+      await this.watchWhenPresent();
+      this.dirty = true;
+    }
     // Events during the read, or files that changed under it: the burst is not over.
     if (this.dirty || !result.stable) {
       this.schedule(this.quietMs);
