@@ -20,7 +20,7 @@ import {
   pickIndex,
 } from './fractional.js';
 import { murmur3Utf8 } from './murmur3.js';
-import { SEMVER_OPERATORS, type SemVer, applySemVer, parseSemVer } from './semver.js';
+import { SEMVER_OPERATORS, type SemVer, applySemVer, formatSemVer, parseSemVer } from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
 import { type Fn, TOP, child, topGet } from './values.js';
@@ -229,7 +229,7 @@ export const semVerOp: OperatorBuilder = (args, ctx, path) => {
     const b = parseSemVer(rawB);
     const result = a === null || b === null ? null : applySemVer(a, op, b);
     if (tracer !== undefined) {
-      const show = (v: SemVer | null) => (v === null ? null : v.canonical);
+      const show = (v: SemVer | null) => (v === null ? null : formatSemVer(v));
       tracer.detail({ version: show(a), operator: op, target: show(b) });
     }
     return result;

@@ -4,8 +4,6 @@
 // grammar (no regular expressions).
 
 export interface SemVer {
-  /** Canonical form as x/mod/semver prints it, without build metadata, e.g. `v1.2.0-rc.1`. */
-  readonly canonical: string;
   readonly major: string;
   readonly minor: string;
   readonly patch: string;
@@ -23,6 +21,8 @@ export const SEMVER_OPERATORS: ReadonlySet<string> = new Set([
   '^',
   '~',
 ]);
+
+const NO_PRERELEASE: readonly string[] = [];
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -82,7 +82,7 @@ export function parseSemVer(input: unknown): SemVer | null {
   const major = body.slice(0, i);
   let minor = '0';
   let patch = '0';
-  let prerelease: string[] = [];
+  let prerelease: readonly string[] = NO_PRERELEASE;
   if (i < body.length) {
     if (body.charCodeAt(i) !== 46) return null;
     const j = readInt(body, i + 1);
@@ -111,8 +111,13 @@ export function parseSemVer(input: unknown): SemVer | null {
       if (i !== body.length) return null;
     }
   }
-  const pre = prerelease.length > 0 ? `-${prerelease.join('.')}` : '';
-  return { canonical: `v${major}.${minor}.${patch}${pre}`, major, minor, patch, prerelease };
+  return { major, minor, patch, prerelease };
+}
+
+/** Canonical form as x/mod/semver prints it, without build metadata, e.g. `v1.2.0-rc.1`. */
+export function formatSemVer(v: SemVer): string {
+  const pre = v.prerelease.length > 0 ? `-${v.prerelease.join('.')}` : '';
+  return `v${v.major}.${v.minor}.${v.patch}${pre}`;
 }
 
 /** Compares decimal digit strings without leading zeros. */

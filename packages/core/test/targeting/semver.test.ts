@@ -1,6 +1,13 @@
 // sem_ver (flagd-daemon.md §4, js-provider.md §3.5): flagd strips v/V, prefixes `v` and uses
 // golang.org/x/mod/semver (partial versions, prerelease order, build metadata ignored).
-import { compareSemVer, parseSemVer } from '../../src/targeting/semver.js';
+import {
+  type SemVer,
+  compareSemVer,
+  formatSemVer,
+  parseSemVer,
+} from '../../src/targeting/semver.js';
+
+const fmt = (v: SemVer | null) => (v === null ? null : formatSemVer(v));
 import { compile, run } from './support.js';
 
 const sv = (a: unknown, op: unknown, b: unknown) =>
@@ -8,15 +15,15 @@ const sv = (a: unknown, op: unknown, b: unknown) =>
 
 describe('parseSemVer', () => {
   it('accepts what x/mod/semver accepts after flagd normalisation', () => {
-    expect(parseSemVer('1.2.3')?.canonical).toBe('v1.2.3');
-    expect(parseSemVer('v1.2.3')?.canonical).toBe('v1.2.3');
-    expect(parseSemVer('V1.2.3')?.canonical).toBe('v1.2.3');
-    expect(parseSemVer('1')?.canonical).toBe('v1.0.0');
-    expect(parseSemVer('1.2')?.canonical).toBe('v1.2.0');
-    expect(parseSemVer(1)?.canonical).toBe('v1.0.0');
-    expect(parseSemVer(1.2)?.canonical).toBe('v1.2.0');
-    expect(parseSemVer('1.0.0-alpha.1+build.5')?.canonical).toBe('v1.0.0-alpha.1');
-    expect(parseSemVer('1.0.0-0A.is-legal')?.canonical).toBe('v1.0.0-0A.is-legal');
+    expect(fmt(parseSemVer('1.2.3'))).toBe('v1.2.3');
+    expect(fmt(parseSemVer('v1.2.3'))).toBe('v1.2.3');
+    expect(fmt(parseSemVer('V1.2.3'))).toBe('v1.2.3');
+    expect(fmt(parseSemVer('1'))).toBe('v1.0.0');
+    expect(fmt(parseSemVer('1.2'))).toBe('v1.2.0');
+    expect(fmt(parseSemVer(1))).toBe('v1.0.0');
+    expect(fmt(parseSemVer(1.2))).toBe('v1.2.0');
+    expect(fmt(parseSemVer('1.0.0-alpha.1+build.5'))).toBe('v1.0.0-alpha.1');
+    expect(fmt(parseSemVer('1.0.0-0A.is-legal'))).toBe('v1.0.0-0A.is-legal');
   });
 
   it('rejects everything else', () => {
