@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs the core benchmark: transpiles src/ and bench/ (TypeScript) to ESM with @swc/core (no
+// type checking; `tsc` does that) under node_modules/.cache (ignored by git and biome, and
+// dependencies still resolve from there), then runs bench/main.ts.
+// Usage: pnpm --filter @switchyard/core bench [-- --readme] [-- --quick]
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { transformSync } from '@swc/core';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(pkg, 'node_modules', '.cache', 'switchyard-bench');
+rmSync(out, { recursive: true, force: true });
+
+function transpile(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') transpile(path);
+      continue;
+    }
+    if (!entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
+    const { code } = transformSync(readFileSync(path, 'utf8'), {
+      filename: path,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'es6' },
+    });
+    const target = join(out, relative(pkg, path)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, code);
+  }
+}
+
+process.env.BENCH_PACKAGE_DIR = pkg;
+transpile(join(pkg, 'src'));
+transpile(join(pkg, 'bench'));
+// Package scope lookup stops at node_modules, so mark the output as ESM explicitly.
+writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+await import(pathToFileURL(join(out, 'bench', 'main.js')).href);
