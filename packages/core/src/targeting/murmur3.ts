@@ -14,7 +14,25 @@ export function murmur3Utf8(s: string): number {
   let length = 0; // bytes hashed so far
 
   const n = s.length;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Fast path: whole 4-byte blocks while the string is ASCII (one byte per code unit).
+  for (; i + 3 < n; i += 4) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) break;
+    k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, C2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    length += 4;
+  }
+  k = 0;
+  for (; i < n; i++) {
     let cp = s.charCodeAt(i);
     let count: number;
     if (cp < 0x80) {
