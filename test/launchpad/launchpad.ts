@@ -2,7 +2,7 @@
 // start`: the merged flag file in a temp work dir, the named daemon configs on free loopback
 // ports, start/stop/restart/change, and the envoy stand-ins (a 403 responder, an
 // authority-routing proxy) plus a closed port for `unavailable`.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedPath } from '../support/testbed.js';
@@ -142,6 +142,16 @@ export class Launchpad {
     if (!this.isServing(config)) await this.start(config);
   }
 
+  /**
+   * For suites that read the files but need no daemon (file mode): cancel a waiting restart
+   * and regenerate allFlags.json if an outage left it deleted.
+   */
+  async ensureFiles(): Promise<void> {
+    this.assertOpen();
+    await this.settleRestart();
+    if (!existsSync(this.mergedFlagsPath)) generateMergedFlags(this.workDir);
+  }
+
   /** `/stop`: SIGKILL, so streams break abruptly. */
   async stop(): Promise<void> {
     await this.settleRestart();
@@ -260,11 +270,7 @@ export class Launchpad {
     const config = this.current;
     if (!config) throw new Error('no config to start');
     // As launchpad's ensureStartConditions: regenerate a missing merged file.
-    try {
-      readFileSync(this.mergedFlagsPath);
-    } catch {
-      generateMergedFlags(this.workDir);
-    }
+    if (!existsSync(this.mergedFlagsPath)) generateMergedFlags(this.workDir);
     if (config === 'socket') rmSync(this.socketPath, { force: true });
     const daemon = new DaemonProcess(
       [
