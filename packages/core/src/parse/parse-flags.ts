@@ -1,6 +1,6 @@
 // parseFlags: text or JSON → validated, `$ref`-resolved, compiled flag configuration, with
 // precise diagnostics. Modes and what they reject: docs/architecture.md and docs/adr/0002.
-import { canonicalJson, hash64 } from '../internal/hash.js';
+import { contentHash as hashOf } from '../internal/hash.js';
 import { cloneJson, TooDeep } from '../internal/clone.js';
 import { compiledRules } from '../internal/compiled.js';
 import { deepFreeze, hasOwn, isJsonObject, setOwn } from '../internal/own.js';
@@ -315,18 +315,16 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
     const variants = deepFreeze(d.variants) as Readonly<Record<string, JsonValue>>;
     const targeting = d.targeting === undefined ? undefined : deepFreeze(d.targeting);
     const metadata = Object.freeze(d.metadata);
-    const contentHash = hash64(
-      canonicalJson([
-        d.key,
-        d.state,
-        variants,
-        d.defaultVariant ?? null,
-        targeting ?? null,
-        metadata,
-        d.flagSetId ?? null,
-        error?.code ?? null,
-      ]),
-    );
+    const contentHash = hashOf([
+      d.key,
+      d.state,
+      variants,
+      d.defaultVariant ?? null,
+      targeting ?? null,
+      metadata,
+      d.flagSetId ?? null,
+      error?.code ?? null,
+    ]);
     const def: FlagDefinition = Object.freeze({
       key: d.key,
       state: d.state,
