@@ -2,4 +2,5 @@
 // `run*(argv, io)` parses its own arguments and returns the exit code.
 export type { CliIo, CliWriter } from './cli-io.js';
 export { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIo } from './cli-io.js';
+export { DIFF_USAGE, runDiff } from './diff.js';
 export { runValidate, VALIDATE_USAGE, type ValidateOptions } from './validate.js';
