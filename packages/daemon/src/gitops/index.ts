@@ -4,3 +4,4 @@ export type { CliIo, CliWriter } from './cli-io.js';
 export { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, processIo } from './cli-io.js';
 export { DIFF_USAGE, runDiff } from './diff.js';
 export { runValidate, VALIDATE_USAGE, type ValidateOptions } from './validate.js';
+export { EVAL_USAGE, runEval } from './eval.js';
