@@ -22,31 +22,32 @@ class Hasher {
   }
 
   value(v: JsonValue | undefined): void {
-    if (v === undefined) return this.code(1);
-    if (v === null) return this.code(2);
-    switch (typeof v) {
-      case 'boolean':
-        return this.code(v ? 3 : 4);
-      case 'number':
-        this.code(5);
-        return this.text(String(v));
-      case 'string':
-        this.code(6);
-        return this.text(v);
-    }
-    if (Array.isArray(v)) {
+    if (v === undefined) {
+      this.code(1);
+    } else if (v === null) {
+      this.code(2);
+    } else if (typeof v === 'boolean') {
+      this.code(v ? 3 : 4);
+    } else if (typeof v === 'number') {
+      this.code(5);
+      this.text(String(v));
+    } else if (typeof v === 'string') {
+      this.code(6);
+      this.text(v);
+    } else if (Array.isArray(v)) {
       this.code(7);
       for (const item of v) this.value(item);
-      return this.code(8);
+      this.code(8);
+    } else {
+      const keys = Object.keys(v);
+      if (!isSorted(keys)) keys.sort();
+      this.code(9);
+      for (const key of keys) {
+        this.text(key);
+        this.value(v[key]);
+      }
+      this.code(10);
     }
-    const keys = Object.keys(v);
-    if (!isSorted(keys)) keys.sort();
-    this.code(9);
-    for (const key of keys) {
-      this.text(key);
-      this.value(v[key]);
-    }
-    this.code(10);
   }
 
   digest(): string {
