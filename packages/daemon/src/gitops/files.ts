@@ -15,9 +15,16 @@ export interface FlagFile {
 const FLAG_EXTENSIONS = ['.json', '.yaml', '.yml'];
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
+function isConfigFileName(path: string): boolean {
+  return path
+    .slice(path.lastIndexOf(sep) + 1)
+    .toLowerCase()
+    .startsWith('switchyard.config.');
+}
+
 export function isFlagFileName(name: string): boolean {
   const lower = name.toLowerCase();
-  if (lower.startsWith('switchyard.config.')) return false;
+  if (isConfigFileName(name)) return false;
   return FLAG_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
 
@@ -66,7 +73,10 @@ export function expandPaths(args: readonly string[], cwd: string): FlagFile[] {
       const baseDir = resolve(cwd, base.length === 0 ? '.' : base.join('/') || '/');
       const files: string[] = [];
       if (statOf(baseDir)?.isDirectory()) walk(baseDir, files);
-      const matched = files.filter((f) => matchSegments(pattern, relative(baseDir, f).split(sep)));
+      // Project config files are never flag files, even when a glob matches them.
+      const matched = files.filter(
+        (f) => matchSegments(pattern, relative(baseDir, f).split(sep)) && !isConfigFileName(f),
+      );
       if (matched.length === 0) throw new InputError(`no files match ${arg}`);
       matched.forEach(add);
       continue;

@@ -33,11 +33,11 @@ Exit codes: 0 no errors, 1 problems found, 2 usage or input error.
 `;
 
 export interface ValidateOptions {
-  /** Clock for the expiry rules (tests); else `--now`, `$SWITCHYARD_NOW`, `Date.now`. */
+  /** Clock for the expiry rules (tests); `--now` still wins, then this, `$SWITCHYARD_NOW`, `Date.now`. */
   readonly now?: () => number;
 }
 
-/** Reads the clock: an option, then `--now`, then SWITCHYARD_NOW (ISO date or epoch ms). */
+/** A clock value: an ISO 8601 date/date-time or epoch milliseconds; `fallback` when unset. */
 export function clockOf(raw: string | undefined, fallback: () => number, what: string): number {
   if (raw === undefined || raw === '') return fallback();
   if (/^\d+$/.test(raw)) return Number(raw);
@@ -77,13 +77,12 @@ export async function runValidate(
     const format = formatOf(args, ['text', 'json', 'sarif'] as const, 'text');
     const maxWarnings = intOf(args, '--max-warnings');
     if (args.positionals.length === 0) throw new UsageError('validate needs at least one PATH');
+    // Precedence: --now, then the injected clock, then SWITCHYARD_NOW, then the real clock.
+    const cliNow = optionValue(args, '--now');
     const now =
-      options.now?.() ??
-      clockOf(
-        optionValue(args, '--now') ?? io.env.SWITCHYARD_NOW,
-        Date.now,
-        '--now / SWITCHYARD_NOW',
-      );
+      cliNow !== undefined
+        ? clockOf(cliNow, Date.now, '--now')
+        : (options.now?.() ?? clockOf(io.env.SWITCHYARD_NOW, Date.now, 'SWITCHYARD_NOW'));
     const config = resolveConfig(io.cwd, optionValue(args, '--config'));
     const files = expandPaths(args.positionals, io.cwd);
 
