@@ -110,7 +110,7 @@ export class SwitchyardProvider implements Provider {
     }
     const done = this.machine.begin(this.options.deadlineMs, () => void this.initDeadline());
     // Read the persisted copy while the stream connects; it is applied only if that fails.
-    this.cacheFile = this.cache?.load();
+    this.cacheFile = this.cache?.load().then((cached) => this.preload(cached));
     source.start(this.listener);
     return done;
   }
@@ -211,19 +211,18 @@ export class SwitchyardProvider implements Provider {
     },
   };
 
-  /** Applies a configuration; `cachedAt` is set when it comes from the last-known-good file. */
-  private apply(payload: SourcePayload, cachedAt?: number): Error | undefined {
+  /** Applies a configuration from the source. */
+  private apply(payload: SourcePayload): Error | undefined {
     if (this.machine.state === 'FATAL') return undefined;
-    const fromCache = cachedAt !== undefined;
     let changes: FlagChanges;
     try {
       changes = this.engine.setConfiguration(payload.configuration, {
-        source: fromCache ? String(this.cache?.path) : (this.source?.description ?? 'inline'),
+        source: this.source?.description ?? 'inline',
         format: this.options.resolverType === 'in-process' ? 'json' : 'auto',
       });
     } catch (error) {
       this.lastProblem = error as Error;
-      if (!fromCache && this.machine.initializing) {
+      if (this.machine.initializing) {
         // An invalid first configuration is not READY: fail initialize with the reason at once
         // (or serve the last-known-good copy when there is one).
         void this.serveCache().then((served) => {
@@ -234,8 +233,8 @@ export class SwitchyardProvider implements Provider {
     }
     if (payload.syncContext !== undefined) this.setSyncContext(payload.syncContext);
     this.configured = true;
-    this.cachedSince = cachedAt;
-    if (!fromCache && this.cache && typeof payload.configuration === 'string') {
+    this.cachedSince = undefined;
+    if (this.cache && typeof payload.configuration === 'string') {
       this.cache.save(payload.configuration, this.syncContext);
     }
     this.machine.configured([...changes.added, ...changes.removed, ...changes.changed]);
@@ -257,13 +256,36 @@ export class SwitchyardProvider implements Provider {
     this.engine.setBaseContext(base && Object.keys(base).length > 0 ? base : undefined);
   }
 
-  /** During initialization only: applies the persisted configuration, once. */
+  /**
+   * Parses the persisted configuration into the engine while the stream connects, without
+   * serving it: the engine's work is then already done if the daemon turns out to be absent,
+   * and a live payload that wins the race is diffed against it (unchanged flags keep their
+   * compiled rules).
+   */
+  private preload(cached: CachedConfiguration | undefined): CachedConfiguration | undefined {
+    if (cached === undefined || this.configured) return undefined;
+    try {
+      this.engine.setConfiguration(cached.flagConfiguration, {
+        source: String(this.cache?.path),
+        format: 'json',
+      });
+      return cached;
+    } catch (error) {
+      this.logger.warn(`last-known-good cache ignored: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** During initialization only: serves the preloaded persisted configuration, once. */
   private serveCache(): Promise<boolean> {
     this.cacheAttempt ??= (async () => {
       const cached = await this.cacheFile;
-      if (!cached || !this.machine.initializing) return false;
-      const { flagConfiguration, syncContext, savedAt } = cached;
-      return this.apply({ configuration: flagConfiguration, syncContext }, savedAt) === undefined;
+      if (!cached || !this.machine.initializing || this.configured) return false;
+      this.setSyncContext(cached.syncContext);
+      this.configured = true;
+      this.cachedSince = cached.savedAt;
+      this.machine.configured([]);
+      return true;
     })();
     return this.cacheAttempt;
   }

@@ -1,0 +1,230 @@
+// Provider benchmark (issue 5 "Done when"): run by `pnpm --filter @switchyard/openfeature-provider
+// bench` (bench/run.mjs), never by tests. Same process, same flags for every provider:
+//   1. OpenFeature client calls through SwitchyardProvider vs a no-op provider (the SDK's floor)
+//      vs @openfeature/flagd-provider in file mode — target: ours ≤ 1.05× the floor;
+//   2. direct resolve*Evaluation calls, ours vs the official provider — target: ≥ 4× faster;
+//   3. cold start from a persisted last-known-good of 1,000 flags, daemon absent — ≤ 50 ms.
+// `--readme` rewrites the table in README.md between the bench markers; `--quick` runs shorter.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FlagdProvider } from '@openfeature/flagd-provider';
+import { type Client, NOOP_PROVIDER, OpenFeature, type Provider } from '@openfeature/server-sdk';
+import { SwitchyardProvider } from '../src/index.js';
+import { createEvaluator } from '@switchyard/core';
+import { silentLogger } from '../test/support/flags.js';
+import { TestSyncServer } from '../test/support/sync-server.js';
+import { benchContext, benchFlags } from './fixtures.js';
+
+const quick = process.argv.includes('--quick');
+const BATCH = 200; // calls per sample: keeps timer resolution out of sub-microsecond results
+const logger = silentLogger();
+
+interface Row {
+  readonly name: string;
+  /** Median over rounds. */
+  readonly nsPerCall: number;
+  /** One p50 per round. */
+  readonly values: number[];
+}
+
+const ROUNDS = quick ? 3 : 9;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Runs every task once per round, ROUNDS times, interleaved, and keeps each task's per-round
+ * p50. Interleaving spreads GC pressure and CPU frequency drift over all tasks alike, which
+ * matters when the differences sought (a few percent) are smaller than run-to-run noise.
+ */
+async function measure(tasks: Record<string, () => Promise<unknown>>): Promise<Row[]> {
+  const { Bench } = await import('tinybench');
+  const samples = new Map<string, number[]>(Object.keys(tasks).map((n) => [n, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const bench = new Bench({ time: quick ? 200 : 600, warmupTime: quick ? 50 : 200 });
+    const names = Object.keys(tasks);
+    if (round % 2 === 1) names.reverse();
+    for (const name of names) {
+      const fn = tasks[name]!;
+      bench.add(name, async () => {
+        for (let i = 0; i < BATCH; i++) await fn();
+      });
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const result = task.result;
+      if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
+      samples.get(task.name)!.push((result.latency.p50 * 1e6) / BATCH);
+    }
+  }
+  return [...samples].map(([name, values]) => ({ name, nsPerCall: median(values), values }));
+}
+
+/** Median over rounds of the per-round ratio a/b (both measured in the same round). */
+function ratio(rows: Row[], a: string, b: string): number {
+  const x = rows.find((r) => r.name === a)!.values;
+  const y = rows.find((r) => r.name === b)!.values;
+  return median(x.map((v, i) => v / y[i]!));
+}
+
+const constantProvider: Provider = {
+  metadata: { name: 'constant' },
+  runsOn: 'server',
+  resolveBooleanEvaluation: () => Promise.resolve({ value: true, reason: 'STATIC' }),
+  resolveStringEvaluation: () => Promise.resolve({ value: 'x', reason: 'STATIC' }),
+  resolveNumberEvaluation: () => Promise.resolve({ value: 1, reason: 'STATIC' }),
+  resolveObjectEvaluation: <T>() => Promise.resolve({ value: {} as T, reason: 'STATIC' }),
+};
+
+async function clientCalls(ours: Provider, official: Provider): Promise<Row[]> {
+  await OpenFeature.setProviderAndWait('noop', NOOP_PROVIDER);
+  await OpenFeature.setProviderAndWait('constant', constantProvider);
+  await OpenFeature.setProviderAndWait('ours', ours);
+  await OpenFeature.setProviderAndWait('official', official);
+  const clients: Record<string, Client> = {
+    'no-op (floor)': OpenFeature.getClient('noop'), // the SDK's own NoopFeatureProvider
+    // A provider doing nothing but return a resolved constant: the lowest any provider can go.
+    'constant provider': OpenFeature.getClient('constant'),
+    switchyard: OpenFeature.getClient('ours'),
+    'flagd-provider': OpenFeature.getClient('official'),
+  };
+  const tasks: Record<string, () => Promise<unknown>> = {};
+  for (const [name, client] of Object.entries(clients)) {
+    tasks[`client getBooleanValue · ${name}`] = () =>
+      client.getBooleanValue('bench-bool', false, benchContext);
+    tasks[`client getStringValue · ${name}`] = () =>
+      client.getStringValue('bench-string', 'none', benchContext);
+  }
+  return measure(tasks);
+}
+
+async function directCalls(ours: Provider, official: Provider): Promise<Row[]> {
+  const tasks: Record<string, () => Promise<unknown>> = {};
+  for (const [name, p] of [
+    ['switchyard', ours],
+    ['flagd-provider', official],
+  ] as const) {
+    tasks[`resolveBooleanEvaluation · ${name}`] = () =>
+      p.resolveBooleanEvaluation('bench-bool', false, benchContext, logger);
+    tasks[`resolveStringEvaluation · ${name}`] = () =>
+      p.resolveStringEvaluation('bench-string', 'none', benchContext, logger);
+  }
+  return measure(tasks);
+}
+
+/** Starts providers against an absent daemon with a 1,000-flag last-known-good on disk. */
+async function coldStart(): Promise<{ p50: number; p95: number; max: number; parse: number }> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-lkg-'));
+  const server = await TestSyncServer.start(JSON.stringify(benchFlags(1000)));
+  const options = {
+    resolverType: 'in-process' as const,
+    host: '127.0.0.1',
+    port: server.port,
+    cacheDir,
+    deadlineMs: 2000,
+  };
+  const primer = new SwitchyardProvider(options, logger);
+  await primer.initialize();
+  await primer.onClose();
+  server.kill();
+  const runs: number[] = [];
+  for (let i = 0; i < (quick ? 10 : 40); i++) {
+    const started = performance.now();
+    const provider = new SwitchyardProvider(options, logger);
+    await provider.initialize();
+    const details = await provider.resolveBooleanEvaluation('bench-bool', false, {}, logger);
+    runs.push(performance.now() - started);
+    if (details.flagMetadata?.switchyardCached !== true) throw new Error('not served from cache');
+    await provider.onClose();
+  }
+  rmSync(cacheDir, { recursive: true, force: true });
+  // The engine's share: parse + compile of the same 1,000 flags, without any I/O.
+  const text = JSON.stringify(benchFlags(1000));
+  const parses: number[] = [];
+  for (let i = 0; i < (quick ? 5 : 20); i++) {
+    const started = performance.now();
+    createEvaluator().setConfiguration(text, { mode: 'isolating', format: 'json' });
+    parses.push(performance.now() - started);
+  }
+  runs.sort((a, b) => a - b);
+  parses.sort((a, b) => a - b);
+  const at = (q: number) => runs[Math.min(runs.length - 1, Math.floor(q * runs.length))]!;
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    max: runs[runs.length - 1]!,
+    parse: parses[Math.floor(parses.length / 2)]!,
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const flagsPath = join(dir, 'flags.json');
+  writeFileSync(flagsPath, JSON.stringify(benchFlags(200)));
+  const ours = new SwitchyardProvider(
+    { resolverType: 'file', offlineFlagSourcePath: flagsPath },
+    logger,
+  );
+  const official = new FlagdProvider({
+    resolverType: 'in-process',
+    offlineFlagSourcePath: flagsPath,
+  });
+
+  const client = await clientCalls(ours, official);
+  const direct = await directCalls(ours, official);
+  const cold = await coldStart();
+  await OpenFeature.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const lines: string[] = [];
+  lines.push('| benchmark | ns/call (p50) |', '|---|---:|');
+  for (const r of [...client, ...direct]) lines.push(`| ${r.name} | ${r.nsPerCall.toFixed(0)} |`);
+  lines.push('', '| ratio | value | target |', '|---|---:|---|');
+  for (const m of ['getBooleanValue', 'getStringValue']) {
+    const floor = `client ${m} · no-op (floor)`;
+    const mine = ratio(client, `client ${m} · switchyard`, floor);
+    const theirs = ratio(client, `client ${m} · flagd-provider`, floor);
+    lines.push(`| client ${m}: switchyard / no-op floor | ${mine.toFixed(3)}× | ≤ 1.05× |`);
+    lines.push(`| client ${m}: flagd-provider / no-op floor | ${theirs.toFixed(3)}× | – |`);
+    const strict = ratio(client, `client ${m} · switchyard`, `client ${m} · constant provider`);
+    lines.push(`| client ${m}: switchyard / constant provider | ${strict.toFixed(3)}× | – |`);
+  }
+  for (const m of ['resolveBooleanEvaluation', 'resolveStringEvaluation']) {
+    const speedup = ratio(direct, `${m} · flagd-provider`, `${m} · switchyard`);
+    lines.push(`| direct ${m}: speed-up over flagd-provider | ${speedup.toFixed(2)}× | ≥ 4× |`);
+  }
+  lines.push(
+    `| cold start from last-known-good, 1,000 flags, daemon absent (p50 / p95) | ${cold.p50.toFixed(1)} / ${cold.p95.toFixed(1)} ms | ≤ 50 ms |`,
+  );
+  lines.push(
+    `| of which core parse + compile of the 1,000 flags (p50) | ${cold.parse.toFixed(1)} ms | – |`,
+  );
+  const table = lines.join('\n');
+  const env = `Node ${process.version}, ${process.platform}/${process.arch}; ${ROUNDS} interleaved rounds (median of per-round p50s and ratios), ${BATCH} sequential awaited calls per sample; context with 4 attributes; 200 flags.`;
+  process.stdout.write(`\n${table}\n\n${env}\n`);
+
+  if (process.argv.includes('--readme')) {
+    const readme = join(process.env.BENCH_PACKAGE_DIR ?? '.', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    const from = text.indexOf(start);
+    const to = text.indexOf(end);
+    if (from < 0 || to < from) throw new Error('README.md has no bench markers');
+    writeFileSync(
+      readme,
+      `${text.slice(0, from + start.length)}\n${table}\n\n${env}\n${text.slice(to)}`,
+    );
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
