@@ -14,7 +14,6 @@ import { createSnapshot, evaluate, parseFlags } from '@switchyard/core';
 import type { FlagDefinition, FlagValueType } from '@switchyard/core';
 import { startDaemon } from '@switchyard/daemon';
 import type { Daemon } from '@switchyard/daemon';
-import { pino } from 'pino';
 import { testbedPath } from '../support/testbed.js';
 
 type Doc = {
@@ -52,7 +51,7 @@ function startSwitchyard(port = 0): Promise<Daemon> {
     syncPort: port,
     managementPort: 0,
     contextValues: syncContext,
-    logger: pino({ level: 'silent' }),
+    logLevel: 'silent',
   });
 }
 

@@ -42,6 +42,8 @@ export interface DaemonOptions {
   readonly logger?: Logger;
   readonly logFormat?: LogFormat;
   readonly debug?: boolean;
+  /** Log level of the built-in logger (`silent` to embed quietly). */
+  readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** File watching: quiet period and settle time (ms). */
   readonly watch?: Pick<FileSourceOptions, 'quietMs' | 'settleMs' | 'onTrace'>;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
@@ -83,7 +85,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const specs = resolveSources(options.sources, options.cwd);
   const logger =
     options.logger ??
-    createLogger({ format: options.logFormat ?? 'console', debug: options.debug ?? false });
+    createLogger({
+      format: options.logFormat ?? 'console',
+      debug: options.debug ?? false,
+      ...(options.logLevel ? { level: options.logLevel } : {}),
+    });
   const metrics = createMetrics();
   const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
   const store = new GenerationStore(

@@ -10,12 +10,14 @@ export type { Logger };
 export interface LoggerOptions {
   readonly format?: LogFormat;
   readonly debug?: boolean;
+  /** Overrides the level (`silent` for embedding and tests). */
+  readonly level?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Where lines go (default: stdout). */
   readonly destination?: DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const level = options.debug ? 'debug' : 'info';
+  const level = options.level ?? (options.debug ? 'debug' : 'info');
   const base = { name: 'switchyard' };
   if (options.format === 'json') {
     return pino(
