@@ -1,0 +1,181 @@
+// EventStream of flagd.evaluation v1 and v2 (flagd-daemon.md §5, wire-protocol.md): provider_ready
+// on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
+// selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
+// Streams are grouped by selector: each generation is diffed and encoded once per group.
+import { status } from '@grpc/grpc-js';
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { JsonObject } from '@switchyard/core';
+import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
+import type { PreEncoded } from '@switchyard/protocol';
+import { InvalidSelectorError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Generation } from '../store/generation-store.js';
+import type { MergedFlag } from '../store/payload.js';
+import type { Selector } from '../store/selector.js';
+import { metadataValue } from './selectors.js';
+import type { SelectorCache } from './selectors.js';
+import type { EvaluationView, ViewCache } from './views.js';
+
+export const KEEP_ALIVE_MS = 20_000;
+
+export type FlagChangeType = 'write' | 'update' | 'delete';
+
+export interface EventStreamOptions {
+  readonly generation: () => Generation | undefined;
+  readonly views: ViewCache;
+  readonly selectors: SelectorCache;
+  /** keep_alive after this long without a message (flagd: 20 s). */
+  readonly keepAliveMs: number;
+  /** Server-side stream deadline (`--stream-deadline`; 0 = none). */
+  readonly streamDeadlineMs: number;
+  readonly logger: Logger;
+}
+
+// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
+// serves both.
+function eventBytes(type: string, data: JsonObject): PreEncoded {
+  return preEncoded(
+    encode(evaluationV2.EventStreamResponseSchema, {
+      $typeName: 'flagd.evaluation.v2.EventStreamResponse',
+      type,
+      data,
+    }),
+  );
+}
+
+const PROVIDER_READY = eventBytes('provider_ready', {});
+const KEEP_ALIVE = eventBytes('keep_alive', {});
+const PROVIDER_SHUTDOWN = eventBytes('provider_shutdown', {});
+
+type Call = ServerWritableStream<unknown, PreEncoded>;
+
+interface Stream {
+  readonly call: Call;
+  readonly keepAlive: NodeJS.Timeout;
+  readonly deadline: NodeJS.Timeout | undefined;
+}
+
+interface Group {
+  readonly selector: Selector;
+  view: EvaluationView;
+  readonly streams: Set<Stream>;
+}
+
+const changed = (a: MergedFlag, b: MergedFlag) =>
+  a.flag.contentHash !== b.flag.contentHash || a.sourceId !== b.sourceId;
+
+/** The per-flag change set between two views of one selector (flagd's notifications). */
+export function flagChanges(
+  before: EvaluationView,
+  after: EvaluationView,
+): Record<string, FlagChangeType> {
+  const changes: Record<string, FlagChangeType> = {};
+  for (const [key, flag] of after.flags) {
+    const was = before.flags.get(key);
+    if (was === undefined) changes[key] = 'write';
+    else if (changed(was, flag)) changes[key] = 'update';
+  }
+  for (const key of before.flags.keys()) if (!after.flags.has(key)) changes[key] = 'delete';
+  return changes;
+}
+
+export class EventStreams {
+  private readonly groups = new Map<string, Group>();
+  private closing = false;
+
+  constructor(private readonly options: EventStreamOptions) {}
+
+  get size(): number {
+    let n = 0;
+    for (const group of this.groups.values()) n += group.streams.size;
+    return n;
+  }
+
+  /** The EventStream handler (both versions). */
+  subscribe(call: Call, _version: 1 | 2): void {
+    if (this.closing) {
+      call.emit('error', { code: status.UNAVAILABLE, details: 'switchyard is shutting down' });
+      return;
+    }
+    let selector: Selector;
+    try {
+      selector = this.options.selectors.get(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
+    } catch (error) {
+      if (!(error instanceof InvalidSelectorError)) throw error;
+      call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
+      return;
+    }
+    const current = this.options.views.view(this.options.generation(), selector);
+    let group = this.groups.get(current.selectorKey);
+    if (group === undefined) {
+      group = { selector, view: current, streams: new Set() };
+      this.groups.set(current.selectorKey, group);
+    }
+    const owner = group;
+    const keepAlive = setTimeout(() => this.write(stream, KEEP_ALIVE), this.options.keepAliveMs);
+    keepAlive.unref();
+    const deadline =
+      this.options.streamDeadlineMs > 0
+        ? setTimeout(() => {
+            remove();
+            call.emit('error', {
+              code: status.DEADLINE_EXCEEDED,
+              details: 'stream closed due to server-side timeout',
+            });
+          }, this.options.streamDeadlineMs)
+        : undefined;
+    const stream: Stream = { call, keepAlive, deadline };
+    let removed = false;
+    const remove = () => {
+      if (removed) return;
+      removed = true;
+      clearTimeout(keepAlive);
+      clearTimeout(deadline);
+      owner.streams.delete(stream);
+      if (owner.streams.size === 0 && this.groups.get(current.selectorKey) === owner)
+        this.groups.delete(current.selectorKey);
+    };
+    call.on('cancelled', remove);
+    call.on('close', remove);
+    call.on('finish', remove);
+    call.on('error', remove);
+    owner.streams.add(stream);
+    this.options.logger.debug({ selector: current.selectorKey }, 'event stream opened');
+    this.write(stream, PROVIDER_READY);
+  }
+
+  /** Sends each group the flags its selector's view gained, changed or lost. */
+  publish(generation: Generation): void {
+    for (const group of this.groups.values()) {
+      const next = this.options.views.view(generation, group.selector);
+      const changes = flagChanges(group.view, next);
+      group.view = next;
+      const keys = Object.keys(changes);
+      if (keys.length === 0) continue;
+      const flags: JsonObject = {};
+      for (const key of keys) flags[key] = { type: changes[key]! };
+      const bytes = eventBytes('configuration_change', { flags });
+      for (const stream of group.streams) this.write(stream, bytes);
+    }
+  }
+
+  private write(stream: Stream, bytes: PreEncoded): void {
+    stream.call.write(bytes);
+    // keep_alive only after `keepAliveMs` without any message.
+    stream.keepAlive.refresh();
+  }
+
+  /** provider_shutdown to every stream, then ends them. */
+  close(): void {
+    this.closing = true;
+    for (const group of this.groups.values()) {
+      for (const stream of [...group.streams]) {
+        clearTimeout(stream.keepAlive);
+        clearTimeout(stream.deadline);
+        stream.call.write(PROVIDER_SHUTDOWN);
+        stream.call.end();
+      }
+    }
+    this.groups.clear();
+  }
+}
