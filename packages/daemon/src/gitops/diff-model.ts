@@ -25,6 +25,8 @@ export interface Impact {
   readonly changed: number;
   /** changed / total, 0 when there are no contexts. */
   readonly share: number;
+  /** Contexts that keep their variant but get a different value (the variant's value changed). */
+  readonly valueChanged: number;
   /** Every (from, to) pair seen, including unchanged ones (from === to); most frequent first. */
   readonly matrix: readonly Transition[];
 }
@@ -104,10 +106,14 @@ export function measureImpact(
   const next = engine.createSnapshot([after]).snapshot;
   const counts = new Map<string, { from: string; to: string; count: number }>();
   let changed = 0;
+  let valueChanged = 0;
   for (const ctx of contexts) {
-    const from = outcomeLabel(engine.evaluateAny(old, before.key, ctx, { now }));
-    const to = outcomeLabel(engine.evaluateAny(next, after.key, ctx, { now }));
+    const a = engine.evaluateAny(old, before.key, ctx, { now });
+    const b = engine.evaluateAny(next, after.key, ctx, { now });
+    const from = outcomeLabel(a);
+    const to = outcomeLabel(b);
     if (from !== to) changed++;
+    else if (canonical(a.value) !== canonical(b.value)) valueChanged++;
     const id = `${from}\u0000${to}`;
     const cell = counts.get(id);
     if (cell === undefined) counts.set(id, { from, to, count: 1 });
@@ -120,6 +126,7 @@ export function measureImpact(
     total: contexts.length,
     changed,
     share: contexts.length === 0 ? 0 : changed / contexts.length,
+    valueChanged,
     matrix,
   };
 }

@@ -61,6 +61,9 @@ export function formatDiffText(input: DiffTextInput): string {
       );
       const moves = d.impact.matrix.filter((t) => t.from !== t.to);
       const width = Math.max(0, ...moves.map((t) => `${t.from} → ${t.to}`.length));
+      if (d.impact.valueChanged > 0) {
+        lines.push(`    ${d.impact.valueChanged} more keep their variant but get its new value`);
+      }
       for (const t of moves)
         lines.push(
           `      ${`${t.from} → ${t.to}`.padEnd(width)}  ${t.count} (${percent(t.count / total)})`,
