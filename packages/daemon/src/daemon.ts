@@ -14,6 +14,8 @@ import type { FileSourceOptions } from './sources/file-source.js';
 import type { FlagSource } from './sources/types.js';
 import { specFromConfig, specFromUri } from './sources/uri.js';
 import type { SourceConfig, SourceSpec } from './sources/uri.js';
+import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
+import type { Remote } from './remote/remote.js';
 import { GenerationStore } from './store/generation-store.js';
 import type { Generation, SourceStatus, StoreEvent } from './store/generation-store.js';
 import { startSyncServer, stopSyncServer } from './sync/sync-server.js';
@@ -48,11 +50,31 @@ export interface DaemonOptions {
   readonly watch?: Pick<FileSourceOptions, 'quietMs' | 'settleMs' | 'onTrace'>;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
   readonly cwd?: string;
+  /** flagd.evaluation v1/v2 gRPC port (`--port`; the CLI defaults it to 8013). Undefined: not served. */
+  readonly evaluationPort?: number;
+  /** Serve flagd.evaluation on this unix socket instead (`--socket-path`). */
+  readonly socketPath?: string;
+  /** OFREP port (`--ofrep-port`; the CLI defaults it to 8016). Undefined: not served. */
+  readonly ofrepPort?: number;
+  /** `--context-from-header/-H`: request header → evaluation context key. */
+  readonly contextFromHeaders?: Readonly<Record<string, string>>;
+  /** `--cors-origin/-C` of the OFREP port (`*` = any). */
+  readonly corsOrigins?: readonly string[];
+  /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
+  readonly maxRequestBody?: number;
+  readonly maxRequestHeader?: number;
+  /** EventStream keep_alive after this long idle (default 20 s, as flagd). */
+  readonly eventKeepAliveMs?: number;
 }
 
 export interface Daemon {
   /** Bound ports (sync is undefined when serving on a unix socket). */
-  readonly ports: { readonly sync: number | undefined; readonly management: number };
+  readonly ports: {
+    readonly sync: number | undefined;
+    readonly management: number;
+    readonly evaluation?: number | undefined;
+    readonly ofrep?: number | undefined;
+  };
   readonly syncAddress: string;
   /** Resolves once every source applied a first valid configuration. */
   readonly ready: Promise<void>;
@@ -134,8 +156,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const sources: FlagSource[] = specs.map((spec) => new FileSource(spec, options.watch ?? {}));
   let sync: { server: GrpcServer; port: number | undefined; address: string } | undefined;
   let management: { server: HttpServer; port: number } | undefined;
+  let remote: Remote | undefined;
   try {
-    [sync, management] = await Promise.all([
+    [sync, management, remote] = await Promise.all([
       startSyncServer(service, {
         host,
         port: options.syncPort ?? 8015,
@@ -144,21 +167,45 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         keyPath: options.serverKeyPath,
       }),
       startManagementServer(store, metrics, { host, port: options.managementPort ?? 8014 }),
+      startRemote({
+        store,
+        host,
+        evaluationPort: options.evaluationPort,
+        socketPath: options.socketPath,
+        ofrepPort: options.ofrepPort,
+        certPath: options.serverCertPath,
+        keyPath: options.serverKeyPath,
+        contextValues: options.contextValues ?? {},
+        contextFromHeaders: options.contextFromHeaders ?? {},
+        corsOrigins: options.corsOrigins ?? [],
+        maxRequestBody: options.maxRequestBody ?? DEFAULT_REQUEST_LIMIT,
+        maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
+        keepAliveMs: options.eventKeepAliveMs ?? 0,
+        streamDeadlineMs: options.streamDeadlineMs ?? 0,
+        logger,
+      }),
       Promise.all(sources.map((source) => source.start((update) => store.apply(update)))),
     ]);
   } catch (error) {
     await Promise.all(sources.map((s) => s.close()));
     sync?.server.forceShutdown();
     management?.server.close();
+    await remote?.close();
     clearTimeout(gateTimer);
     throw error;
   }
   store.start();
   const syncServer = sync.server;
   const managementServer = management.server;
+  const remoteServers = remote;
   let closing: Promise<void> | undefined;
   return {
-    ports: { sync: sync.port, management: management.port },
+    ports: {
+      sync: sync.port,
+      management: management.port,
+      evaluation: remote.ports.evaluation,
+      ofrep: remote.ports.ofrep,
+    },
     syncAddress: sync.address,
     ready,
     metrics,
@@ -172,6 +219,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         await Promise.all(sources.map((s) => s.close()));
         service.closeAll();
         await Promise.all([
+          remoteServers.close(),
           stopSyncServer(syncServer),
           new Promise<void>((resolve) => {
             managementServer.close(() => resolve());

@@ -12,7 +12,7 @@ import type { ParsedArgs } from './args.js';
 
 export interface ResolvedStart {
   readonly options: DaemonOptions;
-  /** Remote-evaluation ports: parsed and reported, not served yet. */
+  /** Remote-evaluation ports (also in `options`). */
   readonly evaluationPort: number;
   readonly ofrepPort: number;
   /** flagd options given that have no effect here yet. */
@@ -106,6 +106,13 @@ function asInt(name: string, value: unknown): number {
   return n;
 }
 
+function asBytes(name: string, value: unknown): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`USAGE: --${name}: "${String(value)}" is not a positive number of bytes`);
+  return n;
+}
+
 function asBool(name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const text = String(value).toLowerCase();
@@ -192,6 +199,13 @@ export function resolveStartOptions(
     ...withDefined('serverCertPath', optional('server-cert-path', str)),
     ...withDefined('serverKeyPath', optional('server-key-path', str)),
     ...withDefined('syncSocketPath', optional('sync-socket-path', str)),
+    evaluationPort: optional('port', asInt) ?? 8013,
+    ofrepPort: optional('ofrep-port', asInt) ?? 8016,
+    contextFromHeaders: optional('context-from-header', asMap) ?? {},
+    corsOrigins: optional('cors-origin', asList) ?? [],
+    ...withDefined('socketPath', optional('socket-path', str)),
+    ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
+    ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
   };
   return {
     options,

@@ -54,7 +54,7 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     arg: 'PORT',
     defaultText: '8013',
-    description: 'remote evaluation gRPC port (flagd.evaluation; not served yet)',
+    description: 'remote evaluation gRPC port (flagd.evaluation.v1 and v2)',
   },
   {
     name: 'ofrep-port',
@@ -62,7 +62,7 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     arg: 'PORT',
     defaultText: '8016',
-    description: 'OFREP port (not served yet)',
+    description: 'OFREP (OpenFeature Remote Evaluation Protocol) HTTP port',
   },
   {
     name: 'context-value',
@@ -118,47 +118,46 @@ export const START_OPTIONS: readonly OptionSpec[] = [
       'JSON or YAML file whose keys are these long option names (e.g. the flagd testbed launchpad configs)',
   },
   { name: 'help', short: 'h', type: 'bool', description: 'show this help' },
-  // Accepted for flagd compatibility; no effect until the evaluation and OFREP services land.
+  // Remote evaluation (flagd.evaluation on --port, OFREP on --ofrep-port).
   {
     name: 'cors-origin',
     short: 'C',
     type: 'list',
     arg: 'ORIGIN',
-    description: 'CORS origins of the evaluation and OFREP ports',
-    effective: false,
+    description: 'CORS origins allowed on the OFREP port (* = any); repeatable or comma-separated',
   },
   {
     name: 'socket-path',
     short: 'd',
     type: 'string',
     arg: 'PATH',
-    description: 'unix socket of the evaluation service',
-    effective: false,
+    description: 'serve flagd.evaluation on this unix socket instead of --port',
   },
   {
     name: 'context-from-header',
     short: 'H',
     type: 'map',
     arg: 'HEADER=KEY',
-    description: 'evaluation context from request headers',
-    effective: false,
+    description:
+      'evaluation context from request headers (the header wins over -X and the request); repeatable',
   },
   {
     name: 'max-request-body',
     short: 'B',
     type: 'int',
     arg: 'BYTES',
-    description: 'request body limit of the evaluation services',
-    effective: false,
+    defaultText: '1000000',
+    description: 'request body limit of the evaluation services (OFREP answers 413 above it)',
   },
   {
     name: 'max-request-header',
     short: 'R',
     type: 'int',
     arg: 'BYTES',
-    description: 'request header limit of the evaluation services',
-    effective: false,
+    defaultText: '1000000',
+    description: 'request header limit of the evaluation services (OFREP answers 431 above it)',
   },
+  // Accepted for flagd compatibility, without effect.
   {
     name: 'keep-alive-min-time',
     type: 'duration',
