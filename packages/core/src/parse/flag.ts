@@ -2,11 +2,17 @@
 // with the flag's key and the JSON path of the offending value.
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import type { PathSegment } from '../internal/paths.js';
+import type { CompiledTargeting } from '../targeting/types.js';
 import type { FlagState, JsonValue } from '../types.js';
 import type { Problem, ProblemScope } from './problems.js';
 
 export type MetadataValue = string | number | boolean;
 
+/**
+ * One flag as read so far. readFlag fills the structural fields; parseFlags fills the rest
+ * (merged metadata, flag set, compiled targeting). One object of one shape per flag: on a
+ * 10,000-flag load every intermediate copy is garbage the collector has to walk.
+ */
 export interface FlagDraft {
   readonly key: string;
   readonly segments: readonly PathSegment[];
@@ -18,7 +24,19 @@ export interface FlagDraft {
   ownMetadata: Record<string, MetadataValue>;
   /** The first error that makes this flag unusable, if any. */
   error: Problem | undefined;
+  /** Flag-set metadata merged under the flag's own (filled by parseFlags). */
+  metadata: Record<string, MetadataValue>;
+  flagSetId: string | undefined;
+  /** The `$ref`-resolved targeting, its compile error and the compiled rule (parseFlags). */
+  targeting: JsonValue | undefined;
+  targetingError: Problem | undefined;
+  rule: CompiledTargeting | undefined;
 }
+
+const NO_METADATA: Record<string, MetadataValue> = Object.freeze({}) as Record<
+  string,
+  MetadataValue
+>;
 
 export type Report = (
   severity: 'error' | 'warning',
@@ -60,8 +78,8 @@ export function readMetadata(
   report: Report,
   flagKey?: string,
 ): { metadata: Record<string, MetadataValue>; problem?: Problem } {
+  if (raw === undefined || raw === null) return { metadata: {} };
   const metadata: Record<string, MetadataValue> = {};
-  if (raw === undefined || raw === null) return { metadata };
   if (!isJsonObject(raw)) {
     const problem = report(
       'error',
@@ -76,7 +94,6 @@ export function readMetadata(
   let problem: Problem | undefined;
   for (const key of Object.keys(raw)) {
     const value = raw[key] as JsonValue;
-    const at = [...segments, key];
     if (
       typeof value === 'string' ||
       typeof value === 'boolean' ||
@@ -88,7 +105,7 @@ export function readMetadata(
           'PROTOTYPE_KEY',
           'a "__proto__" metadata key is kept as a plain key',
           scope === 'document' ? 'document' : 'flag',
-          at,
+          [...segments, key],
           flagKey,
         );
       }
@@ -99,7 +116,7 @@ export function readMetadata(
         'METADATA_VALUE_INVALID',
         `metadata value "${key}" must be a string, number or boolean, not ${Array.isArray(value) ? 'an array' : kindOf(value)}`,
         scope,
-        at,
+        [...segments, key],
         flagKey,
       );
     }
@@ -120,8 +137,13 @@ export function readFlag(
     variants: {},
     defaultVariant: undefined,
     rawTargeting: undefined,
-    ownMetadata: {},
+    ownMetadata: NO_METADATA,
     error: undefined,
+    metadata: NO_METADATA,
+    flagSetId: undefined,
+    targeting: undefined,
+    targetingError: undefined,
+    rule: undefined,
   };
   const fail = (code: string, message: string, at: readonly PathSegment[]) => {
     const problem = report('error', code, message, 'flag', at, key);
@@ -200,9 +222,12 @@ export function readFlag(
     }
   }
 
-  const meta = readMetadata(raw.metadata, [...segments, 'metadata'], 'flag', report, key);
-  draft.ownMetadata = meta.metadata;
-  if (meta.problem) draft.error ??= meta.problem;
+  const rawMeta = raw.metadata;
+  if (rawMeta !== undefined && rawMeta !== null) {
+    const meta = readMetadata(rawMeta, [...segments, 'metadata'], 'flag', report, key);
+    draft.ownMetadata = meta.metadata;
+    if (meta.problem) draft.error ??= meta.problem;
+  }
   return draft;
 }
 
@@ -213,34 +238,35 @@ function readVariants(
   report: Report,
   fail: (code: string, message: string, at: readonly PathSegment[]) => void,
 ): void {
-  const at = [...segments, 'variants'];
   const variants = raw.variants;
   if (!hasOwn(raw, 'variants') || variants === undefined) {
     fail('VARIANTS_MISSING', 'variants are missing', segments);
     return;
   }
+  // Paths and quoted names are built only when something is reported.
+  const at = (): PathSegment[] => [...segments, 'variants'];
   if (!isJsonObject(variants)) {
-    fail('VARIANTS_INVALID', 'variants must be an object of variant name to value', at);
+    fail('VARIANTS_INVALID', 'variants must be an object of variant name to value', at());
     return;
   }
   const names = Object.keys(variants);
   if (names.length === 0) {
-    fail('VARIANTS_EMPTY', 'variants must define at least one variant', at);
+    fail('VARIANTS_EMPTY', 'variants must define at least one variant', at());
     return;
   }
   let firstKind: Kind | undefined;
   let firstName = '';
   for (const name of names) {
     const value = variants[name] as JsonValue;
-    const vat = JSON.stringify(name);
-    if (name === '') fail('VARIANT_NAME_EMPTY', 'a variant name must not be empty', [...at, name]);
+    if (name === '')
+      fail('VARIANT_NAME_EMPTY', 'a variant name must not be empty', [...at(), name]);
     if (name === '__proto__') {
       report(
         'warning',
         'PROTOTYPE_KEY',
         'a variant named "__proto__" is kept as a plain key',
         'flag',
-        [...at, name],
+        [...at(), name],
         draft.key,
       );
     }
@@ -249,18 +275,22 @@ function readVariants(
       report(
         'warning',
         'VARIANT_NULL',
-        `variant ${vat} is null, which the flagd schema does not allow`,
+        `variant ${JSON.stringify(name)} is null, which the flagd schema does not allow`,
         'flag',
-        [...at, name],
+        [...at(), name],
         draft.key,
       );
     } else if (kind === 'number' && !Number.isFinite(value as number)) {
-      fail('VARIANT_INVALID', `variant ${vat} is not a finite number`, [...at, name]);
-    } else if (kind === 'object' && valueDepth(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
-      fail('VALUE_TOO_DEEP', `variant ${vat} is nested deeper than ${MAX_VALUE_DEPTH} levels`, [
-        ...at,
+      fail('VARIANT_INVALID', `variant ${JSON.stringify(name)} is not a finite number`, [
+        ...at(),
         name,
       ]);
+    } else if (kind === 'object' && valueDepth(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
+      fail(
+        'VALUE_TOO_DEEP',
+        `variant ${JSON.stringify(name)} is nested deeper than ${MAX_VALUE_DEPTH} levels`,
+        [...at(), name],
+      );
       continue;
     } else if (firstKind === undefined) {
       firstKind = kind;
@@ -268,8 +298,8 @@ function readVariants(
     } else if (kind !== firstKind) {
       fail(
         'VARIANT_TYPES_MIXED',
-        `variant ${vat} is a ${kind} but variant ${JSON.stringify(firstName)} is a ${firstKind}; all variants of a flag must have one type`,
-        [...at, name],
+        `variant ${JSON.stringify(name)} is a ${kind} but variant ${JSON.stringify(firstName)} is a ${firstKind}; all variants of a flag must have one type`,
+        [...at(), name],
       );
     }
     setOwn(draft.variants, name, value);

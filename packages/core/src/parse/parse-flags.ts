@@ -1,11 +1,11 @@
 // parseFlags: text or JSON → validated, `$ref`-resolved, compiled flag configuration, with
 // precise diagnostics. Modes and what they reject: docs/architecture.md and docs/adr/0002.
-import { contentHash as hashOf } from '../internal/hash.js';
+import { contentHashFreezing } from '../internal/hash.js';
 import { cloneJson, TooDeep } from '../internal/clone.js';
 import { compiledRules } from '../internal/compiled.js';
-import { deepFreeze, hasOwn, isJsonObject, setOwn } from '../internal/own.js';
+import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import { formatPath, type PathSegment } from '../internal/paths.js';
-import { DEFAULT_LIMITS, type CompiledTargeting, type Limits } from '../targeting/types.js';
+import { DEFAULT_LIMITS, type Limits } from '../targeting/types.js';
 import type {
   Diagnostic,
   FlagConfiguration,
@@ -24,14 +24,6 @@ import { toDiagnostics } from './to-diagnostics.js';
 
 const TOP_LEVEL_KEYS = new Set(['$schema', 'flags', '$evaluators', 'metadata']);
 const MAX_INPUT_DEPTH = 1000;
-
-interface Draft extends FlagDraft {
-  metadata: Record<string, MetadataValue>;
-  flagSetId: string | undefined;
-  targeting: JsonValue | undefined;
-  targetingError: Problem | undefined;
-  rule: CompiledTargeting | undefined;
-}
 
 export function parseFlags(input: string | JsonValue, options: ParseOptions = {}): ParseResult {
   try {
@@ -246,25 +238,27 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
   const setFlagSetId = typeof setMeta.flagSetId === 'string' ? setMeta.flagSetId : undefined;
 
   const resolver = new RefResolver(evaluators, limits.maxDepth, limits.maxRuleNodes);
-  const seen = new Set<string>();
-  const drafts: Draft[] = [];
+  const setMetaKeys = Object.keys(setMeta);
+  // Flags are identified by (flagSetId, key): one Set of keys per flag set, so the common case
+  // needs no identity string per flag.
+  const seen = new Map<string | undefined, Set<string>>();
+  const drafts: FlagDraft[] = [];
   for (const { key, raw, segments } of entries) {
-    const base = readFlag(raw, key, segments, report);
+    const draft = readFlag(raw, key, segments, report);
+    const ownMeta = draft.ownMetadata;
+    const ownKeys = Object.keys(ownMeta);
     const metadata: Record<string, MetadataValue> = {};
-    for (const k of Object.keys(setMeta)) setOwn(metadata, k, setMeta[k] as MetadataValue);
-    for (const k of Object.keys(base.ownMetadata))
-      setOwn(metadata, k, base.ownMetadata[k] as MetadataValue);
-    const own = base.ownMetadata.flagSetId;
-    const draft: Draft = {
-      ...base,
-      metadata,
-      flagSetId: own === undefined ? setFlagSetId : String(own),
-      targeting: undefined,
-      targetingError: undefined,
-      rule: undefined,
-    };
-    const identity = `${draft.flagSetId ?? ''}\u0000${key}`;
-    if (seen.has(identity)) {
+    for (const k of setMetaKeys) setOwn(metadata, k, setMeta[k] as MetadataValue);
+    for (const k of ownKeys) setOwn(metadata, k, ownMeta[k] as MetadataValue);
+    draft.metadata = metadata;
+    const own = ownKeys.length === 0 ? undefined : ownMeta.flagSetId;
+    draft.flagSetId = own === undefined ? setFlagSetId : String(own);
+    let keysOfSet = seen.get(draft.flagSetId);
+    if (keysOfSet === undefined) {
+      keysOfSet = new Set();
+      seen.set(draft.flagSetId, keysOfSet);
+    }
+    if (keysOfSet.has(key)) {
       const p = report(
         'error',
         'DUPLICATE_FLAG',
@@ -275,7 +269,7 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
       );
       draft.error ??= p;
     }
-    seen.add(identity);
+    keysOfSet.add(key);
     if (draft.rawTargeting !== undefined) {
       const compiled = compileFlagTargeting(
         draft.rawTargeting,
@@ -308,36 +302,50 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
   const { diagnostics, byProblem } = toDiagnostics(problems, file, text, format);
   if (reject) return { ok: false, diagnostics };
 
-  const flags: FlagDefinition[] = [];
-  for (const d of drafts) {
+  const flags: FlagDefinition[] = new Array(drafts.length);
+  const hashed: (JsonValue | undefined)[] = new Array(8);
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i] as FlagDraft;
     const problem = d.error ?? d.targetingError;
     const error = problem === undefined ? undefined : byProblem.get(problem);
-    const variants = deepFreeze(d.variants) as Readonly<Record<string, JsonValue>>;
-    const targeting = d.targeting === undefined ? undefined : deepFreeze(d.targeting);
-    const metadata = Object.freeze(d.metadata);
-    const contentHash = hashOf([
-      d.key,
-      d.state,
-      variants,
-      d.defaultVariant ?? null,
-      targeting ?? null,
-      metadata,
-      d.flagSetId ?? null,
-      error?.code ?? null,
-    ]);
-    const def: FlagDefinition = Object.freeze({
-      key: d.key,
-      state: d.state,
-      variants,
-      defaultVariant: d.defaultVariant,
-      targeting,
-      metadata,
-      flagSetId: d.flagSetId,
-      contentHash,
-      ...(error === undefined ? {} : { error }),
-    });
+    const variants = d.variants as Readonly<Record<string, JsonValue>>;
+    const targeting = d.targeting;
+    const metadata = d.metadata;
+    // One walk hashes the flag's content and deep-freezes variants, targeting and metadata.
+    hashed[0] = d.key;
+    hashed[1] = d.state;
+    hashed[2] = variants;
+    hashed[3] = d.defaultVariant ?? null;
+    hashed[4] = targeting ?? null;
+    hashed[5] = metadata;
+    hashed[6] = d.flagSetId ?? null;
+    hashed[7] = error?.code ?? null;
+    const contentHash = contentHashFreezing(hashed);
+    const def: FlagDefinition =
+      error === undefined
+        ? Object.freeze({
+            key: d.key,
+            state: d.state,
+            variants,
+            defaultVariant: d.defaultVariant,
+            targeting,
+            metadata,
+            flagSetId: d.flagSetId,
+            contentHash,
+          })
+        : Object.freeze({
+            key: d.key,
+            state: d.state,
+            variants,
+            defaultVariant: d.defaultVariant,
+            targeting,
+            metadata,
+            flagSetId: d.flagSetId,
+            contentHash,
+            error,
+          });
     if (d.rule !== undefined && error === undefined) compiledRules.set(def, d.rule);
-    flags.push(def);
+    flags[i] = def;
   }
   const configuration: FlagConfiguration = Object.freeze({
     flags: Object.freeze(flags),
