@@ -27,7 +27,7 @@ export function switchyardOptions(
   return {
     ...(rest as SwitchyardProviderOptions),
     ...(resolver !== undefined
-      ? { resolverType: resolver as SwitchyardProviderOptions['resolverType'] }
+      ? { resolverType: resolver as NonNullable<SwitchyardProviderOptions['resolverType']> }
       : {}),
   };
 }
@@ -55,7 +55,7 @@ export function switchyardFixture(
   hooks: { beforeScenario?: (world: World) => void } = {},
 ): SuiteFixture {
   return {
-    beforeScenario: hooks.beforeScenario,
+    ...(hooks.beforeScenario ? { beforeScenario: hooks.beforeScenario } : {}),
     async createProvider(kind: ProviderKind, world: World) {
       const lp = launchpad();
       const scenario = switchyardOptions(world.options);
