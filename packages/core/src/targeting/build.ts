@@ -3,6 +3,47 @@ import type { JsonValue } from '../types.js';
 import type { Tracer } from './trace.js';
 import type { Fn } from './values.js';
 
+/**
+ * Where a node sits in the rule, printed (`targeting.if[0].and[1]`) only when something needs
+ * the text: a warning or an explain trace. Most rules never do, and building every node's path
+ * string eagerly was a large share of compiling a 10,000-flag configuration.
+ */
+export class RulePath {
+  private text: string | undefined;
+
+  /**
+   * `op` + `index` ≥ 0: operand `index` of operator `op` (`.op[i]`); `op` + -1: the single
+   * operand of `op` (`.op`); no `op`: item `index` of a literal array (`[i]`).
+   */
+  constructor(
+    private readonly parent: RulePath | undefined,
+    private readonly op: string | undefined,
+    private readonly index: number,
+  ) {}
+
+  /** The rule itself: `targeting`. */
+  static root(): RulePath {
+    return new RulePath(undefined, undefined, -1);
+  }
+
+  toString(): string {
+    if (this.text !== undefined) return this.text;
+    if (this.parent === undefined) return ROOT_PATH;
+    const base = this.parent.toString();
+    const op = this.op;
+    this.text =
+      op === undefined
+        ? `${base}[${this.index}]`
+        : this.index < 0
+          ? `${base}.${op}`
+          : `${base}.${op}[${this.index}]`;
+    return this.text;
+  }
+}
+
+/** Root of relative paths (trace paths and the suffix of diagnostic paths). */
+export const ROOT_PATH = 'targeting';
+
 /** One compiled operand. */
 export interface Arg {
   readonly fn: Fn;
@@ -12,8 +53,10 @@ export interface Arg {
   readonly value: unknown;
   /** The operand as written in the rule (for compile-time checks). */
   readonly raw: JsonValue;
-  /** Relative JSON path of the operand, e.g. `targeting.if[0]`. */
+  /** Relative JSON path of the operand, e.g. `targeting.if[0]` (computed on first read). */
   readonly path: string;
+  /** The same path, unprinted. */
+  readonly at: RulePath;
 }
 
 export interface BuildContext {
@@ -25,11 +68,11 @@ export interface BuildContext {
   /** Present in the explain build only. */
   readonly tracer: Tracer | undefined;
   /** Records an operator-argument problem (a warning; flagd returns null at run time). */
-  warn(code: string, path: string, message: string): void;
+  warn(code: string, path: string | RulePath, message: string): void;
 }
 
-/** Builds the closure of one operator from its compiled operands. */
-export type OperatorBuilder = (args: readonly Arg[], ctx: BuildContext, path: string) => Fn;
+/** Builds the closure of one operator (at `path`) from its compiled operands. */
+export type OperatorBuilder = (args: readonly Arg[], ctx: BuildContext, path: RulePath) => Fn;
 
 /** Evaluates every operand into a fresh array (variadic operators only). */
 export function evalAll(args: readonly Arg[], scope: Parameters<Fn>[0], local: unknown): unknown[] {

@@ -4,7 +4,7 @@
 // - the explain build (made lazily, on the first explain call) wraps every operator so it
 //   records a TraceNode. The evaluate build never checks a tracing flag.
 import type { Diagnostic, JsonValue } from '../types.js';
-import { type Arg, type BuildContext, isLiteral } from './build.js';
+import { type Arg, type BuildContext, isLiteral, ROOT_PATH, RulePath } from './build.js';
 import { OPERATORS } from './operators.js';
 import { Tracer } from './trace.js';
 import type {
@@ -13,12 +13,12 @@ import type {
   CompileTargeting,
   CompiledTargeting,
   Limits,
+  TargetingScope,
   TraceNode,
 } from './types.js';
 import { type Fn, TOP } from './values.js';
 
-/** Root of relative paths (trace paths and the suffix of diagnostic paths). */
-const ROOT = 'targeting';
+const ROOT = ROOT_PATH;
 
 class CompileFailure extends Error {
   constructor(
@@ -34,22 +34,53 @@ class CompileFailure extends Error {
  * Checks depth and size without recursion, before anything recurses over the rule. Depth counts
  * nested operations and literal arrays; an operation's own operand list is not an extra level,
  * so `{"!": {"!": ...}}` and `{"and": [{"and": [...]}]}` both count one level per operation.
+ *
+ * Every rule of a configuration goes through this, so the walk allocates nothing per node
+ * (parallel stacks, no path strings); only a failing rule is walked again with paths, to say
+ * where it failed.
  */
 function checkLimits(rule: JsonValue, limits: Limits): CompileFailure | undefined {
-  const stack: { v: JsonValue; depth: number; path: string }[] = [
-    { v: rule, depth: 1, path: ROOT },
-  ];
+  return walkLimits(rule, limits, undefined) ? undefined : locateLimitFailure(rule, limits);
+}
+
+/**
+ * The walk of checkLimits. Returns true when the rule is within the limits; with `paths`, a
+ * failing walk records the path of the failing node in `paths.failure`.
+ */
+function walkLimits(
+  rule: JsonValue,
+  limits: Limits,
+  paths: { stack: string[]; failure?: CompileFailure } | undefined,
+): boolean {
+  const values: JsonValue[] = [rule];
+  const depths: number[] = [1];
+  paths?.stack.push(ROOT);
   let nodes = 0;
-  while (stack.length > 0) {
-    const { v, depth, path } = stack.pop() as { v: JsonValue; depth: number; path: string };
+  const tooLarge = (): boolean => {
+    if (paths !== undefined) {
+      paths.failure = new CompileFailure(
+        'TARGETING_TOO_LARGE',
+        ROOT,
+        `targeting has more than ${limits.maxRuleNodes} nodes`,
+      );
+    }
+    return false;
+  };
+  while (values.length > 0) {
+    const v = values.pop() as JsonValue;
+    const depth = depths.pop() as number;
+    const path = paths?.stack.pop() ?? '';
     nodes++;
     if (v === null || typeof v !== 'object') continue;
     if (depth > limits.maxDepth) {
-      return new CompileFailure(
-        'TARGETING_TOO_DEEP',
-        path,
-        `targeting is nested deeper than ${limits.maxDepth} levels`,
-      );
+      if (paths !== undefined) {
+        paths.failure = new CompileFailure(
+          'TARGETING_TOO_DEEP',
+          path,
+          `targeting is nested deeper than ${limits.maxDepth} levels`,
+        );
+      }
+      return false;
     }
     const keys = Array.isArray(v) ? null : Object.keys(v);
     if (keys !== null && keys.length === 1) {
@@ -57,43 +88,75 @@ function checkLimits(rule: JsonValue, limits: Limits): CompileFailure | undefine
       const operands = (v as Record<string, JsonValue>)[op] as JsonValue;
       if (Array.isArray(operands)) {
         nodes++; // the operand list itself
-        if (nodes + stack.length + operands.length > limits.maxRuleNodes) return tooLarge(limits);
+        if (nodes + values.length + operands.length > limits.maxRuleNodes) return tooLarge();
         for (let i = operands.length - 1; i >= 0; i--) {
-          stack.push({
-            v: operands[i] as JsonValue,
-            depth: depth + 1,
-            path: `${path}.${op}[${i}]`,
-          });
+          values.push(operands[i] as JsonValue);
+          depths.push(depth + 1);
+          paths?.stack.push(`${path}.${op}[${i}]`);
         }
       } else {
-        stack.push({ v: operands, depth: depth + 1, path: `${path}.${op}` });
+        values.push(operands);
+        depths.push(depth + 1);
+        paths?.stack.push(`${path}.${op}`);
       }
     } else if (keys === null) {
       const items = v as JsonValue[];
-      if (nodes + stack.length + items.length > limits.maxRuleNodes) return tooLarge(limits);
+      if (nodes + values.length + items.length > limits.maxRuleNodes) return tooLarge();
       for (let i = items.length - 1; i >= 0; i--) {
-        stack.push({ v: items[i] as JsonValue, depth: depth + 1, path: `${path}[${i}]` });
+        values.push(items[i] as JsonValue);
+        depths.push(depth + 1);
+        paths?.stack.push(`${path}[${i}]`);
       }
     } else {
       const obj = v as Record<string, JsonValue>;
-      if (nodes + stack.length + keys.length > limits.maxRuleNodes) return tooLarge(limits);
-      for (const key of keys)
-        stack.push({ v: obj[key] as JsonValue, depth: depth + 1, path: `${path}.${key}` });
+      if (nodes + values.length + keys.length > limits.maxRuleNodes) return tooLarge();
+      for (const key of keys) {
+        values.push(obj[key] as JsonValue);
+        depths.push(depth + 1);
+        paths?.stack.push(`${path}.${key}`);
+      }
     }
-    if (nodes + stack.length > limits.maxRuleNodes) return tooLarge(limits);
+    if (nodes + values.length > limits.maxRuleNodes) return tooLarge();
   }
-  return undefined;
+  return true;
 }
 
-function tooLarge(limits: Limits): CompileFailure {
-  return new CompileFailure(
-    'TARGETING_TOO_LARGE',
-    ROOT,
-    `targeting has more than ${limits.maxRuleNodes} nodes`,
+function locateLimitFailure(rule: JsonValue, limits: Limits): CompileFailure {
+  const paths: { stack: string[]; failure?: CompileFailure } = { stack: [] };
+  walkLimits(rule, limits, paths);
+  return (
+    paths.failure ??
+    new CompileFailure('TARGETING_TOO_LARGE', ROOT, `targeting exceeds the rule limits`)
   );
 }
 
-function compileNode(raw: JsonValue, path: string, ctx: BuildContext): Arg {
+/**
+ * A compiled node. Literal operands get their closure only when a builder asks for it (most
+ * builders read `value` instead), and the printed path is computed only when read.
+ */
+class Node implements Arg {
+  constructor(
+    private made: Fn | undefined,
+    readonly isConst: boolean,
+    readonly value: unknown,
+    readonly raw: JsonValue,
+    readonly at: RulePath,
+  ) {}
+
+  get fn(): Fn {
+    if (this.made === undefined) {
+      const value = this.value;
+      this.made = () => value;
+    }
+    return this.made;
+  }
+
+  get path(): string {
+    return this.at.toString();
+  }
+}
+
+function compileNode(raw: JsonValue, at: RulePath, ctx: BuildContext): Arg {
   const tracer = ctx.tracer;
   if (raw === null || typeof raw !== 'object' || isLiteral(raw)) {
     if (
@@ -104,29 +167,29 @@ function compileNode(raw: JsonValue, path: string, ctx: BuildContext): Arg {
     ) {
       ctx.warn(
         'NOT_AN_OPERATION',
-        path,
+        at,
         'an object with several keys is not an operation; it is used as data',
       );
     }
-    const fn: Fn = tracer === undefined ? () => raw : tracer.literal(raw, path);
-    return { fn, isConst: ctx.specialise, value: raw, raw, path };
+    const fn = tracer === undefined ? undefined : tracer.literal(raw, at.toString());
+    return new Node(fn, ctx.specialise, raw, raw, at);
   }
   if (Array.isArray(raw)) {
-    const items = raw.map((item, i) => compileNode(item, `${path}[${i}]`, ctx).fn);
+    const items = raw.map((item, i) => compileNode(item, new RulePath(at, undefined, i), ctx).fn);
     const fn: Fn = (s, l) => items.map((f) => f(s, l) ?? null);
-    return {
-      fn: tracer === undefined ? fn : tracer.node('array', path, fn),
-      isConst: false,
-      value: undefined,
+    return new Node(
+      tracer === undefined ? fn : tracer.node('array', at.toString(), fn),
+      false,
+      undefined,
       raw,
-      path,
-    };
+      at,
+    );
   }
   const op = Object.keys(raw)[0] as string;
   if (op === '$ref') {
     throw new CompileFailure(
       'UNRESOLVED_REF',
-      path,
+      at.toString(),
       'a $ref reached the targeting compiler unresolved',
     );
   }
@@ -134,22 +197,22 @@ function compileNode(raw: JsonValue, path: string, ctx: BuildContext): Arg {
   if (builder === undefined) {
     throw new CompileFailure(
       'UNKNOWN_OPERATOR',
-      `${path}.${op}`,
+      `${at}.${op}`,
       `unknown operator ${JSON.stringify(op)}`,
     );
   }
   const operands = raw[op] as JsonValue;
   const args = Array.isArray(operands)
-    ? operands.map((item, i) => compileNode(item, `${path}.${op}[${i}]`, ctx))
-    : [compileNode(operands, `${path}.${op}`, ctx)];
-  const fn = builder(args, ctx, path);
-  return {
-    fn: tracer === undefined ? fn : tracer.node(op, path, fn),
-    isConst: false,
-    value: undefined,
+    ? operands.map((item, i) => compileNode(item, new RulePath(at, op, i), ctx))
+    : [compileNode(operands, new RulePath(at, op, -1), ctx)];
+  const fn = builder(args, ctx, at);
+  return new Node(
+    tracer === undefined ? fn : tracer.node(op, at.toString(), fn),
+    false,
+    undefined,
     raw,
-    path,
-  };
+    at,
+  );
 }
 
 function toDiagnostic(
@@ -169,49 +232,41 @@ function toDiagnostic(
   };
 }
 
-/** Runs a compiled root; never throws (anything unexpected yields null). */
-function guarded(root: Fn): CompiledTargeting['evaluate'] {
-  return (scope) => {
+/**
+ * A compiled rule: the evaluate build, and the explain build made on the first explain call.
+ * One object per rule (not a set of closures), since a configuration holds thousands.
+ */
+class CompiledRule implements CompiledTargeting {
+  private tracer: Tracer | undefined;
+  private traced: Fn | undefined;
+
+  constructor(
+    private readonly root: Fn,
+    private readonly rule: JsonValue,
+  ) {}
+
+  /** Never throws (anything unexpected yields null). */
+  evaluate(scope: TargetingScope): unknown {
     try {
-      const r = root(scope, TOP);
+      const r = this.root(scope, TOP);
       return r === undefined ? null : r;
     } catch {
       return null;
     }
-  };
-}
-
-export const compileTargeting: CompileTargeting = (rule, options) => {
-  const warnings: Diagnostic[] = [];
-  const fail = (e: CompileFailure): CompileResult => ({
-    ok: false,
-    error: toDiagnostic('error', e.code, e.relPath, e.message, options),
-    warnings,
-  });
-  const limitFailure = checkLimits(rule, options.limits);
-  if (limitFailure !== undefined) return fail(limitFailure);
-
-  let root: Fn;
-  try {
-    root = compileNode(rule, ROOT, {
-      specialise: true,
-      tracer: undefined,
-      warn: (code, path, message) =>
-        warnings.push(toDiagnostic('warning', code, path, message, options)),
-    }).fn;
-  } catch (e) {
-    if (e instanceof CompileFailure) return fail(e);
-    const message =
-      e instanceof RangeError ? 'targeting is too deeply nested to compile' : String(e);
-    return fail(new CompileFailure('TARGETING_TOO_DEEP', ROOT, message));
   }
 
-  let tracer: Tracer | undefined;
-  let traced: Fn | undefined;
-  const explain: CompiledTargeting['explain'] = (scope) => {
+  explain(scope: TargetingScope): { readonly value: unknown; readonly trace: TraceNode } {
+    let tracer = this.tracer;
+    let traced = this.traced;
     if (tracer === undefined || traced === undefined) {
       tracer = new Tracer();
-      traced = compileNode(rule, ROOT, { specialise: false, tracer, warn: () => {} }).fn;
+      traced = compileNode(this.rule, RulePath.root(), {
+        specialise: false,
+        tracer,
+        warn: () => {},
+      }).fn;
+      this.tracer = tracer;
+      this.traced = traced;
     }
     tracer.reset();
     let value: unknown = null;
@@ -229,7 +284,32 @@ export const compileTargeting: CompileTargeting = (rule, options) => {
           ? recorded
           : { ...recorded, result: null, detail: { ...recorded.detail, error } };
     return { value, trace };
-  };
+  }
+}
 
-  return { ok: true, rule: { evaluate: guarded(root), explain }, warnings };
+export const compileTargeting: CompileTargeting = (rule, options) => {
+  const warnings: Diagnostic[] = [];
+  const fail = (e: CompileFailure): CompileResult => ({
+    ok: false,
+    error: toDiagnostic('error', e.code, e.relPath, e.message, options),
+    warnings,
+  });
+  const limitFailure = checkLimits(rule, options.limits);
+  if (limitFailure !== undefined) return fail(limitFailure);
+
+  let root: Fn;
+  try {
+    root = compileNode(rule, RulePath.root(), {
+      specialise: true,
+      tracer: undefined,
+      warn: (code, path, message) =>
+        warnings.push(toDiagnostic('warning', code, String(path), message, options)),
+    }).fn;
+  } catch (e) {
+    if (e instanceof CompileFailure) return fail(e);
+    const message =
+      e instanceof RangeError ? 'targeting is too deeply nested to compile' : String(e);
+    return fail(new CompileFailure('TARGETING_TOO_DEEP', ROOT, message));
+  }
+  return { ok: true, rule: new CompiledRule(root, rule), warnings };
 };

@@ -6,6 +6,7 @@ import {
   type Arg,
   type BuildContext,
   type OperatorBuilder,
+  type RulePath,
   evalAll,
   fnAt,
   isLiteral,
@@ -29,7 +30,7 @@ function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
   return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
 }
 
-function checkFractional(args: readonly Arg[], ctx: BuildContext, path: string): void {
+function checkFractional(args: readonly Arg[], ctx: BuildContext, path: RulePath): void {
   if (args.length === 0) {
     ctx.warn(
       'FRACTIONAL_ARGUMENTS',
@@ -169,7 +170,7 @@ export const fractionalOp: OperatorBuilder = (args, ctx, path) => {
   return (s, l) => runFractional(evalAll(args, s, l), s, l, tracer);
 };
 
-function checkSemVer(args: readonly Arg[], ctx: BuildContext, path: string): void {
+function checkSemVer(args: readonly Arg[], ctx: BuildContext, path: RulePath): void {
   if (args.length !== 3) {
     ctx.warn(
       'SEM_VER_ARGUMENTS',
