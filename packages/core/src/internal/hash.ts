@@ -83,8 +83,32 @@ class Hasher {
     let h2 = this.h2;
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+    // 16 hex digits as one flat string (no toString(16)/padStart/concatenation per flag).
+    return String.fromCharCode(
+      hex(h1 >>> 28),
+      hex(h1 >>> 24),
+      hex(h1 >>> 20),
+      hex(h1 >>> 16),
+      hex(h1 >>> 12),
+      hex(h1 >>> 8),
+      hex(h1 >>> 4),
+      hex(h1),
+      hex(h2 >>> 28),
+      hex(h2 >>> 24),
+      hex(h2 >>> 20),
+      hex(h2 >>> 16),
+      hex(h2 >>> 12),
+      hex(h2 >>> 8),
+      hex(h2 >>> 4),
+      hex(h2),
+    );
   }
+}
+
+/** Char code of the lowest hex digit of `n`: 0-9 → '0'-'9', 10-15 → 'a'-'f'. */
+function hex(n: number): number {
+  const d = n & 15;
+  return d < 10 ? 48 + d : 87 + d;
 }
 
 function isSorted(keys: string[]): boolean {

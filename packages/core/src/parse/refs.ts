@@ -34,6 +34,15 @@ export function refName(node: JsonValue): string | undefined {
 
 export class RefResolver {
   private readonly memo = new Map<string, Resolved | 'visiting'>();
+  /**
+   * Measures of the value the last `walk` returned. Returned through fields rather than an
+   * object per node: every rule of a configuration is walked, and most nodes are leaves.
+   */
+  private outDepth = 0;
+  private outContainers = 0;
+  private outNodes = 0;
+  /** Nodes counted so far in the current budget (one rule, or one evaluator). */
+  private budget = 0;
 
   constructor(
     private readonly evaluators: JsonObject | undefined,
@@ -42,24 +51,25 @@ export class RefResolver {
   ) {}
 
   resolve(rule: JsonValue): { rule: JsonValue; nodes: number } | { problem: RuleProblem } {
+    this.budget = 0;
     try {
-      const r = this.walk(rule, []);
-      return { rule: r.value, nodes: r.nodes };
+      const value = this.walk(rule, [], 0, 0);
+      return { rule: value, nodes: this.outNodes };
     } catch (error) {
       if (error instanceof Stop) return { problem: error.problem };
       throw error;
     }
   }
 
-  private check(r: { depth: number; containers: number; nodes: number }, path: PathSegment[]) {
-    if (r.depth > this.maxDepth || r.containers > this.maxDepth * 2 + 2) {
+  private check(depth: number, containers: number, path: PathSegment[]): void {
+    if (depth > this.maxDepth || containers > this.maxDepth * 2 + 2) {
       throw new Stop({
         code: 'RULE_TOO_DEEP',
         message: `targeting is nested deeper than the limit of ${this.maxDepth} levels`,
-        path,
+        path: [...path],
       });
     }
-    if (r.nodes > this.maxNodes) {
+    if (this.budget > this.maxNodes) {
       throw new Stop({
         code: 'RULE_TOO_LARGE',
         message: `targeting has more than the limit of ${this.maxNodes} nodes`,
@@ -68,74 +78,65 @@ export class RefResolver {
     }
   }
 
-  private walk(
-    node: JsonValue,
-    path: PathSegment[],
-    depth = 0,
-    containers = 0,
-    budget = { nodes: 0 },
-  ): Resolved {
-    budget.nodes++;
-    this.check({ depth, containers, nodes: budget.nodes }, path);
-    if (node === null || typeof node !== 'object')
-      return { value: node, depth: 0, containers: 0, nodes: 1 };
+  /** Resolves `node`; its measures are left in outDepth, outContainers and outNodes. */
+  private walk(node: JsonValue, path: PathSegment[], depth: number, containers: number): JsonValue {
+    this.budget++;
+    this.check(depth, containers, path);
+    if (node === null || typeof node !== 'object') {
+      this.outDepth = 0;
+      this.outContainers = 0;
+      this.outNodes = 1;
+      return node;
+    }
     const name = refName(node);
     if (name !== undefined) {
       const target = this.evaluator(name, path);
-      budget.nodes += target.nodes - 1;
-      this.check(
-        {
-          depth: depth + target.depth,
-          containers: containers + target.containers,
-          nodes: budget.nodes,
-        },
-        path,
-      );
-      return target;
+      this.budget += target.nodes - 1;
+      this.check(depth + target.depth, containers + target.containers, path);
+      this.outDepth = target.depth;
+      this.outContainers = target.containers;
+      this.outNodes = target.nodes;
+      return target.value;
     }
-    const start = budget.nodes;
+    const start = this.budget;
     let maxDepth = 0;
     let maxContainers = 0;
     if (Array.isArray(node)) {
       let copy: JsonValue[] | undefined;
       for (let i = 0; i < node.length; i++) {
         path.push(i);
-        const r = this.walk(node[i] as JsonValue, path, depth, containers + 1, budget);
+        const value = this.walk(node[i] as JsonValue, path, depth, containers + 1);
         path.pop();
-        if (r.depth > maxDepth) maxDepth = r.depth;
-        if (r.containers > maxContainers) maxContainers = r.containers;
-        if (r.value !== node[i] && copy === undefined) copy = node.slice(0, i);
-        if (copy !== undefined) copy.push(r.value);
+        if (this.outDepth > maxDepth) maxDepth = this.outDepth;
+        if (this.outContainers > maxContainers) maxContainers = this.outContainers;
+        if (value !== node[i] && copy === undefined) copy = node.slice(0, i);
+        if (copy !== undefined) copy.push(value);
       }
-      return {
-        value: copy ?? node,
-        depth: maxDepth,
-        containers: maxContainers + 1,
-        nodes: budget.nodes - start + 1,
-      };
+      this.outDepth = maxDepth;
+      this.outContainers = maxContainers + 1;
+      this.outNodes = this.budget - start + 1;
+      return copy ?? node;
     }
     let copy: JsonObject | undefined;
     const keys = Object.keys(node);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k] as string;
       path.push(key);
-      const r = this.walk(node[key] as JsonValue, path, depth + 1, containers + 1, budget);
+      const value = this.walk(node[key] as JsonValue, path, depth + 1, containers + 1);
       path.pop();
-      if (r.depth > maxDepth) maxDepth = r.depth;
-      if (r.containers > maxContainers) maxContainers = r.containers;
-      if (r.value !== node[key] && copy === undefined) {
+      if (this.outDepth > maxDepth) maxDepth = this.outDepth;
+      if (this.outContainers > maxContainers) maxContainers = this.outContainers;
+      if (value !== node[key] && copy === undefined) {
         copy = {};
         for (let j = 0; j < k; j++)
           setOwn(copy, keys[j] as string, node[keys[j] as string] as JsonValue);
       }
-      if (copy !== undefined) setOwn(copy, key, r.value);
+      if (copy !== undefined) setOwn(copy, key, value);
     }
-    return {
-      value: copy ?? node,
-      depth: maxDepth + 1,
-      containers: maxContainers + 1,
-      nodes: budget.nodes - start + 1,
-    };
+    this.outDepth = maxDepth + 1;
+    this.outContainers = maxContainers + 1;
+    this.outNodes = this.budget - start + 1;
+    return copy ?? node;
   }
 
   private evaluator(name: string, path: PathSegment[]): Resolved {
@@ -158,13 +159,23 @@ export class RefResolver {
     this.memo.set(name, 'visiting');
     // Nested $refs are resolved too (flagd leaves them to chance); the evaluator is measured
     // on its own budget, and its cost is added to every rule that uses it.
+    const outer = this.budget;
+    this.budget = 0;
     try {
-      const resolved = this.walk(this.evaluators[name] as JsonValue, [...path], 0, 0, { nodes: 0 });
+      const value = this.walk(this.evaluators[name] as JsonValue, [...path], 0, 0);
+      const resolved: Resolved = {
+        value,
+        depth: this.outDepth,
+        containers: this.outContainers,
+        nodes: this.outNodes,
+      };
       this.memo.set(name, resolved);
       return resolved;
     } catch (error) {
       this.memo.delete(name);
       throw error;
+    } finally {
+      this.budget = outer;
     }
   }
 }

@@ -21,9 +21,8 @@ function constParts(arg: Arg | undefined): string[] | undefined {
   return undefined;
 }
 
-function checkVarPath(arg: Arg | undefined, ctx: BuildContext): void {
-  if (arg === undefined || typeof arg.raw !== 'string') return;
-  const parts = splitPath(arg.raw);
+/** Warns about paths that never resolve; `parts` is the split literal path. */
+function checkVarPath(arg: Arg, parts: readonly string[], ctx: BuildContext): void {
   if (
     parts[0] === '$flagd' &&
     parts.length > 1 &&
@@ -46,8 +45,16 @@ function checkVarPath(arg: Arg | undefined, ctx: BuildContext): void {
 
 /** `var`: `[path, default]`, dotted path, numeric indexes, `""`/`[]` = the whole data. */
 export const varOp: OperatorBuilder = (args, ctx) => {
-  checkVarPath(args[0], ctx);
-  const parts = ctx.specialise ? constParts(args[0]) : undefined;
+  const first = args[0];
+  // A literal string path is split once, for the check and for the specialised closure.
+  const literal =
+    first !== undefined && typeof first.raw === 'string' ? splitPath(first.raw) : undefined;
+  if (first !== undefined && literal !== undefined) checkVarPath(first, literal, ctx);
+  const parts = !ctx.specialise
+    ? undefined
+    : literal !== undefined && first?.isConst
+      ? literal
+      : constParts(first);
   const dflt = args[1];
   if (parts !== undefined && (dflt === undefined || dflt.isConst)) {
     const d = dflt === undefined ? null : dflt.value;
