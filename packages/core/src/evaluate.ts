@@ -157,7 +157,7 @@ function resolve<T>(
   if (!(snapshot instanceof CompiledSnapshot)) {
     return failure(defaultValue, 'GENERAL', 'not a snapshot made by createSnapshot', {});
   }
-  const entry = snapshot.entries.get(flagKey);
+  const entry = snapshot.entry(flagKey);
   if (entry === undefined) return notFound(snapshot, flagKey, defaultValue);
   const early = beforeRule(entry, type, defaultValue);
   if (early !== undefined) return early;

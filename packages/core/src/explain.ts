@@ -20,7 +20,7 @@ export function explain(
   context?: EvaluationContext,
   options: EvaluateOptions = {},
 ): { result: Result; trace: ExplainTrace } {
-  const entry = snapshot instanceof CompiledSnapshot ? snapshot.entries.get(flagKey) : undefined;
+  const entry = snapshot instanceof CompiledSnapshot ? snapshot.entry(flagKey) : undefined;
   if (entry === undefined) {
     const result = notFound<JsonValue | undefined>(snapshot, flagKey, undefined);
     return {

@@ -1,7 +1,9 @@
 // Snapshots: flags indexed by key with everything an evaluation needs precomputed (frozen
 // results per variant, value kinds, the compiled rule), so evaluating is a Map lookup plus, for
-// targeted flags, one rule call. Building from a previous snapshot reuses the entries (and so
-// the compiled rules) of flags whose contentHash is unchanged.
+// targeted flags, one rule call. A flag's entry is built on its first evaluation and kept: a
+// 10,000-flag configuration loads without building 10,000 entries most of which a process may
+// never read. Building from a previous snapshot reuses the definitions (and so the compiled
+// rules) and any built entries of flags whose contentHash is unchanged.
 import { compiledRules } from './internal/compiled.js';
 import { formatPath } from './internal/paths.js';
 import { compileTargeting } from './targeting-compiler.js';
@@ -118,25 +120,42 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
 
 export class CompiledSnapshot implements FlagSnapshot {
   constructor(
-    /** @internal read by evaluate() */
-    readonly entries: ReadonlyMap<string, FlagEntry>,
+    private readonly defs: ReadonlyMap<string, FlagDefinition>,
+    /** Entries built so far (by evaluations, or carried over from the previous snapshot). */
+    private readonly built: Map<string, FlagEntry>,
     readonly metadata: FlagMetadata,
   ) {}
 
+  /** @internal The evaluation entry of a flag (read by evaluate() and explain()). */
+  entry(key: string): FlagEntry | undefined {
+    const entry = this.built.get(key);
+    if (entry !== undefined) return entry;
+    const def = this.defs.get(key);
+    if (def === undefined) return undefined;
+    const made = buildEntry(def);
+    this.built.set(key, made);
+    return made;
+  }
+
+  /** @internal The built entry of a flag, if any (for reuse by the next snapshot). */
+  builtEntry(key: string): FlagEntry | undefined {
+    return this.built.get(key);
+  }
+
   get size(): number {
-    return this.entries.size;
+    return this.defs.size;
   }
 
   has(key: string): boolean {
-    return this.entries.has(key);
+    return this.defs.has(key);
   }
 
   get(key: string): FlagDefinition | undefined {
-    return this.entries.get(key)?.def;
+    return this.defs.get(key);
   }
 
   keys(): IterableIterator<string> {
-    return this.entries.keys();
+    return this.defs.keys();
   }
 }
 
@@ -146,28 +165,30 @@ export function createSnapshot(
 ): { snapshot: FlagSnapshot; changes: FlagChanges } {
   const list: readonly FlagDefinition[] = isDefinitionList(input) ? input : input.flags;
   const metadata = isDefinitionList(input) ? EMPTY_METADATA : Object.freeze({ ...input.metadata });
-  const reusable = previous instanceof CompiledSnapshot ? previous.entries : undefined;
-  const entries = new Map<string, FlagEntry>();
+  const reusable = previous instanceof CompiledSnapshot ? previous : undefined;
+  const defs = new Map<string, FlagDefinition>();
   for (const def of list) {
     const old = reusable?.get(def.key);
-    entries.set(
-      def.key,
-      old !== undefined && old.def.contentHash === def.contentHash ? old : buildEntry(def),
-    );
+    defs.set(def.key, old !== undefined && old.contentHash === def.contentHash ? old : def);
   }
+  const built = new Map<string, FlagEntry>();
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
-  for (const [key, entry] of entries) {
+  for (const [key, def] of defs) {
     const before = previous?.get(key);
     if (before === undefined) added.push(key);
-    else if (before.contentHash !== entry.def.contentHash) changed.push(key);
+    else if (before.contentHash !== def.contentHash) changed.push(key);
+    else if (reusable !== undefined) {
+      const entry = reusable.builtEntry(key);
+      if (entry !== undefined && entry.def === def) built.set(key, entry);
+    }
   }
   if (previous !== undefined) {
-    for (const key of previous.keys()) if (!entries.has(key)) removed.push(key);
+    for (const key of previous.keys()) if (!defs.has(key)) removed.push(key);
   }
   return {
-    snapshot: new CompiledSnapshot(entries, metadata),
+    snapshot: new CompiledSnapshot(defs, built, metadata),
     changes: Object.freeze({ added, removed, changed }),
   };
 }

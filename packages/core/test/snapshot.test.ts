@@ -17,7 +17,7 @@ const targeted = (name: string, extra: Record<string, JsonValue> = {}) => ({
   targeting: { if: [{ '==': [{ var: 'name' }, name] }, 'on', null] },
   ...extra,
 });
-const ruleOf = (snap: unknown, key: string) => (snap as CompiledSnapshot).entries.get(key)?.rule;
+const ruleOf = (snap: unknown, key: string) => (snap as CompiledSnapshot).entry(key)?.rule;
 
 describe('createSnapshot', () => {
   const v1 = config({ flags: { a: targeted('a'), b: targeted('b'), c: targeted('c') } });
