@@ -6,91 +6,159 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
+/**
+ * Incremental MurmurHash3 x86_32 (seed 0) over the UTF-8 encoding of strings fed in order: the
+ * result equals the hash of their concatenation. `fractional` hashes `flagKey + targetingKey` and
+ * `cat` seeds this way, without building the concatenated string (which V8 would then have to
+ * flatten before reading it). One module-level instance serves every evaluation: hashing is
+ * synchronous and calls no user code, so runs never interleave.
+ */
+class Murmur3 {
+  private h = 0;
+  /** Pending bytes of the current 4-byte block, little-endian, and how many bits they fill. */
+  private k = 0;
+  private shift = 0;
+  /** Bytes hashed so far. */
+  private length = 0;
+  /** A high surrogate that ended the previous part (it may pair with the next part's start). */
+  private high = 0;
+
+  reset(): void {
+    this.h = 0;
+    this.k = 0;
+    this.shift = 0;
+    this.length = 0;
+    this.high = 0;
+  }
+
+  update(s: string): void {
+    const n = s.length;
+    if (n === 0) return;
+    let h = this.h;
+    let k = this.k;
+    let shift = this.shift;
+    let length = this.length;
+    let i = 0;
+    let cp = -1; // code point to encode before the main loop (a split surrogate pair)
+    if (this.high !== 0) {
+      const next = s.charCodeAt(0);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        cp = 0x10000 + ((this.high - 0xd800) << 10) + (next - 0xdc00);
+        i = 1;
+      } else {
+        cp = 0xfffd; // the pending high surrogate was alone
+      }
+      this.high = 0;
+    }
+    for (;;) {
+      if (cp < 0) {
+        // Fast path: whole 4-byte blocks while aligned and ASCII (one byte per code unit).
+        if (shift === 0) {
+          for (; i + 3 < n; i += 4) {
+            const c0 = s.charCodeAt(i);
+            const c1 = s.charCodeAt(i + 1);
+            const c2 = s.charCodeAt(i + 2);
+            const c3 = s.charCodeAt(i + 3);
+            if ((c0 | c1 | c2 | c3) >= 0x80) break;
+            k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+            k = Math.imul(k, C1);
+            k = (k << 15) | (k >>> 17);
+            k = Math.imul(k, C2);
+            h ^= k;
+            h = (h << 13) | (h >>> 19);
+            h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+            length += 4;
+          }
+          k = 0;
+        }
+        if (i >= n) break;
+        cp = s.charCodeAt(i++);
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+          if (i >= n) {
+            // May pair with the next part; encoded there, or as U+FFFD by digest().
+            this.high = cp;
+            break;
+          }
+          const next = s.charCodeAt(i);
+          if (next >= 0xdc00 && next <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
+            i++;
+          } else {
+            cp = 0xfffd; // a lone surrogate is not encodable: UTF-8 encoders emit U+FFFD
+          }
+        } else if (cp >= 0xdc00 && cp <= 0xdfff) {
+          cp = 0xfffd;
+        }
+      }
+      // Encode `cp` byte by byte.
+      const count = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      for (let j = 0; j < count; j++) {
+        let byte: number;
+        if (count === 1) byte = cp;
+        else if (j === 0)
+          byte = (count === 2 ? 0xc0 : count === 3 ? 0xe0 : 0xf0) | (cp >> (6 * (count - 1)));
+        else byte = 0x80 | ((cp >> (6 * (count - 1 - j))) & 0x3f);
+        k |= (byte & 0xff) << shift;
+        shift += 8;
+        length++;
+        if (shift === 32) {
+          k = Math.imul(k, C1);
+          k = (k << 15) | (k >>> 17);
+          k = Math.imul(k, C2);
+          h ^= k;
+          h = (h << 13) | (h >>> 19);
+          h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+          k = 0;
+          shift = 0;
+        }
+      }
+      cp = -1;
+    }
+    this.h = h;
+    this.k = k;
+    this.shift = shift;
+    this.length = length;
+  }
+
+  /** The unsigned hash of everything fed since reset(). */
+  digest(): number {
+    if (this.high !== 0) {
+      this.high = 0;
+      this.update('\ufffd');
+    }
+    let h = this.h;
+    let k = this.k;
+    if (this.shift !== 0) {
+      k = Math.imul(k, C1);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, C2);
+      h ^= k;
+    }
+    h ^= this.length;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+}
+
+const shared = new Murmur3();
+
 /** Unsigned 32-bit MurmurHash3 (x86_32, seed 0) of the UTF-8 encoding of `s`. */
 export function murmur3Utf8(s: string): number {
-  let h = 0;
-  let k = 0; // pending bytes of the current 4-byte block, little-endian
-  let shift = 0; // bits already in `k`
-  let length = 0; // bytes hashed so far
+  shared.reset();
+  shared.update(s);
+  return shared.digest();
+}
 
-  const n = s.length;
-  let i = 0;
-  // Fast path: whole 4-byte blocks while the string is ASCII (one byte per code unit).
-  for (; i + 3 < n; i += 4) {
-    const c0 = s.charCodeAt(i);
-    const c1 = s.charCodeAt(i + 1);
-    const c2 = s.charCodeAt(i + 2);
-    const c3 = s.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) >= 0x80) break;
-    k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    length += 4;
-  }
-  k = 0;
-  for (; i < n; i++) {
-    let cp = s.charCodeAt(i);
-    let count: number;
-    if (cp < 0x80) {
-      count = 1;
-    } else if (cp < 0x800) {
-      count = 2;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (cp <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        count = 4;
-      } else {
-        // A lone surrogate is not encodable: UTF-8 encoders (Buffer, Go) emit U+FFFD.
-        cp = 0xfffd;
-        count = 3;
-      }
-    } else {
-      count = 3;
-    }
-
-    for (let j = 0; j < count; j++) {
-      let byte: number;
-      if (count === 1) byte = cp;
-      else if (j === 0)
-        byte = (count === 2 ? 0xc0 : count === 3 ? 0xe0 : 0xf0) | (cp >> (6 * (count - 1)));
-      else byte = 0x80 | ((cp >> (6 * (count - 1 - j))) & 0x3f);
-
-      k |= (byte & 0xff) << shift;
-      shift += 8;
-      length++;
-      if (shift === 32) {
-        k = Math.imul(k, C1);
-        k = (k << 15) | (k >>> 17);
-        k = Math.imul(k, C2);
-        h ^= k;
-        h = (h << 13) | (h >>> 19);
-        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-        k = 0;
-        shift = 0;
-      }
-    }
-  }
-
-  if (shift !== 0) {
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-  }
-
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+/** murmur3Utf8(a + b), without building `a + b`. */
+export function murmur3Utf8Pair(a: string, b: string): number {
+  shared.reset();
+  shared.update(a);
+  shared.update(b);
+  return shared.digest();
 }
 
 /**

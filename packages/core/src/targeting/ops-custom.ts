@@ -20,11 +20,12 @@ import {
   parseDistributions,
   pickIndex,
 } from './fractional.js';
-import { murmur3Utf8 } from './murmur3.js';
+import { murmur3Utf8, murmur3Utf8Pair } from './murmur3.js';
+import { catPairs } from './ops-data.js';
 import { SEMVER_OPERATORS, type SemVer, applySemVer, formatSemVer, parseSemVer } from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
-import { type Fn, TOP, child, topGet } from './values.js';
+import { type Fn, TOP, child, toText, topGet } from './values.js';
 
 function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
   return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
@@ -134,7 +135,11 @@ function runFractional(
   return parsed.table.variants[pickIndex(parsed.table, murmur3Utf8(seed.seed))];
 }
 
-/** Distributions known at compile time are parsed once; only the seed is evaluated per call. */
+/**
+ * Distributions known at compile time are parsed once; only the seed is evaluated per call.
+ * The seed is hashed in parts where flagd concatenates (`flagKey + targetingKey`, a two-operand
+ * `cat`): same hash, and no string built per evaluation.
+ */
 function precomputed(args: readonly Arg[]): Fn | undefined {
   if (args.length === 0 || !args.every((a, i) => i === 0 || a.isConst)) return undefined;
   const first = args[0] as Arg;
@@ -144,20 +149,31 @@ function precomputed(args: readonly Arg[]): Fn | undefined {
   // Invalid constant distributions make every outcome null, whatever the seed evaluates to.
   if (!parsed.ok) return () => null;
   const table: BucketTable = parsed.table;
-  const pick = (seed: string): unknown => table.variants[pickIndex(table, murmur3Utf8(seed))];
-  const implicit = (s: TargetingScope, l: unknown): unknown => {
-    const tk = targetingKeyOf(s, l);
-    return typeof tk === 'string' && tk.length > 0 ? pick(s.flagKey + tk) : null;
-  };
-  if (shorthand) return implicit;
+  if (shorthand) return (s, l) => implicitSeed(table, s, l);
   const seedFn = first.fn;
+  const pair = catPairs.get(seedFn);
+  if (pair !== undefined) {
+    const [a, b] = pair;
+    // `cat` always yields a string, so the seed is explicit.
+    return (s, l) => {
+      const left = toText(a(s, l));
+      return table.variants[pickIndex(table, murmur3Utf8Pair(left, toText(b(s, l))))];
+    };
+  }
   return (s, l) => {
     const seed = seedFn(s, l);
-    if (typeof seed === 'string') return pick(seed);
-    if (seed === null || seed === undefined) return implicit(s, l);
+    if (typeof seed === 'string') return table.variants[pickIndex(table, murmur3Utf8(seed))];
+    if (seed === null || seed === undefined) return implicitSeed(table, s, l);
     if (Array.isArray(seed)) return runFractional([seed, ...values.slice(1)], s, l, undefined);
     return null;
   };
+}
+
+/** The bucket for the implicit seed `$flagd.flagKey + targetingKey` (null without a key). */
+function implicitSeed(table: BucketTable, s: TargetingScope, l: unknown): unknown {
+  const tk = targetingKeyOf(s, l);
+  if (typeof tk !== 'string' || tk.length === 0) return null;
+  return table.variants[pickIndex(table, murmur3Utf8Pair(s.flagKey, tk))];
 }
 
 export const fractionalOp: OperatorBuilder = (args, ctx, path) => {

@@ -114,11 +114,21 @@ export const inOp: OperatorBuilder = (args, ctx) => {
   };
 };
 
+/**
+ * Two-operand `cat` closures of the evaluate build, with their operands: `fractional` hashes
+ * the two texts in sequence instead of concatenating them (same hash, no string to build).
+ */
+export const catPairs = new WeakMap<Fn, readonly [Fn, Fn]>();
+
 /** `cat`: concatenation; null → "" (Array#join). Go's jsonlogic also trims; the JS libraries do not. */
-export const catOp: OperatorBuilder = (args) => {
+export const catOp: OperatorBuilder = (args, ctx) => {
   const a = fnAt(args, 0);
   const b = fnAt(args, 1);
-  if (args.length === 2) return (s, l) => toText(a(s, l)) + toText(b(s, l));
+  if (args.length === 2) {
+    const fn: Fn = (s, l) => toText(a(s, l)) + toText(b(s, l));
+    if (ctx.specialise) catPairs.set(fn, [a, b]);
+    return fn;
+  }
   return (s, l) => {
     let r = '';
     for (const arg of args) r += toText(arg.fn(s, l));

@@ -2,7 +2,7 @@
 // over UTF-8 bytes, bucket = (hash × totalWeight) >> 32, implicit seed flagKey+targetingKey.
 import { createRequire } from 'node:module';
 import { parseDistributions, pickIndex } from '../../src/targeting/fractional.js';
-import { murmur3Utf8, scaleToBucket } from '../../src/targeting/murmur3.js';
+import { murmur3Utf8, murmur3Utf8Pair, scaleToBucket } from '../../src/targeting/murmur3.js';
 import { compile, compiled, run, scope } from './support.js';
 
 /** Independent, straightforward MurmurHash3 x86_32 (seed 0) over a byte array. */
@@ -100,6 +100,29 @@ describe('murmur3 over UTF-8', () => {
       const len = rnd() % 12;
       for (let j = 0; j < len; j++) s += alphabet[rnd() % alphabet.length];
       expect(murmur3Utf8(s)).toBe(referenceMurmur3(Buffer.from(s, 'utf8')));
+    }
+  });
+});
+
+describe('murmur3 over two parts (fractional hashes flagKey + targetingKey and cat seeds in parts)', () => {
+  it('equals the hash of the concatenation at every split point, surrogate pairs included', () => {
+    // Every split of these strings, including between the halves of a surrogate pair (which
+    // the concatenation joins into one 4-byte character) and around lone surrogates.
+    const samples = [
+      ...GOLDEN.map(([s]) => s),
+      'fractional-flaguser12@example.com',
+      'a😀b',
+      '😀😀',
+      '\ud83d',
+      '\ude00x',
+      'x\ud83dy\ude00',
+      'héllo-日本語-🚀',
+    ];
+    for (const s of samples) {
+      const whole = referenceMurmur3(Buffer.from(s, 'utf8'));
+      for (let i = 0; i <= s.length; i++) {
+        expect(murmur3Utf8Pair(s.slice(0, i), s.slice(i))).toBe(whole);
+      }
     }
   });
 });
