@@ -91,8 +91,14 @@ export class DaemonProcess {
     } finally {
       closeSync(fd);
     }
+    // A test run that dies must not leave daemons behind holding ports.
+    const reap = (): void => {
+      if (this.alive) this.child.kill('SIGKILL');
+    };
+    process.once('exit', reap);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        process.off('exit', reap);
         this.exitCode = code ?? signal;
         resolve(this.exitCode);
       });
