@@ -61,7 +61,7 @@ async function openStreams(port: number, n: number, onMessage: (i: number) => vo
       }),
   );
   const first: Promise<void>[] = [];
-  const calls = [];
+  const calls: { cancel(): void }[] = [];
   for (let i = 0; i < n; i++) {
     const call = clients[i % clients.length]!.syncFlags(
       { $typeName: 'flagd.sync.v1.SyncFlagsRequest', providerId: '', selector: '' },
