@@ -19,7 +19,8 @@ class Scope implements TargetingScope {
   constructor(
     readonly context: EvaluationContext | undefined,
     readonly baseContext: EvaluationContext | undefined,
-    readonly flagKey: string,
+    /** Mutable only for evaluateAll, which reuses one scope for every flag in turn. */
+    public flagKey: string,
     private readonly now: (() => number) | undefined,
   ) {}
 
@@ -161,17 +162,30 @@ function resolve<T>(
   if (entry === undefined) return notFound(snapshot, flagKey, defaultValue);
   const early = beforeRule(entry, type, defaultValue);
   if (early !== undefined) return early;
+  return runRule(
+    entry,
+    type,
+    defaultValue,
+    new Scope(context, options.baseContext, flagKey, options.now),
+  );
+}
+
+/** Runs the rule of a targeted flag (beforeRule returned undefined) in `scope`. */
+function runRule<T>(
+  entry: FlagEntry,
+  type: FlagValueType | undefined,
+  defaultValue: T,
+  scope: Scope,
+): EvaluationResult<T> {
   let raw: unknown;
   try {
-    raw = (entry.rule as NonNullable<FlagEntry['rule']>).evaluate(
-      new Scope(context, options.baseContext, flagKey, options.now),
-    );
+    raw = (entry.rule as NonNullable<FlagEntry['rule']>).evaluate(scope);
   } catch (error) {
     // The compiler promises not to throw; if it does anyway, the caller still gets a result.
     return failure(
       defaultValue,
       'GENERAL',
-      `targeting of flag "${flagKey}" failed: ${(error as Error)?.message ?? String(error)}`,
+      `targeting of flag "${scope.flagKey}" failed: ${(error as Error)?.message ?? String(error)}`,
       entry.metadata,
     );
   }
@@ -205,11 +219,22 @@ export function evaluateAll(
   options: EvaluateOptions = EMPTY_OPTIONS,
 ): Map<string, EvaluationResult<JsonValue | undefined>> {
   const results = new Map<string, EvaluationResult<JsonValue | undefined>>();
+  if (!(snapshot instanceof CompiledSnapshot)) {
+    for (const key of snapshot.keys())
+      results.set(key, resolve(snapshot, key, undefined, undefined, context, options));
+    return results;
+  }
+  // One scope for every targeted flag (rules run synchronously and never keep the scope).
+  let scope: Scope | undefined;
   for (const key of snapshot.keys()) {
-    results.set(
-      key,
-      resolve<JsonValue | undefined>(snapshot, key, undefined, undefined, context, options),
-    );
+    const entry = snapshot.entry(key) as FlagEntry;
+    let result = beforeRule<JsonValue | undefined>(entry, undefined, undefined);
+    if (result === undefined) {
+      if (scope === undefined) scope = new Scope(context, options.baseContext, key, options.now);
+      else scope.flagKey = key;
+      result = runRule<JsonValue | undefined>(entry, undefined, undefined, scope);
+    }
+    results.set(key, result);
   }
   return results;
 }

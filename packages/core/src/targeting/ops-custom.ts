@@ -22,7 +22,14 @@ import {
 } from './fractional.js';
 import { murmur3Utf8, murmur3Utf8Pair } from './murmur3.js';
 import { catPairs } from './ops-data.js';
-import { SEMVER_OPERATORS, type SemVer, applySemVer, formatSemVer, parseSemVer } from './semver.js';
+import {
+  SEMVER_OPERATORS,
+  type SemVer,
+  applySemVer,
+  formatSemVer,
+  parseSemVer,
+  parseSemVerCached,
+} from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
 import { type Fn, TOP, child, toText, topGet } from './values.js';
@@ -234,7 +241,7 @@ export const semVerOp: OperatorBuilder = (args, ctx, path) => {
     const b = parseSemVer(target.value);
     if (b === null || typeof op !== 'string' || !SEMVER_OPERATORS.has(op)) return () => null;
     return (s, l) => {
-      const a = parseSemVer(fa(s, l));
+      const a = parseSemVerCached(fa(s, l));
       return a === null ? null : applySemVer(a, op, b);
     };
   }

@@ -114,6 +114,25 @@ export function parseSemVer(input: unknown): SemVer | null {
   return { major, minor, patch, prerelease };
 }
 
+/**
+ * parseSemVer for the version read from the context on every evaluation. Versions in contexts
+ * have few distinct values (app and OS versions), so recent results are kept: a bounded map,
+ * emptied when full. Parsed versions are immutable, so sharing them is safe.
+ */
+const recent = new Map<string, SemVer | null>();
+const RECENT_LIMIT = 256;
+
+export function parseSemVerCached(input: unknown): SemVer | null {
+  if (typeof input !== 'string') return parseSemVer(input);
+  let parsed = recent.get(input);
+  if (parsed === undefined) {
+    parsed = parseSemVer(input);
+    if (recent.size >= RECENT_LIMIT) recent.clear();
+    recent.set(input, parsed);
+  }
+  return parsed;
+}
+
 /** Canonical form as x/mod/semver prints it, without build metadata, e.g. `v1.2.0-rc.1`. */
 export function formatSemVer(v: SemVer): string {
   const pre = v.prerelease.length > 0 ? `-${v.prerelease.join('.')}` : '';
