@@ -2,7 +2,15 @@
 // streams, as the launchpad's `/stop` and `/restart` do to flagd. Output goes to a log file in
 // the work dir; errors quote its tail.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/testbed.js';
@@ -81,6 +89,7 @@ export class DaemonProcess {
     readonly logFile: string,
   ) {
     const [cmd, ...prefix] = daemonCommand();
+    appendFileSync(logFile, `\n$ (cd ${cwd} && ${[cmd, ...prefix, ...args].join(' ')})\n`);
     const fd = openSync(logFile, 'a');
     try {
       this.child = spawn(cmd!, [...prefix, ...args], {
