@@ -1,4 +1,5 @@
 // `switchyard --help` and `switchyard start --help`, generated from the option table.
+import { GITOPS_HELP } from '../gitops/index.js';
 import { VERSION } from '../version.js';
 import { START_OPTIONS, envName } from './spec.js';
 
@@ -7,7 +8,7 @@ export function rootHelp(): string {
 
 Usage:
   switchyard start [options]     watch flag files and serve them over flagd.sync.v1
-  switchyard version             print the version
+${GITOPS_HELP}  switchyard version             print the version
   switchyard --help              this help; \`switchyard start --help\` lists every option
 
 Example:

@@ -2,6 +2,7 @@
 import { startDaemon } from '../daemon.js';
 import type { Daemon } from '../daemon.js';
 import { DaemonError, UnsupportedSourceError, UsageError } from '../errors.js';
+import { gitopsCommand } from '../gitops/index.js';
 import { VERSION } from '../version.js';
 import { parseArgs } from './args.js';
 import { rootHelp, startHelp } from './help.js';
@@ -35,6 +36,16 @@ function signalled(): Promise<NodeJS.Signals> {
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   const out = io.stdout ?? ((t: string) => process.stdout.write(t));
   const err = io.stderr ?? ((t: string) => process.stderr.write(t));
+  // validate / diff / eval parse their own arguments (docs/gitops.md).
+  const gitops = gitopsCommand(argv[0]);
+  if (gitops) {
+    return gitops(argv.slice(1), {
+      stdout: { write: out },
+      stderr: { write: err },
+      cwd: process.cwd(),
+      env: io.env ?? process.env,
+    });
+  }
   try {
     const args = parseArgs(argv);
     const help = args.values.has('help');

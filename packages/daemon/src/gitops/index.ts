@@ -21,7 +21,7 @@ export function gitopsCommand(name: string | undefined): GitopsCommand | undefin
 }
 
 /** Lines for the root help of `switchyard`. */
-export const GITOPS_HELP = `  validate PATH...   check flag files: strict schema + lifecycle rules (text, json, sarif)
-  diff OLD NEW       what changed per flag and how many contexts change variant
-  eval FLAG          evaluate a flag locally, --explain for the rule trace
+export const GITOPS_HELP = `  switchyard validate PATH...    check flag files: strict schema + lifecycle rules (text, json, sarif)
+  switchyard diff OLD NEW        what changed per flag and how many contexts change variant
+  switchyard eval FLAG           evaluate a flag locally; --explain prints the rule trace
 `;

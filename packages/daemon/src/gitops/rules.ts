@@ -101,7 +101,8 @@ function checkFlag(
   }
 
   const prefix = r['kill-switch-default'].prefix;
-  if (prefix !== '' && flag.key.startsWith(prefix)) {
+  const isKillSwitch = prefix !== '' && flag.key.startsWith(prefix);
+  if (isKillSwitch) {
     const dv = flag.defaultVariant;
     const value = dv === undefined ? undefined : flag.variants[dv];
     if (value !== true && value !== 'on') {
@@ -123,8 +124,12 @@ function checkFlag(
   }
 
   const unreachable = r['unreachable-variant'];
+  // A static kill switch's "off" variant is reached by editing defaultVariant in an incident:
+  // that is the point of the flag, not dead configuration.
+  const staticKillSwitch = isKillSwitch && flag.targeting === undefined;
   if (
     unreachable.severity !== 'off' &&
+    !staticKillSwitch &&
     !(unreachable.ignoreStatic && flag.targeting === undefined)
   ) {
     for (const name of unreachableVariants(

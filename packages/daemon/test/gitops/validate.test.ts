@@ -97,6 +97,14 @@ describe('fixtures that trigger no rule', () => {
     expect(r.findings.filter((f) => f.ruleId === 'unreachable-variant')).toEqual([]);
   });
 
+  test('a static kill switch may keep its "off" variant for incidents (not unreachable)', async () => {
+    // The example flags' ops_payments_enabled has no targeting: "off" is reached by editing
+    // defaultVariant during an incident, which is what a kill switch is for.
+    const r = await findings([join(__dirname, '..', '..', '..', '..', 'flags', 'ops.yaml')]);
+    expect(r.findings).toEqual([]);
+    expect(r.code).toBe(EXIT_OK);
+  });
+
   test('expiring-soon is outside its window once the clock is far enough back', async () => {
     const r = await validate(['bad/expiring-soon.json', '--now', '2025-05-01']);
     expect(r.code).toBe(EXIT_OK);
