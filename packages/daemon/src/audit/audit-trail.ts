@@ -1,0 +1,138 @@
+// The audit trail: one entry per published generation (rejected edits publish nothing, so they
+// leave no entry), built off the publish path, enriched with git state asynchronously and written
+// strictly in generation order: to the `--audit-log` file, to the structured log, to a bounded
+// ring for `GET /audit`, then to subscribers.
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../logger.js';
+import type { Generation, GenerationStore } from '../store/generation-store.js';
+import type { MergedFlag } from '../store/payload.js';
+import { AuditFile } from './audit-file.js';
+import { compareFlags } from './flag-changes.js';
+import { GitResolver } from './git-info.js';
+import type { AuditEntry, AuditView, GitAudit } from './types.js';
+
+export interface AuditTrailOptions {
+  /** Source ids and the paths behind them (for git). */
+  readonly sources: readonly { readonly id: string; readonly path: string }[];
+  readonly logger: Logger;
+  /** Entries kept in memory for `recent()` (default 100). */
+  readonly capacity?: number;
+}
+
+export class AuditTrail implements AuditView {
+  private readonly paths: Map<string, string>;
+  private readonly capacity: number;
+  private readonly git = new GitResolver();
+  private readonly ring: AuditEntry[] = [];
+  private readonly listeners = new Set<(entry: AuditEntry) => void>();
+  private readonly unsubscribe: () => void;
+  private file: Promise<AuditFile | undefined> = Promise.resolve(undefined);
+  private previous: readonly MergedFlag[] = [];
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Subscribes at once: create it before the store publishes its first generation. */
+  constructor(
+    store: GenerationStore,
+    private readonly options: AuditTrailOptions,
+  ) {
+    this.paths = new Map(options.sources.map((s) => [s.id, s.path]));
+    this.capacity = options.capacity ?? 100;
+    this.unsubscribe = store.subscribe((event) => {
+      if (event.type === 'generation') this.record(event.generation);
+    });
+  }
+
+  /** Opens the JSON-lines file entries are appended to; rejects with a StartupError. */
+  async open(path: string): Promise<void> {
+    this.file = AuditFile.open(path);
+    await this.file;
+  }
+
+  recent(limit?: number): readonly AuditEntry[] {
+    return limit === undefined
+      ? [...this.ring]
+      : this.ring.slice(Math.max(0, this.ring.length - limit));
+  }
+
+  subscribe(listener: (entry: AuditEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops recording, writes the entries still being resolved and closes the file. */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.tail;
+    const file = await this.file.catch(() => undefined);
+    await file?.close();
+  }
+
+  private record(generation: Generation): void {
+    const previous = this.previous;
+    this.previous = generation.flags;
+    const entry = this.build(generation, previous); // starts now: git runs while earlier entries wait
+    this.tail = this.tail
+      .then(() => entry)
+      .then((e) => this.write(e))
+      .catch((error: Error) =>
+        this.options.logger.error(
+          { generation: generation.number, err: error },
+          `audit: no entry for generation ${generation.number}: ${error.message}`,
+        ),
+      );
+  }
+
+  private async build(
+    generation: Generation,
+    previous: readonly MergedFlag[],
+  ): Promise<AuditEntry> {
+    // Off the publish path: the store emits synchronously to every transport.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const json = generation.payload({ kind: 'all' }).json;
+    const changes = compareFlags(previous, generation.flags);
+    const git = await Promise.all(
+      generation.sources.map((source) => {
+        const path = this.paths.get(source);
+        return path === undefined ? undefined : this.git.resolve(source, path);
+      }),
+    );
+    return {
+      generation: generation.number,
+      time: new Date(performance.timeOrigin + generation.publishedAt).toISOString(),
+      sources: generation.sources,
+      hash: `sha256:${createHash('sha256').update(json).digest('hex')}`,
+      flags: generation.flags.length,
+      ...changes,
+      git: git.filter((g): g is GitAudit => g !== undefined),
+    };
+  }
+
+  private async write(entry: AuditEntry): Promise<void> {
+    const file = await this.file.catch(() => undefined);
+    if (file) {
+      await file
+        .append(JSON.stringify(entry))
+        .catch((error: Error) =>
+          this.options.logger.error(
+            { generation: entry.generation, err: error },
+            `audit: cannot append generation ${entry.generation} to ${file.path}: ${error.message}`,
+          ),
+        );
+    }
+    this.ring.push(entry);
+    if (this.ring.length > this.capacity) this.ring.shift();
+    this.options.logger.info({ audit: entry }, describe(entry));
+    for (const listener of this.listeners) listener(entry);
+  }
+}
+
+function describe(e: AuditEntry): string {
+  const at = e.git
+    .map(
+      (g) =>
+        `${g.source} at ${g.head.slice(0, 12)}${g.dirty ? ' (dirty)' : ''}${g.commit ? ` by ${g.commit.author}` : ''}`,
+    )
+    .join(', ');
+  return `audit: generation ${e.generation} ${e.hash.slice(0, 19)}: ${e.added.length} added, ${e.changed.length} changed, ${e.removed.length} removed${at ? `; ${at}` : ''}`;
+}
