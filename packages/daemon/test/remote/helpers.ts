@@ -114,8 +114,9 @@ export const SET_FLAGS = {
 };
 
 export async function startRemoteDaemon(
-  options: Partial<DaemonOptions> & { files?: Record<string, string> } = {},
+  options: Partial<DaemonOptions> & { files?: Record<string, string>; waitReady?: boolean } = {},
 ): Promise<RemoteDaemon> {
+  const { waitReady = true, ...rest } = options;
   const harness = await startTestDaemon({
     files: {
       'a-flags.json': JSON.stringify(FLAGS, null, 2),
@@ -125,9 +126,9 @@ export async function startRemoteDaemon(
     sources: ['file:a-flags.json', 'file:b-set.json'],
     evaluationPort: 0,
     ofrepPort: 0,
-    ...options,
+    ...rest,
   });
-  await harness.daemon.ready;
+  if (waitReady) await harness.daemon.ready;
   const target = `127.0.0.1:${harness.daemon.ports.evaluation}`;
   const v1 = new EvaluationV1ServiceClient(target, credentials.createInsecure());
   const v2 = new EvaluationV2ServiceClient(target, credentials.createInsecure());
