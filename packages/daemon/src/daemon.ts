@@ -1,7 +1,10 @@
 // startDaemon: sources → store of generations → sync transport + management server.
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import { resolve as resolvePath } from 'node:path';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
+import { AuditTrail } from './audit/audit-trail.js';
+import type { AuditView } from './audit/types.js';
 import type { JsonObject } from './engine.js';
 import { formatDiagnostic } from './engine.js';
 import { createLogger } from './logger.js';
@@ -65,6 +68,8 @@ export interface DaemonOptions {
   readonly maxRequestHeader?: number;
   /** EventStream keep_alive after this long idle (default 20 s, as flagd). */
   readonly eventKeepAliveMs?: number;
+  /** `--audit-log`: append an entry per published generation to this JSON-lines file. */
+  readonly auditLog?: string;
 }
 
 export interface Daemon {
@@ -85,6 +90,8 @@ export interface Daemon {
   status(): SourceStatus[];
   /** Store events: generations, source problems and recoveries. */
   subscribe(listener: (event: StoreEvent) => void): () => void;
+  /** The audit trail: an entry per published generation, written in order once git is resolved. */
+  readonly audit: AuditView;
   /** Stops watching, ends every stream with UNAVAILABLE and closes both servers. */
   close(): Promise<void>;
 }
@@ -135,6 +142,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     for (const s of store.status()) metrics.sourceReady.set({ source: s.source }, s.ready ? 1 : 0);
     if (store.ready && store.generation) resolveReady();
   });
+  const audit = new AuditTrail(store, { sources: specs, logger });
 
   const service = new SyncService({
     store,
@@ -166,7 +174,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         certPath: options.serverCertPath,
         keyPath: options.serverKeyPath,
       }),
-      startManagementServer(store, metrics, { host, port: options.managementPort ?? 8014 }),
+      startManagementServer(store, metrics, {
+        host,
+        port: options.managementPort ?? 8014,
+        audit,
+      }),
       startRemote({
         store,
         host,
@@ -185,8 +197,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         logger,
       }),
       Promise.all(sources.map((source) => source.start((update) => store.apply(update)))),
+      options.auditLog && audit.open(resolvePath(options.cwd ?? '', options.auditLog)),
     ]);
   } catch (error) {
+    await audit.close();
     await Promise.all(sources.map((s) => s.close()));
     sync?.server.forceShutdown();
     management?.server.close();
@@ -213,6 +227,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     generation: () => store.generation,
     status: () => store.status(),
     subscribe: (listener) => store.subscribe(listener),
+    audit,
     close() {
       closing ??= (async () => {
         clearTimeout(gateTimer);
@@ -226,6 +241,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             managementServer.closeAllConnections();
           }),
         ]);
+        await audit.close();
       })();
       return closing;
     },

@@ -1,9 +1,10 @@
 // Management HTTP server (flagd port 8014): /healthz, /readyz (200 once every source applied a
-// first valid configuration, else 412; the JSON body names each source's state and last error)
-// and /metrics (Prometheus text).
+// first valid configuration, else 412; the JSON body names each source's state and last error),
+// /metrics (Prometheus text) and /audit (recent audit entries, `?limit=N`).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuditView } from '../audit/types.js';
 import { StartupError } from '../errors.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { GenerationStore } from '../store/generation-store.js';
@@ -23,7 +24,7 @@ export function readinessBody(store: GenerationStore): { ready: boolean; body: s
 export async function startManagementServer(
   store: GenerationStore,
   metrics: DaemonMetrics,
-  options: { host: string; port: number },
+  options: { host: string; port: number; audit?: AuditView },
 ): Promise<{ server: Server; port: number }> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -32,6 +33,18 @@ export async function startManagementServer(
     } else if (path === '/readyz') {
       const { ready, body } = readinessBody(store);
       response.writeHead(ready ? 200 : 412, { 'content-type': 'application/json' }).end(body);
+    } else if (path === '/audit' && options.audit) {
+      const limit = new URL(request.url ?? '/', 'http://localhost').searchParams.get('limit');
+      if (limit !== null && !/^\d+$/.test(limit)) {
+        response
+          .writeHead(400, { 'content-type': 'text/plain' })
+          .end('limit must be a non-negative integer\n');
+      } else {
+        const entries = options.audit.recent(limit === null ? undefined : Number(limit));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(`${JSON.stringify({ entries })}\n`);
+      }
     } else if (path === '/metrics') {
       metrics.registry.metrics().then(
         (text) =>
