@@ -9,23 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
+import { flagsText } from './flags-text.js';
 
 const DEV = join(__dirname, '../test/helpers/switchyard-dev.cjs');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
-
-function flagsText(count: number, generation: number): string {
-  const flags: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) {
-    flags[`flag-${i}`] = {
-      state: 'ENABLED',
-      variants: { on: true, off: false },
-      defaultVariant: i === 0 ? (generation % 2 ? 'on' : 'off') : 'off',
-      targeting: { if: [{ in: [{ var: 'plan' }, ['pro', 'enterprise']] }, 'on', 'off'] },
-      metadata: { owner: 'team-bench', rev: String(generation) },
-    };
-  }
-  return JSON.stringify({ flags });
-}
 
 function spawnLine(
   args: string[],

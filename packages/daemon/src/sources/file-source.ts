@@ -40,7 +40,6 @@ export class FileSource implements FlagSource {
   private timer: NodeJS.Timeout | undefined;
   private listener: (update: SourceUpdate) => void = () => {};
   private closed = false;
-  private reading = false;
   private dirty = false;
   private burstAt: number | undefined;
   private emittedKey: string | undefined;
@@ -120,19 +119,8 @@ export class FileSource implements FlagSource {
 
   private async scan(initial: boolean): Promise<void> {
     if (this.closed) return;
-    if (this.reading) {
-      this.dirty = true;
-      return;
-    }
-    this.reading = true;
     this.dirty = false;
-    let result: ReadResult;
-    try {
-      result = await this.reader.read();
-    } finally {
-      this.reading = false;
-    }
-    if (this.closed) return;
+    const result: ReadResult = this.reader.read();
     this.options.onTrace?.(
       'read',
       result.ok ? `ok ${result.key}` : `bad ${result.problem.message}`,
