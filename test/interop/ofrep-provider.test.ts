@@ -10,7 +10,8 @@ import { createSnapshot, evaluate, parseFlags } from '@switchyard/core';
 import type { FlagDefinition, FlagValueType } from '@switchyard/core';
 import { startDaemon } from '@switchyard/daemon';
 import type { Daemon } from '@switchyard/daemon';
-import { pino } from 'pino';
+// The daemon's logger factory with a destination that drops lines (the test package has no pino).
+import { createLogger } from '../../packages/daemon/src/logger.js';
 import { repositoryRoot } from '../support/testbed.js';
 
 const FLAGS_DIR = join(repositoryRoot(), 'flags');
@@ -62,7 +63,7 @@ beforeAll(async () => {
     syncPort: 0,
     managementPort: 0,
     ofrepPort: 0,
-    logger: pino({ level: 'silent' }),
+    logger: createLogger({ format: 'json', destination: { write: () => true } }),
   });
   await daemon.ready;
   await OpenFeature.setProviderAndWait(
