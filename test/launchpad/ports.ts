@@ -1,44 +1,54 @@
-// Loopback ports for the emulated launchpad: free ones for the daemon's listeners, and a
-// closed one for `a unavailable flagd provider` (the JS harness uses 9999; a port we just
-// released is closed for certain on this machine, 9999 need not be).
+// Loopback ports for the emulated launchpad. The daemon's listeners get ports BELOW the
+// kernel's ephemeral range: a port picked with `listen(0)` and released is an ephemeral port,
+// which any outgoing connection on the machine (our own providers' included) may take as its
+// local port before the daemon binds it — EADDRINUSE at the next (re)start. One more such port
+// stays closed for `a unavailable flagd provider` (the JS harness uses 9999).
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (bound, read, released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Low end of the ephemeral port range (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > 2048 ? low : 32768;
+  } catch {
+    return 32768; // IANA's dynamic range starts at 49152; Linux's default at 32768.
+  }
+}
+
+function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('no port'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }
 
-/** Distinct free ports (each bound until all are known, so they cannot repeat). */
+/**
+ * `count` distinct ports, below the ephemeral range, free on every interface right now
+ * (the daemon binds 0.0.0.0, like flagd). The search starts at a random port so concurrent
+ * test files rarely probe the same ones.
+ */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  const high = ephemeralLow() - 1;
+  const low = Math.max(10_000, high - 20_000);
+  const span = high - low;
+  const start = low + Math.floor(Math.random() * span);
+  const ports: number[] = [];
+  for (let i = 0; i < span && ports.length < count; i++) {
+    const port = low + ((start - low + i) % span);
+    if ((await canListen(port, '0.0.0.0')) && (await canListen(port, '127.0.0.1'))) {
+      ports.push(port);
+    }
+  }
+  if (ports.length < count) throw new Error(`no ${count} free ports in ${low}-${high}`);
   return ports;
+}
+
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
 }

@@ -60,6 +60,20 @@ export function officialConfig(
 
 let domains = 0;
 
+/**
+ * Closes the provider for good. 0.16.1's disconnect() neither cancels its reconnect timer nor
+ * sets a closed flag (js-provider.md §2.1): the cancelled stream's error schedules `listen()`
+ * on the closed client, which fails and schedules again — a zero-delay loop that burns CPU
+ * and keeps the test process alive forever. The loop is cut by replacing `reconnect` on the
+ * provider's sync fetcher before the provider is closed.
+ */
+async function closeOfficial(provider: FlagdProvider): Promise<void> {
+  const service = (provider as unknown as { _service?: { _dataFetcher?: object } })._service;
+  const fetcher = service?._dataFetcher as { reconnect?: unknown } | undefined;
+  if (fetcher && typeof fetcher.reconnect === 'function') fetcher.reconnect = () => {};
+  await OpenFeature.clearProviders();
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -90,7 +104,7 @@ export function officialFixture(
       });
       const domain = `official-conformance-${++domains}`;
       const client = openFeatureClient(OpenFeature.getClient(domain), {
-        close: () => OpenFeature.clearProviders(),
+        close: () => closeOfficial(provider),
       });
       if (plan.waitForReady) {
         try {
@@ -100,7 +114,7 @@ export function officialFixture(
             'official provider READY',
           );
         } catch (error) {
-          await OpenFeature.clearProviders();
+          await closeOfficial(provider);
           throw error;
         }
       } else {
@@ -110,7 +124,7 @@ export function officialFixture(
         const authority = plan.targetUri.replace(/^envoy:\/\/[^/]+\//, '');
         const seen = lp.proxy.seen.slice(seenBefore);
         if (!seen.includes(authority)) {
-          await OpenFeature.clearProviders();
+          await closeOfficial(provider);
           throw new Error(
             `targetUri ${plan.targetUri}: the proxy saw no request for :authority ${authority} (saw ${JSON.stringify(seen)})`,
           );
