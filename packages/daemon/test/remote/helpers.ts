@@ -114,9 +114,14 @@ export const SET_FLAGS = {
 };
 
 export async function startRemoteDaemon(
-  options: Partial<DaemonOptions> & { files?: Record<string, string>; waitReady?: boolean } = {},
+  options: Partial<DaemonOptions> & {
+    files?: Record<string, string>;
+    waitReady?: boolean;
+    /** false: flagd.evaluation only on `socketPath`, not on a TCP port. */
+    evaluationTcp?: boolean;
+  } = {},
 ): Promise<RemoteDaemon> {
-  const { waitReady = true, ...rest } = options;
+  const { waitReady = true, evaluationTcp = true, ...rest } = options;
   const harness = await startTestDaemon({
     files: {
       'a-flags.json': JSON.stringify(FLAGS, null, 2),
@@ -124,7 +129,7 @@ export async function startRemoteDaemon(
     },
     // Two file sources named as flagd names them (the URI without `file:`): selector targets.
     sources: ['file:a-flags.json', 'file:b-set.json'],
-    evaluationPort: 0,
+    ...(evaluationTcp ? { evaluationPort: 0 } : {}),
     ofrepPort: 0,
     ...rest,
   });

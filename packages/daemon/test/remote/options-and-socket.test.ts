@@ -79,7 +79,7 @@ test('a byte limit must be a positive integer', () => {
 
 test('--socket-path serves flagd.evaluation on a unix socket instead of the port', async () => {
   const socketPath = join(tempDir('sy-sock-'), 'eval.sock');
-  const d = await startRemoteDaemon({ evaluationPort: undefined, socketPath });
+  const d = await startRemoteDaemon({ evaluationTcp: false, socketPath });
   const client = new EvaluationV2ServiceClient(`unix:${socketPath}`, credentials.createInsecure());
   try {
     expect(d.daemon.ports.evaluation).toBeUndefined();
