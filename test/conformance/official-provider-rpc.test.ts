@@ -1,0 +1,209 @@
+// flagd-testbed provider suite, @rpc, with the OFFICIAL @openfeature/flagd-provider (0.16.1,
+// resolverType 'rpc': flagd.evaluation.v2 ResolveBoolean/String/Float/Object and EventStream,
+// js-provider.md §2.4) against `switchyard start` run by the emulated launchpad (issue 6 "Done
+// when"): every @rpc scenario except @fractional-v1, @fractional-v3 and @deprecated runs through
+// the shared step library. Scenarios the official provider itself cannot pass are in
+// KNOWN_FAILURES with the reason; each is still run and must fail, so the list cannot go stale.
+import { rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
+import { FlagdProvider } from '@openfeature/flagd-provider';
+import { OpenFeature } from '@openfeature/server-sdk';
+import { openFeatureClient } from '../gherkin/adapters/openfeature-client.js';
+import { defineSuite, type KnownFailure, type SuiteCounts } from '../gherkin/runner.js';
+import { createStepLibrary } from '../gherkin/steps/index.js';
+import type { ProviderKind, SuiteFixture, World } from '../gherkin/world.js';
+import type { Launchpad, LaunchpadConfig } from '../launchpad/launchpad.js';
+import { testbedPath, testbedVersion } from '../support/testbed.js';
+import { useLaunchpad } from './support/launchpad-suite.js';
+import { officialConfig, officialOptions } from './support/official-fixture.js';
+import { TEST_DEFAULTS } from './support/provider-plan.js';
+import { tallyScenarios } from './support/suite-counts.js';
+import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
+
+/**
+ * The official provider's shortcomings (js-provider.md), by test name
+ * (`<feature> › <scenario>[ › <example>]`). None of these is a daemon defect.
+ */
+const KNOWN_FAILURES: Readonly<Record<string, KnownFailure>> = {
+  'Configuration Test › Default Config › Fatal Status Codes: option=fatalStatusCodes, type=StringList, default=':
+    {
+      reason:
+        'provider config: 0.16.1 leaves fatalStatusCodes unset instead of defaulting it to [] (config.feature §5)',
+    },
+  'Configuration Test › Default Config › Events: option=retryBackoffMaxMs, type=Integer, default=12000':
+    {
+      reason:
+        'provider config: 0.16.1 changed the retryBackoffMaxMs default to 5000 (js-provider.md §1); the testbed expects 12000',
+    },
+  'Configuration Test › Default Config › Events: option=retryGracePeriod, type=Integer, default=5':
+    {
+      reason:
+        'provider config: 0.16.1 changed the retryGracePeriod default to 10 s (js-provider.md §1); the testbed expects 5',
+    },
+  'Configuration Test › Dedicated Config via Env_var › Target URI: option=targetUri, env=FLAGD_TARGET_URI, type=String, value=path':
+    {
+      reason:
+        'provider config: the JS provider has no targetUri/FLAGD_TARGET_URI (grpc-js has no custom name resolvers, js-provider.md §1)',
+    },
+  'flagd provider disconnect and reconnect functionality › Connection via TargetUri rpc': {
+    reason:
+      'the JS provider has no targetUri option, so it never reaches the envoy:// authority proxy (js-provider.md §1, #1187)',
+  },
+  'Flag evaluation with Caching › Stale and Error stage': {
+    reason:
+      'RPC cache: 0.16.1 clears its cache as soon as the EventStream fails (js-provider.md §2.4), so a STALE evaluation is ERROR, not CACHED',
+  },
+};
+
+const CONFIG_OF: Record<ProviderKind, LaunchpadConfig> = {
+  stable: 'default',
+  unavailable: 'default',
+  forbidden: 'default',
+  ssl: 'ssl',
+  socket: 'socket',
+  metadata: 'metadata',
+  syncpayload: 'sync-payload',
+};
+
+/**
+ * The launchpad's `socket` config puts only the sync service on a unix socket. For RPC mode the
+ * evaluation service is reached through a byte pipe from a socket path to the daemon's --port
+ * (the daemon's own --socket-path is covered by packages/daemon/test/remote).
+ */
+let socketPipe: { path: string; server: Server } | undefined;
+
+async function evaluationSocket(lp: Launchpad): Promise<string> {
+  if (socketPipe) return socketPipe.path;
+  const path = join(lp.workDir, 'eval.sock');
+  rmSync(path, { force: true });
+  const server = createServer((inbound) => {
+    const outbound = createConnection(lp.ports.evaluation, '127.0.0.1');
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on('error', drop);
+    outbound.on('error', drop);
+    inbound.on('close', drop);
+    outbound.on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  socketPipe = { path, server };
+  return path;
+}
+
+/** Connection options of each provider kind in RPC mode: the daemon's evaluation port. */
+async function rpcConnection(
+  kind: ProviderKind,
+  lp: Launchpad,
+  options: Readonly<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  const { ports } = lp;
+  if (typeof options.targetUri === 'string') {
+    // 0.16.1 has no targetUri option (js-provider.md §1): passed through as the scenario sets it.
+    return { targetUri: options.targetUri.replace('<port>', String(ports.proxy)) };
+  }
+  switch (kind) {
+    case 'unavailable':
+      return { host: 'localhost', port: ports.unavailable };
+    case 'forbidden':
+      return { host: 'localhost', port: ports.forbidden };
+    case 'ssl':
+      return {
+        host: 'localhost',
+        port: ports.evaluation,
+        tls: true,
+        certPath: lp.certificate.caPath,
+      };
+    case 'socket':
+      return { socketPath: await evaluationSocket(lp) };
+    default:
+      return { host: 'localhost', port: ports.evaluation };
+  }
+}
+
+/**
+ * Closes the provider for good. In 0.16.1 the cancelled EventStream's error schedules a
+ * reconnect on the closed client, which fails and schedules again (js-provider.md §2.1
+ * "disconnect() doesn't cancel a pending reconnect timer"); replacing `reconnect` cuts the loop.
+ */
+async function closeOfficial(provider: FlagdProvider): Promise<void> {
+  const service = (provider as unknown as { _service?: { reconnect?: unknown } })._service;
+  if (service && typeof service.reconnect === 'function') service.reconnect = () => {};
+  await OpenFeature.clearProviders();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+let domains = 0;
+
+function rpcFixture(launchpad: () => Launchpad, begin: (w: World) => void): SuiteFixture {
+  return {
+    beforeScenario: begin,
+    async createProvider(kind, world) {
+      const lp = launchpad();
+      await lp.ensure(CONFIG_OF[kind]);
+      const waitForReady = kind !== 'unavailable' && kind !== 'forbidden';
+      const provider = new FlagdProvider({
+        ...TEST_DEFAULTS,
+        ...(await rpcConnection(kind, lp, world.options)),
+        ...officialOptions(world.options),
+        resolverType: 'rpc',
+      } as ConstructorParameters<typeof FlagdProvider>[0]);
+      const domain = `official-rpc-${++domains}`;
+      const client = openFeatureClient(OpenFeature.getClient(domain), {
+        close: () => closeOfficial(provider),
+      });
+      if (!waitForReady) {
+        OpenFeature.setProvider(domain, provider);
+        return client;
+      }
+      try {
+        await withTimeout(OpenFeature.setProviderAndWait(domain, provider), 10_000, 'READY');
+      } catch (error) {
+        await closeOfficial(provider);
+        throw error;
+      }
+      return client;
+    },
+    restart: (seconds) => launchpad().restart(seconds),
+    change: async () => {
+      await launchpad().change();
+    },
+    initializeConfig: (options) => officialConfig(options),
+  };
+}
+
+const name = `flagd-testbed ${testbedVersion()} @rpc: official @openfeature/flagd-provider`;
+const launchpad = useLaunchpad();
+afterAll(async () => {
+  const pipe = socketPipe;
+  socketPipe = undefined;
+  if (pipe) await new Promise<void>((resolve) => pipe.server.close(() => resolve()));
+});
+const steps = createStepLibrary();
+let counts: SuiteCounts | undefined;
+const tally = tallyScenarios(
+  steps,
+  name,
+  () => counts ?? { total: 0, selected: 0, excluded: 0 },
+  Object.keys(KNOWN_FAILURES).length,
+);
+counts = defineSuite({
+  name,
+  dir: testbedPath('gherkin'),
+  tags: `@rpc and ${EXCLUDED_TAGS}`,
+  steps,
+  knownFailures: KNOWN_FAILURES,
+  timeoutMs: SCENARIO_TIMEOUT_MS,
+  fixture: rpcFixture(launchpad, (w) => tally.begin(w)),
+});
