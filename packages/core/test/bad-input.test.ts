@@ -254,6 +254,7 @@ describe('__proto__ keys stay plain keys (no prototype pollution)', () => {
     expect(Object.getPrototypeOf(f.metadata)).toBe(Object.prototype);
     expect(Object.getPrototypeOf(f.variants)).toBe(Object.prototype);
     expect(Object.keys(f.metadata)).toEqual(['__proto__', 'team']);
+    // biome-ignore lint/suspicious/noProto: the test proves `__proto__` stayed an own data key.
     expect(f.metadata.__proto__).toBe('flag');
     const snap = createSnapshot(r.configuration!).snapshot;
     expect(evaluate(snap, '__proto__', 'object', {})).toMatchObject({
