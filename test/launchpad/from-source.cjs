@@ -7,7 +7,12 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const { transformSync } = require('@swc/core');
+// Loaded on first use: with a warm cache the daemon starts without loading swc at all.
+let swc;
+const transformSync = (...args) => {
+  swc ??= require('@swc/core');
+  return swc.transformSync(...args);
+};
 
 const root = path.resolve(__dirname, '..', '..');
 const packages = {
@@ -28,14 +33,36 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolveFilename.call(this, request, parent, ...rest);
 };
 
+// Transpiled output is cached by path, size and mtime: the launchpad respawns the daemon for
+// every outage, and transpiling the whole tree each time would add seconds to each restart.
+const cacheDir = path.join(require('node:os').tmpdir(), 'switchyard-from-source-cache');
+fs.mkdirSync(cacheDir, { recursive: true });
+
+function transpile(filename) {
+  const stat = fs.statSync(filename);
+  const key = require('node:crypto')
+    .createHash('sha1')
+    .update(`${filename}\0${stat.size}\0${stat.mtimeMs}`)
+    .digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+      filename,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    });
+    const temp = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, code);
+    fs.renameSync(temp, cached);
+    return code;
+  }
+}
+
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
-  module._compile(code, filename);
+  module._compile(transpile(filename), filename);
 };
 
 const cli = require(path.join(root, 'packages', 'daemon', 'src', 'cli', 'main.ts'));
