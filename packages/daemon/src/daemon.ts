@@ -166,6 +166,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   let management: { server: HttpServer; port: number } | undefined;
   let remote: Remote | undefined;
   try {
+    // First: a failure here must not leave servers listening.
+    if (options.auditLog) await audit.open(resolvePath(options.cwd ?? '', options.auditLog));
     [sync, management, remote] = await Promise.all([
       startSyncServer(service, {
         host,
@@ -197,7 +199,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         logger,
       }),
       Promise.all(sources.map((source) => source.start((update) => store.apply(update)))),
-      options.auditLog && audit.open(resolvePath(options.cwd ?? '', options.auditLog)),
     ]);
   } catch (error) {
     await audit.close();

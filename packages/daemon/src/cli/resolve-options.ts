@@ -206,6 +206,7 @@ export function resolveStartOptions(
     ...withDefined('socketPath', optional('socket-path', str)),
     ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
+    ...withDefined('auditLog', optional('audit-log', str)),
   };
   return {
     options,

@@ -46,7 +46,7 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     type: 'int',
     arg: 'PORT',
     defaultText: '8014',
-    description: 'HTTP port of /healthz, /readyz and /metrics',
+    description: 'HTTP port of /healthz, /readyz, /metrics and /audit',
   },
   {
     name: 'port',
@@ -110,6 +110,13 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     description: 'log line format',
   },
   { name: 'debug', short: 'x', type: 'bool', description: 'debug logging' },
+  {
+    name: 'audit-log',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'append one JSON line per published generation (source, content hash, flag changes, git commit and author); Switchyard extension, not in flagd',
+  },
   {
     name: 'config',
     type: 'string',
