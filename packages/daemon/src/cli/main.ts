@@ -93,23 +93,41 @@ async function start(
       `accepted for flagd compatibility, no effect yet: ${resolved.ignored.join(', ')}`,
     );
   }
-  logger.info(
-    { evaluationPort: resolved.evaluationPort, ofrepPort: resolved.ofrepPort },
-    `remote evaluation (--port ${resolved.evaluationPort}) and OFREP (--ofrep-port ${resolved.ofrepPort}) are not served yet`,
-  );
   const sync =
     daemon.ports.sync === undefined ? daemon.syncAddress : `localhost:${daemon.ports.sync}`;
+  const { evaluation, ofrep, management } = daemon.ports;
+  const tls = resolved.options.serverCertPath ? ' (TLS)' : '';
   logger.info(
-    { sync: daemon.syncAddress, management: daemon.ports.management },
-    `listening: flagd.sync.v1 on ${daemon.syncAddress}${resolved.options.serverCertPath ? ' (TLS)' : ''}, management on http://localhost:${daemon.ports.management} (/healthz /readyz /metrics)`,
+    { sync: daemon.syncAddress, evaluation, ofrep, management },
+    `listening: flagd.sync.v1 on ${daemon.syncAddress}${tls}` +
+      (evaluation === undefined ? '' : `, flagd.evaluation v1/v2 on :${evaluation}${tls}`) +
+      (ofrep === undefined ? '' : `, OFREP on http://localhost:${ofrep}/ofrep/v1`) +
+      `, management on http://localhost:${management} (/healthz /readyz /metrics /audit)`,
   );
   if (resolved.options.logFormat !== 'json') {
     const target =
       daemon.ports.sync === undefined
         ? `socketPath: '${resolved.options.syncSocketPath}'`
         : `host: 'localhost', port: ${daemon.ports.sync}`;
+    const tlsOption = resolved.options.serverCertPath ? ', tls: true' : '';
     out(
-      `\nConnect an OpenFeature flagd provider (in-process) to ${sync}:\n  new FlagdProvider({ resolverType: 'in-process', ${target}${resolved.options.serverCertPath ? ', tls: true' : ''} })\n  (or FLAGD_RESOLVER=in-process FLAGD_PORT=${daemon.ports.sync ?? ''} for providers configured from the environment)\n\n`,
+      [
+        '',
+        `Connect an OpenFeature provider to ${sync} (in-process evaluation, flags streamed over flagd.sync.v1):`,
+        `  new SwitchyardProvider({ ${target}${tlsOption} })   // @switchyard/openfeature-provider`,
+        `  new FlagdProvider({ resolverType: 'in-process', ${target}${tlsOption} })   // @openfeature/flagd-provider`,
+        `  (or FLAGD_RESOLVER=in-process FLAGD_PORT=${daemon.ports.sync ?? ''} for providers configured from the environment)`,
+        ...(evaluation === undefined
+          ? []
+          : [`Remote evaluation: FlagdProvider({ resolverType: 'rpc', port: ${evaluation} })`]),
+        ...(ofrep === undefined
+          ? []
+          : [
+              `OFREP: curl -X POST http://localhost:${ofrep}/ofrep/v1/evaluate/flags -d '{"context":{"targetingKey":"u1"}}'`,
+            ]),
+        '',
+        '',
+      ].join('\n'),
     );
   }
   io.onStarted?.(daemon);
