@@ -128,11 +128,9 @@ export class AuditTrail implements AuditView {
 }
 
 function describe(e: AuditEntry): string {
-  const at = e.git
-    .map(
-      (g) =>
-        `${g.source} at ${g.head.slice(0, 12)}${g.dirty ? ' (dirty)' : ''}${g.commit ? ` by ${g.commit.author}` : ''}`,
-    )
-    .join(', ');
-  return `audit: generation ${e.generation} ${e.hash.slice(0, 19)}: ${e.added.length} added, ${e.changed.length} changed, ${e.removed.length} removed${at ? `; ${at}` : ''}`;
+  const at = e.git.map(
+    (g) =>
+      `${g.source} at ${g.head.slice(0, 12)}${g.dirty ? ' (dirty)' : ''}${g.commit ? `, last changed in ${g.commit.sha.slice(0, 12)} by ${g.commit.author}` : ''}`,
+  );
+  return `audit: generation ${e.generation} ${e.hash.slice(0, 19)}: ${e.added.length} added, ${e.changed.length} changed, ${e.removed.length} removed${at.length > 0 ? `; ${at.join('; ')}` : ''}`;
 }

@@ -81,6 +81,10 @@ describe('audit trail: git commit and author (issue 7 item 4)', () => {
       },
     ]);
 
+    expect(t.logs.find((l) => (l.audit as { generation?: number })?.generation === 2)?.msg).toBe(
+      `audit: generation 2 ${e2.hash.slice(0, 19)}: 0 added, 1 changed, 0 removed; flags.json at ${second.slice(0, 12)}, last changed in ${second.slice(0, 12)} by Grace Hopper`,
+    );
+
     // An uncommitted edit: same HEAD and last commit, but dirty.
     atomicWrite(file, flagsDoc({ a: 'off', b: 'on' }));
     const e3 = await entryFor(t.daemon, 3);
