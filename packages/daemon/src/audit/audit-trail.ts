@@ -122,9 +122,24 @@ export class AuditTrail implements AuditView {
     }
     this.ring.push(entry);
     if (this.ring.length > this.capacity) this.ring.shift();
-    this.options.logger.info({ audit: entry }, describe(entry));
+    this.options.logger.info({ audit: forLog(entry) }, describe(entry));
     for (const listener of this.listeners) listener(entry);
   }
+}
+
+const LOG_LIST_LIMIT = 25;
+
+/** The entry for the log line: a first load of thousands of flags must not become one huge line. */
+function forLog(e: AuditEntry): AuditEntry | (AuditEntry & { truncated: true }) {
+  const long = [e.added, e.changed, e.removed].some((list) => list.length > LOG_LIST_LIMIT);
+  if (!long) return e;
+  return {
+    ...e,
+    added: e.added.slice(0, LOG_LIST_LIMIT),
+    changed: e.changed.slice(0, LOG_LIST_LIMIT),
+    removed: e.removed.slice(0, LOG_LIST_LIMIT),
+    truncated: true, // the counts are in the message; the file and GET /audit hold every flag
+  };
 }
 
 function describe(e: AuditEntry): string {

@@ -1,6 +1,8 @@
 // Issue 7 item 4: the in-memory trail behind GET /audit is bounded (the last 100 entries by
 // default), keeps generation order, and `recent(limit)` returns the newest `limit` of them.
+// The log line of a large change lists at most 25 flags per kind; the entry itself keeps all.
 // The trail runs on a real GenerationStore fed parsed configurations (no files needed here).
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
 import type { AuditEntry } from '../../src/audit/types.js';
@@ -42,4 +44,37 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
   expect(written[1]!.changed).toEqual([
     expect.objectContaining({ key: 'a', fields: ['defaultVariant'] }),
   ]);
+});
+
+test('the log line of a large change is truncated, the entry is not', async () => {
+  const store = new GenerationStore(['flags.json'], {});
+  const lines: { audit?: AuditEntry & { truncated?: boolean }; msg: string }[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const trail = new AuditTrail(store, {
+    sources: [{ id: 'flags.json', path: '/nonexistent/flags.json' }],
+    logger: pino({ level: 'info' }, destination),
+  });
+  const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'on']));
+  const result = parseFlags(flagsDoc(many), { source: 'flags.json' });
+  store.apply({
+    kind: 'configuration',
+    sourceId: 'flags.json',
+    configuration: result.configuration!,
+    warnings: [],
+    eventAt: undefined,
+  });
+  store.start();
+  await trail.close();
+  expect(trail.recent()[0]!.added).toHaveLength(30);
+  const [line] = lines;
+  expect(line!.msg).toMatch(
+    /^audit: generation 1 sha256:[0-9a-f]{12}: 30 added, 0 changed, 0 removed$/,
+  );
+  expect(line!.audit!.added).toHaveLength(25);
+  expect(line!.audit!.truncated).toBe(true);
 });
