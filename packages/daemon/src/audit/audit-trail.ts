@@ -23,7 +23,7 @@ export interface AuditTrailOptions {
 export class AuditTrail implements AuditView {
   private readonly paths: Map<string, string>;
   private readonly capacity: number;
-  private readonly git = new GitResolver();
+  private readonly git: GitResolver;
   private readonly ring: AuditEntry[] = [];
   private readonly listeners = new Set<(entry: AuditEntry) => void>();
   private readonly unsubscribe: () => void;
@@ -38,6 +38,7 @@ export class AuditTrail implements AuditView {
   ) {
     this.paths = new Map(options.sources.map((s) => [s.id, s.path]));
     this.capacity = options.capacity ?? 100;
+    this.git = new GitResolver((message) => options.logger.debug(`audit: ${message}`));
     this.unsubscribe = store.subscribe((event) => {
       if (event.type === 'generation') this.record(event.generation);
     });
@@ -72,6 +73,7 @@ export class AuditTrail implements AuditView {
     const previous = this.previous;
     this.previous = generation.flags;
     const entry = this.build(generation, previous); // starts now: git runs while earlier entries wait
+    entry.catch(() => {}); // handled in order below; not an unhandled rejection meanwhile
     this.tail = this.tail
       .then(() => entry)
       .then((e) => this.write(e))

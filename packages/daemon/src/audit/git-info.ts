@@ -19,13 +19,17 @@ function git(cwd: string, args: readonly string[]): Promise<string> {
       'git',
       ['--no-optional-locks', ...args],
       { cwd, timeout: TIMEOUT_MS, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 },
-      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr })) : resolve(stdout),
     );
   });
 }
 
 export class GitResolver {
   private readonly commits = new Map<string, Promise<Commit | undefined>>();
+
+  /** `debug` hears why a path has no git state (not a work tree, `safe.directory`, no git). */
+  constructor(private readonly debug: (message: string) => void = () => {}) {}
 
   /**
    * The git state of `path` (a file or directory), or undefined when it is not in a work tree,
@@ -46,7 +50,9 @@ export class GitResolver {
       [repository = '', head = ''] = (await git(cwd, ['rev-parse', '--show-toplevel', 'HEAD']))
         .trim()
         .split('\n');
-    } catch {
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+      this.debug(`no git state for ${path}: ${stderr.split('\n')[0] || (error as Error).message}`);
       return undefined;
     }
     if (repository === '' || head === '') return undefined;

@@ -107,5 +107,13 @@ describe('audit trail: git commit and author (issue 7 item 4)', () => {
     const e1 = await entryFor(t.daemon, 1);
     expect(e1.sources).toEqual(['flags.json', join(plain, 'other.json')]);
     expect(e1.git).toEqual([]);
+    const why = t.logs.map((l) => String(l.msg)).filter((m) => m.startsWith('audit: no git state'));
+    expect(why).toHaveLength(2); // resolved in parallel: either order
+    expect(why).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/flags\.json: fatal: .*HEAD/),
+        expect.stringMatching(/other\.json: fatal: not a git repository/),
+      ]),
+    );
   });
 });
