@@ -1,6 +1,8 @@
 // flagd.sync.v1.FlagSyncService handlers (flagd-daemon.md §5). Each stream is grouped by its
 // selector; a new generation's payload is encoded once per selector and written as the same
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
+// Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
+// budget across streams, the newest payload replacing an older queued one.
 import { status } from '@grpc/grpc-js';
 import type {
   Metadata,
@@ -22,9 +24,11 @@ import type { JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
-import type { Generation, GenerationStore, Payload } from '../store/generation-store.js';
+import type { Generation, GenerationStore } from '../store/generation-store.js';
 import { parseSelector, selectorKey } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
+import { FAN_OUT_DEFAULTS, FanOut } from './fan-out.js';
+import type { FanOutOptions, Lane } from './fan-out.js';
 
 export interface SyncServiceOptions {
   readonly store: GenerationStore;
@@ -36,15 +40,14 @@ export interface SyncServiceOptions {
   readonly gate: Promise<void>;
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
+  /** Byte budget of unflushed messages and the stall timeout (default FAN_OUT_DEFAULTS). */
+  readonly fanOut?: FanOutOptions;
 }
 
 interface Stream {
   readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
   readonly selector: Selector;
-  last: Payload | undefined;
-  /** Set while the socket is backed up: only the newest payload is kept, older ones are dropped. */
-  pending: Payload | undefined;
-  draining: boolean;
+  readonly lane: Lane;
   deadline: NodeJS.Timeout | undefined;
 }
 
@@ -58,9 +61,11 @@ function selectorOf(metadata: Metadata, requestSelector: string): Selector {
 
 export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
+  private readonly fanOut: FanOut;
   private closing = false;
 
   constructor(private readonly options: SyncServiceOptions) {
+    this.fanOut = new FanOut(options.fanOut ?? FAN_OUT_DEFAULTS);
     options.store.subscribe((event) => {
       if (event.type === 'generation') this.broadcast(event.generation);
     });
@@ -104,9 +109,8 @@ export class SyncService {
     const stream: Stream = {
       call,
       selector,
-      last: undefined,
-      pending: undefined,
-      draining: false,
+      // The callback runs once grpc-js handed the frame to the socket (or the call failed).
+      lane: this.fanOut.open((payload, flushed) => call.write(payload.syncMessage, flushed)),
       deadline: undefined,
     };
     const key = selectorKey(selector);
@@ -120,6 +124,7 @@ export class SyncService {
       if (removed) return;
       removed = true;
       clearTimeout(stream.deadline);
+      this.fanOut.close(stream.lane);
       group.delete(stream);
       if (group.size === 0 && this.groups.get(key) === group) this.groups.delete(key);
       this.options.metrics.activeStreams.dec();
@@ -129,12 +134,6 @@ export class SyncService {
     call.on('close', remove);
     call.on('finish', remove);
     call.on('error', remove);
-    call.on('drain', () => {
-      stream.draining = false;
-      const next = stream.pending;
-      stream.pending = undefined;
-      if (next && next !== stream.last) this.write(stream, next);
-    });
     if (this.options.streamDeadlineMs > 0) {
       stream.deadline = setTimeout(() => {
         remove();
@@ -145,16 +144,7 @@ export class SyncService {
       }, this.options.streamDeadlineMs);
     }
     const generation = this.options.store.generation;
-    if (generation) this.write(stream, generation.payload(selector));
-  }
-
-  private write(stream: Stream, payload: Payload): void {
-    if (stream.draining) {
-      stream.pending = payload;
-      return;
-    }
-    stream.last = payload;
-    if (!stream.call.write(payload.syncMessage)) stream.draining = true;
+    if (generation) this.fanOut.send(stream.lane, generation.payload(selector));
   }
 
   private broadcast(generation: Generation): void {
@@ -162,7 +152,7 @@ export class SyncService {
       const first = group.values().next().value;
       if (!first) continue;
       const payload = generation.payload(first.selector);
-      for (const stream of group) if (stream.last !== payload) this.write(stream, payload);
+      for (const stream of group) this.fanOut.send(stream.lane, payload);
     }
   }
 
