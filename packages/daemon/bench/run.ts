@@ -1,18 +1,43 @@
 // npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
 // beside the transport floor measured in the same run, resident memory with 1,000 streams and
-// 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon and the floor
-// server each run in their own child process; all clients live in this process.
+// 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon (the built CLI) and
+// the floor server each run in their own child process; all clients live in this process.
+// BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { flagsText } from './flags-text.js';
 
-const DEV = join(__dirname, '../test/helpers/switchyard-dev.cjs');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+// The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
+// daemon first (`node ../../scripts/build-package.mjs` in each package).
+const CLI = join(__dirname, '../bin/switchyard.cjs');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const STARTS = Number(process.env.BENCH_STARTS ?? 9);
+const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
+const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
+
+/** `switchyard start` on one file, every port chosen by the OS, JSON logs. */
+const daemonArgs = (file: string) => [
+  CLI,
+  'start',
+  '-f',
+  `file:${file}`,
+  '-g',
+  '0',
+  '-m',
+  '0',
+  '-p',
+  '0',
+  '-r',
+  '0',
+  '-z',
+  'json',
+];
 
 function spawnLine(
   args: string[],
@@ -81,37 +106,64 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (x: number) => x.toFixed(1).padStart(7);
 
-/** Runs ROUNDS broadcasts; returns per-round times to half and all streams delivered. */
-async function measure(
+/**
+ * Runs ROUNDS broadcasts on the daemon and on the floor, alternating (which one goes first
+ * alternates too), so load from other processes hits both alike. Returns per-round times from
+ * the trigger until half and all streams received the message.
+ */
+async function measurePair(
   n: number,
-  port: number,
-  trigger: () => void,
-): Promise<{ half: number[]; all: number[] }> {
-  const half: number[] = [];
-  const all: number[] = [];
-  let got = 0;
-  let start = 0;
-  let done: () => void = () => {};
-  const close = await openStreams(port, n, () => {
-    got++;
-    const t = performance.now() - start;
-    if (got === Math.ceil(n / 2)) half.push(t);
-    if (got === n) {
-      all.push(t);
-      done();
-    }
-  });
-  for (let r = 0; r < ROUNDS; r++) {
-    got = 0;
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
+  targets: { port: number; trigger: () => void }[],
+): Promise<{ half: number[]; all: number[] }[]> {
+  const opened = [];
+  for (const target of targets) {
+    const state = { got: 0, start: 0, done: () => {}, half: [] as number[], all: [] as number[] };
+    const close = await openStreams(target.port, n, () => {
+      state.got++;
+      const t = performance.now() - state.start;
+      if (state.got === Math.ceil(n / 2)) state.half.push(t);
+      if (state.got === n) {
+        state.all.push(t);
+        state.done();
+      }
     });
-    start = performance.now();
-    trigger();
-    await finished;
+    opened.push({ target, state, close });
   }
-  close();
-  return { half, all };
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? opened : [...opened].reverse();
+    for (const { target, state } of order) {
+      state.got = 0;
+      const finished = new Promise<void>((resolve) => {
+        state.done = resolve;
+      });
+      state.start = performance.now();
+      target.trigger();
+      await finished;
+      // Let the other side's late work (logging, GC) finish before the next trigger.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  for (const { close } of opened) close();
+  return opened.map(({ state }) => ({ half: state.half, all: state.all }));
+}
+
+/** Bytes of the daemon's current payload (flag_configuration JSON), from FetchAllFlags. */
+function payloadSize(port: number): Promise<number> {
+  const client = new FlagSyncServiceClient(`127.0.0.1:${port}`, credentials.createInsecure(), {
+    'grpc.max_receive_message_length': -1,
+  });
+  return new Promise((resolve, reject) =>
+    client.fetchAllFlags(
+      { $typeName: 'flagd.sync.v1.FetchAllFlagsRequest', providerId: '', selector: '' },
+      new Metadata(),
+      {},
+      (error, response) => {
+        client.close();
+        if (error || !response) reject(error);
+        else resolve(Buffer.byteLength(response.flagConfiguration));
+      },
+    ),
+  );
 }
 
 async function latency(): Promise<string[]> {
@@ -119,55 +171,50 @@ async function latency(): Promise<string[]> {
   const file = join(dir, 'flags.json');
   let generation = 0;
   writeFileSync(file, flagsText(100, generation));
-  const size = Buffer.byteLength(flagsText(100, 0));
-  const daemon = await spawnLine(
-    [
-      DEV,
-      'start',
-      '-f',
-      `file:${file}`,
-      '-g',
-      '0',
-      '-m',
-      '0',
-      '--log-format',
-      'json',
-      '-z',
-      'json',
-    ],
-    /"sync":"[^"]*:(\d+)"/,
-  );
+  const daemon = await spawnLine(daemonArgs(file), /"sync":"[^"]*:(\d+)"/);
+  const daemonPort = Number(daemon.match[1]);
+  // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
+  const size = await payloadSize(daemonPort);
   const floor = await spawnLine(
     [join(__dirname, 'entry.cjs'), join(__dirname, 'floor-server.ts'), String(size)],
     /PORT (\d+)/,
   );
-  const daemonPort = Number(daemon.match[1]);
   const floorPort = Number(floor.match[1]);
   const floorClient = new FlagSyncServiceClient(
     `127.0.0.1:${floorPort}`,
     credentials.createInsecure(),
   );
   const rows = [
-    `payload ${(size / 1024).toFixed(0)} KB (100 flags), ${ROUNDS} rounds; ms, p50 / p99 over rounds`,
-    '| streams | switchyard half | switchyard all | floor half | floor all |',
-    '|---:|---:|---:|---:|---:|',
+    `payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed), ${ROUNDS} rounds; ms, p50 / p99 over rounds`,
+    '| streams | switchyard half | switchyard all | floor half | floor all | target (1.5×floor+5) half / all, p50 |',
+    '|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const n of [1, 100, 1000]) {
-    const sy = await measure(n, daemonPort, () => {
-      generation++;
-      writeFileSync(`${file}.tmp`, flagsText(100, generation));
-      renameSync(`${file}.tmp`, file);
-    });
-    const fl = await measure(n, floorPort, () =>
-      floorClient.fetchAllFlags(
-        { $typeName: 'flagd.sync.v1.FetchAllFlagsRequest', providerId: '', selector: '' },
-        new Metadata(),
-        {},
-        () => {},
-      ),
-    );
+  for (const n of STREAMS) {
+    const [sy, fl] = await measurePair(n, [
+      {
+        port: daemonPort,
+        trigger: () => {
+          generation++;
+          writeFileSync(`${file}.tmp`, flagsText(100, generation));
+          renameSync(`${file}.tmp`, file);
+        },
+      },
+      {
+        port: floorPort,
+        trigger: () =>
+          floorClient.fetchAllFlags(
+            { $typeName: 'flagd.sync.v1.FetchAllFlagsRequest', providerId: '', selector: '' },
+            new Metadata(),
+            {},
+            () => {},
+          ),
+      },
+    ]);
     const cell = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}`;
-    rows.push(`| ${n} | ${cell(sy.half)} | ${cell(sy.all)} | ${cell(fl.half)} | ${cell(fl.all)} |`);
+    const target = (xs: number[]) => fmt(1.5 * pct(xs, 50) + 5);
+    rows.push(
+      `| ${n} | ${cell(sy!.half)} | ${cell(sy!.all)} | ${cell(fl!.half)} | ${cell(fl!.all)} | ${target(fl!.half)} / ${target(fl!.all)} |`,
+    );
     console.log(rows[rows.length - 1]);
   }
   floorClient.close();
@@ -175,63 +222,82 @@ async function latency(): Promise<string[]> {
   return rows;
 }
 
-async function memory(): Promise<string> {
+/** Resident and peak resident memory of a child (Linux /proc), in MB. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+const mb = (x: number) => `${x.toFixed(0)} MB`;
+
+async function memory(): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  writeFileSync(join(dir, 'flags.json'), flagsText(10_000, 0));
-  const d = await spawnLine(
-    [DEV, 'start', '-f', `file:${join(dir, 'flags.json')}`, '-g', '0', '-m', '0', '-z', 'json'],
-    /"sync":"[^"]*:(\d+)","management":(\d+)/,
-  );
-  const close = await openStreams(Number(d.match[1]), 1000, () => {});
-  const metrics = await (await fetch(`http://127.0.0.1:${d.match[2]}/metrics`)).text();
-  const rss = Number(/process_resident_memory_bytes (\d+)/.exec(metrics)![1]) / 2 ** 20;
+  const file = join(dir, 'flags.json');
+  writeFileSync(file, flagsText(10_000, 0));
+  const d = await spawnLine(daemonArgs(file), /"sync":"[^"]*:(\d+)"/);
+  const pid = d.child.pid!;
+  const size = await payloadSize(Number(d.match[1]));
+  const atReady = memoryOf(pid);
+  let received = 0;
+  let t0 = performance.now();
+  const close = await openStreams(Number(d.match[1]), 1000, () => {
+    received++;
+  });
+  const connect = { ms: performance.now() - t0, ...memoryOf(pid) };
+  t0 = performance.now();
+  writeFileSync(`${file}.tmp`, flagsText(10_000, 1));
+  renameSync(`${file}.tmp`, file);
+  while (received < 1000) await new Promise((resolve) => setTimeout(resolve, 5));
+  const broadcast = { ms: performance.now() - t0, ...memoryOf(pid) };
   close();
   await stop(d.child);
-  return `resident memory, 1,000 streams + 10,000 flags: ${rss.toFixed(0)} MB`;
+  return [
+    `memory, 10,000 flags (payload ${(size / 2 ** 20).toFixed(1)} MB), 1,000 streams over 10 connections; daemon RSS:`,
+    `- ready, no streams: ${mb(atReady.rss)}`,
+    `- 1,000 streams connect at once, each gets the payload: peak ${mb(connect.peak)}, after ${mb(connect.rss)} (all delivered in ${(connect.ms / 1000).toFixed(1)} s)`,
+    `- a new generation to all 1,000 streams: peak ${mb(broadcast.peak)}, after ${mb(broadcast.rss)} (all delivered in ${(broadcast.ms / 1000).toFixed(1)} s)`,
+  ];
 }
+
+/** GET /readyz status, or 0 while nothing listens. */
+const readyz = (port: number) =>
+  new Promise<number>((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+  });
 
 async function startup(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  writeFileSync(join(dir, 'flags.json'), flagsText(1000, 0));
+  const file = join(dir, 'flags.json');
+  writeFileSync(file, flagsText(1000, 0));
+  await readyz(1); // warm the client path before timing
   const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < STARTS; i++) {
     const port = 20000 + Math.floor(Math.random() * 20000);
+    const args = daemonArgs(file).map((a, j, all) => (all[j - 1] === '-m' ? String(port) : a));
     const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        DEV,
-        'start',
-        '-f',
-        `file:${join(dir, 'flags.json')}`,
-        '-g',
-        '0',
-        '-m',
-        String(port),
-        '-z',
-        'json',
-      ],
-      { stdio: 'ignore' },
-    );
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    while ((await readyz(port)) !== 200) await new Promise((resolve) => setTimeout(resolve, 2));
     times.push(performance.now() - t0);
     await stop(child);
   }
-  return `process start to /readyz 200, 1,000 flags: p50 ${pct(times, 50).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}; runs from TypeScript sources via swc)`;
+  return `process start to /readyz 200, 1,000 flags, built CLI: p50 ${pct(times, 50).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, ${STARTS} starts)`;
 }
 
 async function main() {
-  const rows = await latency();
-  const mem = await memory();
-  const start = await startup();
-  console.log(`\n${rows.join('\n')}\n\n${mem}\n${start}`);
+  if (!existsSync(join(__dirname, '../dist/cjs/cli/main.js'))) {
+    throw new Error(
+      'build the CLI first: node ../../scripts/build-package.mjs in packages/core, packages/protocol and packages/daemon',
+    );
+  }
+  const rows = !ONLY || ONLY === 'latency' ? await latency() : [];
+  const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
+  const start = !ONLY || ONLY === 'startup' ? await startup() : '';
+  console.log(`\n${[...rows, '', ...mem, '', start].join('\n').trim()}`);
 }
 
 main().then(
