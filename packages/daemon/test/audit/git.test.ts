@@ -3,7 +3,7 @@
 // The committed edit is made deterministic: the commit is created first from the index (the
 // work tree still holds the old text, so nothing is published), then the work tree is brought
 // to the committed text, so the daemon publishes exactly when HEAD already is the new commit.
-import { realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atomicWrite, flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
 import type { TestDaemon } from '../helpers/harness.js';
@@ -91,6 +91,32 @@ describe('audit trail: git commit and author (issue 7 item 4)', () => {
     expect(e3.added.map((f) => f.key)).toEqual(['b']);
     expect(e3.git).toEqual([
       expect.objectContaining({ head: second, dirty: true, commit: e2.git[0]!.commit }),
+    ]);
+  });
+
+  test('a directory source: the last commit under it; an untracked file makes it dirty', async () => {
+    const dir = tempDir();
+    initRepo(dir, 'Ada Lovelace', 'ada@example.com');
+    mkdirSync(join(dir, 'flags'));
+    writeFileSync(join(dir, 'flags', 'a.json'), flagsDoc({ a: 'on' }));
+    writeFileSync(join(dir, 'README.md'), 'not a flag file\n');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'flags');
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'a later commit that touches no flag');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const flagsCommit = git(dir, 'rev-parse', 'HEAD~1');
+    t = await startTestDaemon({ dir, sources: ['file:flags'] });
+    expect((await entryFor(t.daemon, 1)).git).toEqual([
+      expect.objectContaining({
+        source: 'flags',
+        head,
+        dirty: false,
+        commit: expect.objectContaining({ sha: flagsCommit, author: 'Ada Lovelace' }),
+      }),
+    ]);
+    atomicWrite(join(dir, 'flags', 'b.json'), flagsDoc({ b: 'on' }));
+    expect((await entryFor(t.daemon, 2)).git).toEqual([
+      expect.objectContaining({ source: 'flags', head, dirty: true }),
     ]);
   });
 
