@@ -1,6 +1,14 @@
 // @switchyard/daemon: the flagd-compatible sync daemon as a library, and the CLI behind it.
 export { startDaemon } from './daemon.js';
 export type { Daemon, DaemonOptions } from './daemon.js';
+export type {
+  AuditEntry,
+  AuditView,
+  ChangedField,
+  FlagAudit,
+  FlagSummary,
+  GitAudit,
+} from './audit/types.js';
 export { main } from './cli/main.js';
 export type { MainIo } from './cli/main.js';
 export { parseArgs } from './cli/args.js';
