@@ -2,7 +2,8 @@
 // beside the transport floor measured in the same run, resident memory with 1,000 streams and
 // 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon (the built CLI) and
 // the floor server each run in their own child process; all clients live in this process.
-// BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS.
+// BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
 
 /** `switchyard start` on one file, every port chosen by the OS, JSON logs. */
 const daemonArgs = (file: string) => [
+  ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), // e.g. --cpu-prof
   CLI,
   'start',
   '-f',

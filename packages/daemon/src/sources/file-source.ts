@@ -14,7 +14,13 @@ import type { SourceSpec } from './uri.js';
 import type { FlagSource, SourceUpdate } from './types.js';
 
 export interface FileSourceOptions {
-  /** Quiet period after the last file event before reading (ms). */
+  /**
+   * Quiet period after the last file event before reading (ms). 1 ms (was 3; it is paid on every
+   * publish): the events of an editor's save, a git checkout or the ConfigMap swap come well under
+   * a millisecond apart. A file that changes under the read is read again, later events read
+   * again (an identical result publishes nothing) and bad states wait `settleMs`; a writer that
+   * pauses longer than this between two valid states gets two generations, as with any quiet time.
+   */
   readonly quietMs?: number;
   /**
    * How long a bad result (invalid, missing, unreadable) must hold still before it is reported:
@@ -51,7 +57,7 @@ export class FileSource implements FlagSource {
   ) {
     this.id = spec.id;
     this.reader = new SourceReader(spec.path, spec.id);
-    this.quietMs = options.quietMs ?? 3;
+    this.quietMs = options.quietMs ?? 1;
     this.settleMs = options.settleMs ?? 150;
     this.pollMissingMs = options.pollMissingMs ?? 250;
   }

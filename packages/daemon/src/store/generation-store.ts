@@ -60,6 +60,8 @@ const identity = (m: MergedFlag) => `${m.flag.flagSetId ?? ''}\u0000${m.flag.key
 export class GenerationStore {
   private readonly states = new Map<string, SourceState>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
+  /** Transports: told about a generation before the other listeners (logs, metrics, audit). */
+  private readonly transports = new Set<(event: StoreEvent) => void>();
   private current: Generation | undefined;
   private started = false;
   private detachPrevious: (() => void) | undefined;
@@ -92,9 +94,18 @@ export class GenerationStore {
     });
   }
 
-  subscribe(listener: (event: StoreEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Calls `listener` with every store event, synchronously. `transport: true` is for listeners
+   * that deliver to clients: they are called before all others, so the bytes they queue are not
+   * held up by logging, metrics or the audit trail running first in the same tick.
+   */
+  subscribe(
+    listener: (event: StoreEvent) => void,
+    options: { readonly transport?: boolean } = {},
+  ): () => void {
+    const set = options.transport ? this.transports : this.listeners;
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** Applies a source update; publishes a generation when the merged flags changed. */
@@ -164,6 +175,7 @@ export class GenerationStore {
   }
 
   private emit(event: StoreEvent): void {
+    for (const listener of this.transports) listener(event);
     for (const listener of this.listeners) listener(event);
   }
 }

@@ -66,9 +66,12 @@ export class SyncService {
 
   constructor(private readonly options: SyncServiceOptions) {
     this.fanOut = new FanOut(options.fanOut ?? FAN_OUT_DEFAULTS);
-    options.store.subscribe((event) => {
-      if (event.type === 'generation') this.broadcast(event.generation);
-    });
+    options.store.subscribe(
+      (event) => {
+        if (event.type === 'generation') this.broadcast(event.generation);
+      },
+      { transport: true },
+    );
   }
 
   get streamCount(): number {
