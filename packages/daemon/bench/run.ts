@@ -17,7 +17,7 @@ import { flagsText } from './flags-text.js';
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
 // daemon first (`node ../../scripts/build-package.mjs` in each package).
 const CLI = join(__dirname, '../bin/switchyard.cjs');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 150);
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
 const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
 const ONLY = process.env.BENCH_ONLY; // latency | memory | startup

@@ -104,8 +104,10 @@ export class FileSource implements FlagSource {
     this.watcher = watcher;
     this.watchedDir = dir;
     this.options.onTrace?.('watch', dir);
+    // Raw events only: chokidar's derived add/change/unlink events follow the same fs.watch events
+    // a fraction of a millisecond later (after its own stat/readdir), and listening to them too
+    // only pushed the read back by restarting the quiet period.
     watcher.on('raw', (event, path) => this.onEvent(event, String(path)));
-    watcher.on('all', (event, path) => this.onEvent(event, path));
     watcher.on('error', (error) => this.options.onTrace?.('watch-error', String(error)));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }

@@ -1,13 +1,14 @@
 // Merges the sources in order (later wins per (flagSetId, key), like flagd's store priority)
 // into immutable generations, and serialises each generation's payload once per selector.
 import { performance } from 'node:perf_hooks';
-import { SyncFlagsResponseSchema, encode, preEncoded } from '@switchyard/protocol';
+import { preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { FlagConfiguration, JsonObject } from '../engine.js';
 import type { SourceProblem, SourceUpdate } from '../sources/types.js';
 import { payloadJson } from './payload.js';
 import type { MergedFlag } from './payload.js';
 import { selectorKey } from './selector.js';
+import { encodeSyncMessage } from './sync-message.js';
 import type { Selector } from './selector.js';
 
 export interface FlagChangeSet {
@@ -242,13 +243,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
             ? before
             : {
                 json,
-                syncMessage: preEncoded(
-                  encode(SyncFlagsResponseSchema, {
-                    $typeName: 'flagd.sync.v1.SyncFlagsResponse',
-                    flagConfiguration: json,
-                    syncContext: init.syncContext,
-                  }),
-                ),
+                syncMessage: preEncoded(encodeSyncMessage(json, init.syncContext)),
               };
         cache.set(key, payload);
       }
