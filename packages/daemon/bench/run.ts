@@ -6,7 +6,15 @@
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,11 +298,26 @@ async function startup(): Promise<string> {
   return `process start to /readyz 200, 1,000 flags, built CLI: p50 ${pct(times, 50).toFixed(0)} ms (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, ${STARTS} starts)`;
 }
 
+/** Newest modification time under `dir` (ms). */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile())
+      latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
 async function main() {
-  if (!existsSync(join(__dirname, '../dist/cjs/cli/main.js'))) {
-    throw new Error(
-      'build the CLI first: node ../../scripts/build-package.mjs in packages/core, packages/protocol and packages/daemon',
-    );
+  const build =
+    'node ../../scripts/build-package.mjs in packages/core, packages/protocol and packages/daemon';
+  const built = join(__dirname, '../dist/cjs/cli/main.js');
+  if (!existsSync(built)) throw new Error(`build the CLI first: ${build}`);
+  for (const pkg of ['core', 'protocol', 'daemon']) {
+    const root = join(__dirname, '../..', pkg);
+    if (existsSync(join(root, 'dist')) && newest(join(root, 'src')) > newest(join(root, 'dist'))) {
+      console.warn(`warning: packages/${pkg}/src is newer than its dist; rebuild: ${build}`);
+    }
   }
   const rows = !ONLY || ONLY === 'latency' ? await latency() : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
