@@ -222,6 +222,9 @@ function select(flags: readonly MergedFlag[], selector: Selector): readonly Merg
 /** `detach()` drops the link to the previous generation, so only one is ever retained. */
 function createGeneration(init: GenerationInit): { generation: Generation; detach: () => void } {
   const cache = new Map<string, Payload>();
+  // The payload closure must not capture `init`: `init.previous` would chain every generation
+  // to its predecessor for ever (detach() only clears the local below).
+  const { flags, syncContext } = init;
   let previous = init.previous;
   const generation: Generation = {
     number: init.number,
@@ -234,7 +237,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
       const key = selectorKey(selector);
       let payload = cache.get(key);
       if (payload === undefined) {
-        const json = payloadJson(select(init.flags, selector));
+        const json = payloadJson(select(flags, selector));
         // Reuse the previous generation's object when this selector's view did not change:
         // streams compare payloads by identity and skip re-sending an unchanged one.
         const before = previous?.payload(selector);
@@ -243,7 +246,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
             ? before
             : {
                 json,
-                syncMessage: preEncoded(encodeSyncMessage(json, init.syncContext)),
+                syncMessage: preEncoded(encodeSyncMessage(json, syncContext)),
               };
         cache.set(key, payload);
       }

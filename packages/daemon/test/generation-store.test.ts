@@ -1,0 +1,46 @@
+// The store keeps the current generation and a link to the one before it (to reuse unchanged
+// payloads), never the whole history: a daemon publishing for weeks must not grow (issue 4,
+// memory target). Generation 1 must be collectable once generation 3 is published.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseFlags } from '../src/engine.js';
+import { GenerationStore } from '../src/store/generation-store.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const configuration = (rev: number) =>
+  parseFlags(
+    JSON.stringify({
+      flags: {
+        a: { state: 'ENABLED', variants: { on: true }, defaultVariant: 'on', metadata: { rev } },
+      },
+    }),
+    { mode: 'strict' },
+  ).configuration!;
+
+test('old generations are not retained (only the current one and its predecessor)', async () => {
+  const store = new GenerationStore(['s'], {});
+  const apply = (rev: number) =>
+    store.apply({
+      kind: 'configuration',
+      sourceId: 's',
+      configuration: configuration(rev),
+      warnings: [],
+      eventAt: undefined,
+    });
+  apply(1);
+  const first = (() => {
+    const g = store.start();
+    g.payload({ kind: 'all' });
+    return new WeakRef(g);
+  })();
+  for (let rev = 2; rev <= 4; rev++) {
+    apply(rev);
+    store.generation!.payload({ kind: 'all' }); // links to the previous generation's payload
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  expect(store.generation!.number).toBe(4);
+  expect(first.deref()).toBeUndefined();
+});
