@@ -205,15 +205,15 @@ test('every testbed flag evaluates identically through switchyard and with @swit
 });
 
 test('a file edit reaches the provider as PROVIDER_CONFIGURATION_CHANGED naming the edited flag', async () => {
-  const changed = new Promise<EventDetails>((resolve) =>
-    client.addHandler(ProviderEvents.ConfigurationChanged, resolve),
+  const changed = new Promise<EventDetails | undefined>((resolve) =>
+    client.addHandler(ProviderEvents.ConfigurationChanged, (details) => resolve(details)),
   );
   const doc = JSON.parse(readFileSync(allFlagsPath, 'utf8'));
   doc.flags['changing-flag'].defaultVariant =
     doc.flags['changing-flag'].defaultVariant === 'foo' ? 'bar' : 'foo';
   atomicWrite(allFlagsPath, JSON.stringify(doc, null, 2));
   const details = await changed;
-  expect(details.flagsChanged).toEqual(['changing-flag']);
+  expect(details?.flagsChanged).toEqual(['changing-flag']);
   expect(await client.getStringValue('changing-flag', 'wrong')).toBe(
     doc.flags['changing-flag'].defaultVariant,
   );
