@@ -4,7 +4,7 @@
 // through npx at the version pinned in package.json's `packageManager`, dependencies are
 // installed from the lockfile, the packages are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const steps = [];
+/** Test counts of every step that reports them, for the closing line CI reads. */
+const totals = { passed: 0, failed: 0 };
 
 function log(message) {
   process.stdout.write(`\n▶ ${message}\n`);
@@ -46,6 +48,10 @@ function summary() {
   process.stdout.write('\nSummary\n');
   for (const s of steps) {
     process.stdout.write(`  ${s.code === 0 ? '✔' : '✖'} ${s.name.padEnd(40)} ${s.seconds}s\n`);
+  }
+  if (totals.passed + totals.failed > 0) {
+    // The plain closing line CI reads.
+    process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed\n`);
   }
 }
 
@@ -118,7 +124,8 @@ function jest(args, name) {
     ]);
     if (existsSync(results)) {
       const r = JSON.parse(readFileSync(results, 'utf8'));
-      // The plain closing line CI reads, alongside jest's own summary.
+      totals.passed += r.numPassedTests;
+      totals.failed += r.numFailedTests;
       process.stdout.write(
         `\n${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`,
       );
@@ -149,9 +156,17 @@ switch (command) {
       run(join(root, 'node_modules', '.bin', 'biome'), ['check', '--error-on-warnings', '.']),
     );
     jest(rest, 'all tests (packages, conformance, interop)');
-    step('package tarballs (attw, ESM and CJS consumers)', () =>
-      run(process.execPath, [join(root, 'scripts', 'check-packages.mjs')]),
-    );
+    step('package tarballs (attw, ESM and CJS consumers)', () => {
+      const counts = join(root, '.tmp', 'package-check.json');
+      rmSync(counts, { force: true });
+      const code = run(process.execPath, [join(root, 'scripts', 'check-packages.mjs')]);
+      if (existsSync(counts)) {
+        const c = JSON.parse(readFileSync(counts, 'utf8'));
+        totals.passed += c.passed;
+        totals.failed += c.failed;
+      }
+      return code;
+    });
     summary();
     break;
   }
