@@ -6,6 +6,16 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
+/** One 4-byte block `k` mixed into the running hash `h`. */
+function mixBlock(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
 /**
  * Incremental MurmurHash3 x86_32 (seed 0) over the UTF-8 encoding of strings fed in order: the
  * result equals the hash of their concatenation. `fractional` hashes `flagKey + targetingKey` and
@@ -52,27 +62,39 @@ class Murmur3 {
     }
     for (;;) {
       if (cp < 0) {
-        // Fast path: whole 4-byte blocks while aligned and ASCII (one byte per code unit).
-        if (shift === 0) {
-          for (; i + 3 < n; i += 4) {
-            const c0 = s.charCodeAt(i);
-            const c1 = s.charCodeAt(i + 1);
-            const c2 = s.charCodeAt(i + 2);
-            const c3 = s.charCodeAt(i + 3);
-            if ((c0 | c1 | c2 | c3) >= 0x80) break;
-            k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-            k = Math.imul(k, C1);
-            k = (k << 15) | (k >>> 17);
-            k = Math.imul(k, C2);
-            h ^= k;
-            h = (h << 13) | (h >>> 19);
-            h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-            length += 4;
+        // Fast path: four ASCII code units (four bytes) at a time, at any alignment. A second
+        // part (`targetingKey` after a 15-character flag key) usually starts mid-block, so the
+        // pending bytes `k` (`shift` bits) complete the block and the word's last bytes carry.
+        for (; i + 3 < n; i += 4) {
+          const c0 = s.charCodeAt(i);
+          const c1 = s.charCodeAt(i + 1);
+          const c2 = s.charCodeAt(i + 2);
+          const c3 = s.charCodeAt(i + 3);
+          if ((c0 | c1 | c2 | c3) >= 0x80) break;
+          const word = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+          if (shift === 0) h = mixBlock(h, word);
+          else {
+            // JavaScript masks shift counts to 5 bits, so shift 0 cannot share this branch.
+            h = mixBlock(h, k | (word << shift));
+            k = word >>> (32 - shift);
           }
-          k = 0;
+          length += 4;
         }
         if (i >= n) break;
         cp = s.charCodeAt(i++);
+        if (cp < 0x80) {
+          // One ASCII byte (a tail shorter than a block, or next to a non-ASCII character).
+          k |= cp << shift;
+          shift += 8;
+          length++;
+          if (shift === 32) {
+            h = mixBlock(h, k);
+            k = 0;
+            shift = 0;
+          }
+          cp = -1;
+          continue;
+        }
         if (cp >= 0xd800 && cp <= 0xdbff) {
           if (i >= n) {
             // May pair with the next part; encoded there, or as U+FFFD by digest().
@@ -102,12 +124,7 @@ class Murmur3 {
         shift += 8;
         length++;
         if (shift === 32) {
-          k = Math.imul(k, C1);
-          k = (k << 15) | (k >>> 17);
-          k = Math.imul(k, C2);
-          h ^= k;
-          h = (h << 13) | (h >>> 19);
-          h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+          h = mixBlock(h, k);
           k = 0;
           shift = 0;
         }
@@ -118,6 +135,24 @@ class Murmur3 {
     this.k = k;
     this.shift = shift;
     this.length = length;
+  }
+
+  /** Copies the state (after a prefix) into `p`. */
+  save(p: Murmur3Prefix): void {
+    p.h = this.h;
+    p.k = this.k;
+    p.shift = this.shift;
+    p.length = this.length;
+    p.high = this.high;
+  }
+
+  /** Continues from a saved state, as if its prefix had just been fed. */
+  load(p: Murmur3Prefix): void {
+    this.h = p.h;
+    this.k = p.k;
+    this.shift = p.shift;
+    this.length = p.length;
+    this.high = p.high;
   }
 
   /** The unsigned hash of everything fed since reset(). */
@@ -144,6 +179,21 @@ class Murmur3 {
   }
 }
 
+/**
+ * The hash state after one prefix string, kept by a `fractional` closure: consecutive seeds of
+ * a flag share their first part (the flag key in `flagKey + targetingKey` and in the usual
+ * `cat` of `$flagd.flagKey` and a context value), which is then hashed once, not per
+ * evaluation. Mutable and overwritten when the prefix changes, so a miss allocates nothing.
+ */
+export class Murmur3Prefix {
+  text: string | undefined = undefined;
+  h = 0;
+  k = 0;
+  shift = 0;
+  length = 0;
+  high = 0;
+}
+
 const shared = new Murmur3();
 
 /** Unsigned 32-bit MurmurHash3 (x86_32, seed 0) of the UTF-8 encoding of `s`. */
@@ -157,6 +207,19 @@ export function murmur3Utf8(s: string): number {
 export function murmur3Utf8Pair(a: string, b: string): number {
   shared.reset();
   shared.update(a);
+  shared.update(b);
+  return shared.digest();
+}
+
+/** murmur3Utf8Pair(a, b), reusing (or refreshing) the hashed prefix `a` kept in `prefix`. */
+export function murmur3Utf8PairCached(prefix: Murmur3Prefix, a: string, b: string): number {
+  if (prefix.text === a) shared.load(prefix);
+  else {
+    shared.reset();
+    shared.update(a);
+    shared.save(prefix);
+    prefix.text = a;
+  }
   shared.update(b);
   return shared.digest();
 }

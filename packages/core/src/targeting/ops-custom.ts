@@ -20,7 +20,7 @@ import {
   parseDistributions,
   pickIndex,
 } from './fractional.js';
-import { murmur3Utf8, murmur3Utf8Pair } from './murmur3.js';
+import { Murmur3Prefix, murmur3Utf8, murmur3Utf8PairCached } from './murmur3.js';
 import { catPairs } from './ops-data.js';
 import {
   SEMVER_OPERATORS,
@@ -145,7 +145,8 @@ function runFractional(
 /**
  * Distributions known at compile time are parsed once; only the seed is evaluated per call.
  * The seed is hashed in parts where flagd concatenates (`flagKey + targetingKey`, a two-operand
- * `cat`): same hash, and no string built per evaluation.
+ * `cat`): same hash, and no string built per evaluation. The first part is nearly always the
+ * same from one call to the next (the flag key), so its hash state is kept (`Murmur3Prefix`).
  */
 function precomputed(args: readonly Arg[]): Fn | undefined {
   if (args.length === 0 || !args.every((a, i) => i === 0 || a.isConst)) return undefined;
@@ -156,7 +157,8 @@ function precomputed(args: readonly Arg[]): Fn | undefined {
   // Invalid constant distributions make every outcome null, whatever the seed evaluates to.
   if (!parsed.ok) return () => null;
   const table: BucketTable = parsed.table;
-  if (shorthand) return (s, l) => implicitSeed(table, s, l);
+  const prefix = new Murmur3Prefix();
+  if (shorthand) return (s, l) => implicitSeed(table, prefix, s, l);
   const seedFn = first.fn;
   const pair = catPairs.get(seedFn);
   if (pair !== undefined) {
@@ -164,23 +166,29 @@ function precomputed(args: readonly Arg[]): Fn | undefined {
     // `cat` always yields a string, so the seed is explicit.
     return (s, l) => {
       const left = toText(a(s, l));
-      return table.variants[pickIndex(table, murmur3Utf8Pair(left, toText(b(s, l))))];
+      const hash = murmur3Utf8PairCached(prefix, left, toText(b(s, l)));
+      return table.variants[pickIndex(table, hash)];
     };
   }
   return (s, l) => {
     const seed = seedFn(s, l);
     if (typeof seed === 'string') return table.variants[pickIndex(table, murmur3Utf8(seed))];
-    if (seed === null || seed === undefined) return implicitSeed(table, s, l);
+    if (seed === null || seed === undefined) return implicitSeed(table, prefix, s, l);
     if (Array.isArray(seed)) return runFractional([seed, ...values.slice(1)], s, l, undefined);
     return null;
   };
 }
 
 /** The bucket for the implicit seed `$flagd.flagKey + targetingKey` (null without a key). */
-function implicitSeed(table: BucketTable, s: TargetingScope, l: unknown): unknown {
+function implicitSeed(
+  table: BucketTable,
+  prefix: Murmur3Prefix,
+  s: TargetingScope,
+  l: unknown,
+): unknown {
   const tk = targetingKeyOf(s, l);
   if (typeof tk !== 'string' || tk.length === 0) return null;
-  return table.variants[pickIndex(table, murmur3Utf8Pair(s.flagKey, tk))];
+  return table.variants[pickIndex(table, murmur3Utf8PairCached(prefix, s.flagKey, tk))];
 }
 
 export const fractionalOp: OperatorBuilder = (args, ctx, path) => {

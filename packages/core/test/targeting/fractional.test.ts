@@ -2,7 +2,13 @@
 // over UTF-8 bytes, bucket = (hash × totalWeight) >> 32, implicit seed flagKey+targetingKey.
 import { createRequire } from 'node:module';
 import { parseDistributions, pickIndex } from '../../src/targeting/fractional.js';
-import { murmur3Utf8, murmur3Utf8Pair, scaleToBucket } from '../../src/targeting/murmur3.js';
+import {
+  Murmur3Prefix,
+  murmur3Utf8,
+  murmur3Utf8Pair,
+  murmur3Utf8PairCached,
+  scaleToBucket,
+} from '../../src/targeting/murmur3.js';
 import { compile, compiled, run, scope } from './support.js';
 
 /** Independent, straightforward MurmurHash3 x86_32 (seed 0) over a byte array. */
@@ -122,6 +128,36 @@ describe('murmur3 over two parts (fractional hashes flagKey + targetingKey and c
       const whole = referenceMurmur3(Buffer.from(s, 'utf8'));
       for (let i = 0; i <= s.length; i++) {
         expect(murmur3Utf8Pair(s.slice(0, i), s.slice(i))).toBe(whole);
+      }
+    }
+  });
+
+  it('reads ASCII four characters at a time at every byte alignment, around multi-byte characters', () => {
+    // The fast path packs four ASCII code units per block; a part that starts mid-block (after
+    // 1-3 pending bytes, or after a 2/3/4-byte character) must give the same bytes.
+    const ascii = 'user-12345@example.com/abcdefgh';
+    for (const lead of ['', 'a', 'ab', 'abc', 'é', 'ß€', '日', '😀', 'x😀', '\ud800']) {
+      for (let cut = 0; cut <= ascii.length; cut++) {
+        const s = lead + ascii.slice(0, cut) + 'Ω' + ascii.slice(cut);
+        const whole = referenceMurmur3(Buffer.from(s, 'utf8'));
+        expect(murmur3Utf8(s)).toBe(whole);
+        for (let i = 0; i <= s.length; i += 3) {
+          expect(murmur3Utf8Pair(s.slice(0, i), s.slice(i))).toBe(whole);
+        }
+      }
+    }
+  });
+
+  it('gives the same hash with a kept prefix state, whether the prefix is reused or replaced', () => {
+    // fractional keeps the hash state of the seed's first part (the flag key) between calls.
+    const prefix = new Murmur3Prefix();
+    const firsts = ['fractional-flag', 'abc', '', 'x\ud83d', 'héllo', 'fractional-flag'];
+    const seconds = ['user12@example.com', '\ude00y', '', 'z', '日本'];
+    for (const a of firsts) {
+      for (const b of seconds) {
+        const whole = referenceMurmur3(Buffer.from(a + b, 'utf8'));
+        expect(murmur3Utf8PairCached(prefix, a, b)).toBe(whole);
+        expect(murmur3Utf8PairCached(prefix, a, b)).toBe(whole);
       }
     }
   });
