@@ -1,6 +1,8 @@
 // Compares the flags of two generations per (flagSetId, key), as the store does, and summarises
 // each added, changed and removed flag: state, default variant, variant names and whether it has
 // targeting, plus which parts of a changed definition differ. No rule or value is copied.
+// A flag is unchanged when its content hash (FlagDefinition.contentHash, computed once by core's
+// parser) and source are: only changed flags are compared field by field.
 import type { FlagDefinition, JsonValue } from '../engine.js';
 import type { MergedFlag } from '../store/payload.js';
 import type { ChangedField, FlagAudit, FlagSummary } from './types.js';
@@ -31,17 +33,23 @@ function canonical(value: JsonValue | undefined): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
 }
 
+/**
+ * Equal JSON values. Parsed documents usually keep their key order, so JSON.stringify settles
+ * most comparisons; only values that print differently pay for the sorted form.
+ */
+function same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b) || canonical(a) === canonical(b);
+}
+
 function changedFields(before: MergedFlag, after: MergedFlag): ChangedField[] {
   const a = before.flag;
   const b = after.flag;
   const fields: ChangedField[] = [];
   if (a.state !== b.state) fields.push('state');
   if (a.defaultVariant !== b.defaultVariant) fields.push('defaultVariant');
-  if (canonical(a.variants as JsonValue) !== canonical(b.variants as JsonValue))
-    fields.push('variants');
-  if (canonical(a.targeting) !== canonical(b.targeting)) fields.push('targeting');
-  if (canonical(a.metadata as JsonValue) !== canonical(b.metadata as JsonValue))
-    fields.push('metadata');
+  if (!same(a.variants as JsonValue, b.variants as JsonValue)) fields.push('variants');
+  if (!same(a.targeting, b.targeting)) fields.push('targeting');
+  if (!same(a.metadata as JsonValue, b.metadata as JsonValue)) fields.push('metadata');
   if (before.sourceId !== after.sourceId) fields.push('source');
   if (a.error?.message !== b.error?.message) fields.push('error');
   return fields;
