@@ -2,6 +2,9 @@
 // leave no entry), built off the publish path, enriched with git state asynchronously and written
 // strictly in generation order: to the `--audit-log` file, to the structured log, to a bounded
 // ring for `GET /audit`, then to subscribers.
+// Building an entry (comparing flags, hashing the payload, git) starts `delayMs` after the last
+// generation, not at once: a generation is delivered to many streams over many event-loop turns
+// (flow control), and work squeezed between them delayed delivery to 100 streams by ~10 ms.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
@@ -10,7 +13,8 @@ import type { MergedFlag } from '../store/payload.js';
 import { AuditFile } from './audit-file.js';
 import { compareFlags } from './flag-changes.js';
 import { GitResolver } from './git-info.js';
-import type { AuditEntry, AuditView, GitAudit } from './types.js';
+import type { GitRunner } from './git-runner.js';
+import type { AuditEntry, AuditView } from './types.js';
 
 export interface AuditTrailOptions {
   /** Source ids and the paths behind them (for git). */
@@ -18,6 +22,16 @@ export interface AuditTrailOptions {
   readonly logger: Logger;
   /** Entries kept in memory for `recent()` (default 100). */
   readonly capacity?: number;
+  /**
+   * Quiet time after a generation before its entry is built (default 30 ms: delivery of a
+   * 25 KB payload to 100 streams takes 15-20 ms at p50 on a loaded 2-core box). A newer
+   * generation restarts the wait, up to `maxDelayMs` after the oldest waiting one.
+   */
+  readonly delayMs?: number;
+  /** Default 1,000 ms: a steady stream of generations still gets its entries. */
+  readonly maxDelayMs?: number;
+  /** Runs git (tests count the processes). */
+  readonly git?: GitRunner;
 }
 
 export class AuditTrail implements AuditView {
@@ -30,6 +44,12 @@ export class AuditTrail implements AuditView {
   private file: Promise<AuditFile | undefined> = Promise.resolve(undefined);
   private previous: readonly MergedFlag[] = [];
   private tail: Promise<void> = Promise.resolve();
+  /** Generations waiting for the quiet time, oldest first, with the flags before each. */
+  private pending: { generation: Generation; previous: readonly MergedFlag[] }[] = [];
+  private pendingSince = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly delayMs: number;
+  private readonly maxDelayMs: number;
 
   /** Subscribes at once: create it before the store publishes its first generation. */
   constructor(
@@ -38,7 +58,9 @@ export class AuditTrail implements AuditView {
   ) {
     this.paths = new Map(options.sources.map((s) => [s.id, s.path]));
     this.capacity = options.capacity ?? 100;
-    this.git = new GitResolver((message) => options.logger.debug(`audit: ${message}`));
+    this.delayMs = options.delayMs ?? 30;
+    this.maxDelayMs = options.maxDelayMs ?? 1000;
+    this.git = new GitResolver((message) => options.logger.debug(`audit: ${message}`), options.git);
     this.unsubscribe = store.subscribe((event) => {
       if (event.type === 'generation') this.record(event.generation);
     });
@@ -64,39 +86,55 @@ export class AuditTrail implements AuditView {
   /** Stops recording, writes the entries still being resolved and closes the file. */
   async close(): Promise<void> {
     this.unsubscribe();
+    this.flush();
     await this.tail;
     const file = await this.file.catch(() => undefined);
     await file?.close();
   }
 
+  /** Runs inside the store's emit, right after the transports: only remember the generation. */
   private record(generation: Generation): void {
-    const previous = this.previous;
+    const now = performance.now();
+    if (this.pending.length === 0) this.pendingSince = now;
+    this.pending.push({ generation, previous: this.previous });
     this.previous = generation.flags;
-    const entry = this.build(generation, previous); // starts now: git runs while earlier entries wait
-    entry.catch(() => {}); // handled in order below; not an unhandled rejection meanwhile
-    this.tail = this.tail
-      .then(() => entry)
-      .then((e) => this.write(e))
-      .catch((error: Error) =>
-        this.options.logger.error(
-          { generation: generation.number, err: error },
-          `audit: no entry for generation ${generation.number}: ${error.message}`,
-        ),
-      );
+    if (this.timer !== undefined) {
+      if (now - this.pendingSince >= this.maxDelayMs) return; // waited long enough: keep it
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => this.flush(), this.delayMs);
+    this.timer.unref(); // close() flushes; a pending entry must not keep a process alive
+  }
+
+  /** Queues the waiting generations' entries behind the earlier ones, in generation order. */
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    for (const { generation, previous } of batch) {
+      this.tail = this.tail
+        .then(() => this.build(generation, previous))
+        .then((e) => this.write(e))
+        .catch((error: Error) =>
+          this.options.logger.error(
+            { generation: generation.number, err: error },
+            `audit: no entry for generation ${generation.number}: ${error.message}`,
+          ),
+        );
+    }
   }
 
   private async build(
     generation: Generation,
     previous: readonly MergedFlag[],
   ): Promise<AuditEntry> {
-    // Off the publish path: the store emits synchronously to every transport.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     const json = generation.payload({ kind: 'all' }).json;
     const changes = compareFlags(previous, generation.flags);
-    const git = await Promise.all(
-      generation.sources.map((source) => {
+    const git = await this.git.resolve(
+      generation.sources.flatMap((source) => {
         const path = this.paths.get(source);
-        return path === undefined ? undefined : this.git.resolve(source, path);
+        return path === undefined ? [] : [{ source, path }];
       }),
     );
     return {
@@ -106,7 +144,7 @@ export class AuditTrail implements AuditView {
       hash: `sha256:${createHash('sha256').update(json).digest('hex')}`,
       flags: generation.flags.length,
       ...changes,
-      git: git.filter((g): g is GitAudit => g !== undefined),
+      git,
     };
   }
 
