@@ -10,6 +10,8 @@ export const MAX_TOTAL_WEIGHT = 2147483647;
 export interface BucketTable {
   readonly variants: readonly unknown[];
   readonly weights: readonly number[];
+  /** Cumulative weights: `ends[i]` is the sum of `weights[0..i]`, so range i is [ends[i-1], ends[i]). */
+  readonly ends: readonly number[];
   readonly total: number;
 }
 
@@ -64,19 +66,22 @@ export function parseDistributions(values: readonly unknown[], from: number): Ta
   if (total > MAX_TOTAL_WEIGHT)
     return { ok: false, reason: `sum of weights ${total} exceeds ${MAX_TOTAL_WEIGHT}` };
   if (total === 0) return { ok: false, reason: 'sum of weights is 0' };
-  return { ok: true, table: { variants, weights, total } };
+  const ends: number[] = [];
+  let end = 0;
+  for (const weight of weights) {
+    end += weight;
+    ends.push(end);
+  }
+  return { ok: true, table: { variants, weights, ends, total } };
 }
 
 /** Index of the chosen distribution for a hash. */
 export function pickIndex(table: BucketTable, hash: number): number {
   const bucket = scaleToBucket(hash, table.total);
-  let end = 0;
-  const w = table.weights;
-  for (let i = 0; i < w.length; i++) {
-    end += w[i] as number;
-    if (bucket < end) return i;
-  }
-  return w.length - 1; // unreachable: bucket < total
+  const ends = table.ends;
+  const last = ends.length - 1;
+  for (let i = 0; i < last; i++) if (bucket < (ends[i] as number)) return i;
+  return last; // bucket < total = ends[last]
 }
 
 /** Bucketing value resolution; `targetingKey` is read lazily since explicit seeds do not need it. */

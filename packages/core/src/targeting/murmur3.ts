@@ -224,11 +224,17 @@ export function murmur3Utf8PairCached(prefix: Murmur3Prefix, a: string, b: strin
   return shared.digest();
 }
 
+/** Below this total, `hash × totalWeight` (< 2^32 × 2^21 = 2^53) is an exact double. */
+const EXACT_PRODUCT_TOTAL = 2 ** 21;
+
 /**
- * `floor(hash × totalWeight / 2^32)` computed exactly in doubles: the product can reach 2^63,
- * so it is split into 16-bit halves whose partial products stay below 2^48.
+ * `floor(hash × totalWeight / 2^32)` computed exactly in doubles. Usual totals (100, 10000)
+ * keep the product below 2^53, where one multiplication and a division by a power of two are
+ * exact; larger ones (up to 2^31) can reach 2^63, so the product is split into 16-bit halves
+ * whose partial products stay below 2^48.
  */
 export function scaleToBucket(hash: number, totalWeight: number): number {
+  if (totalWeight <= EXACT_PRODUCT_TOTAL) return Math.floor((hash * totalWeight) / 4294967296);
   const hi = hash >>> 16;
   const lo = hash & 0xffff;
   const a = hi * totalWeight; // < 2^47, exact

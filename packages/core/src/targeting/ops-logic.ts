@@ -6,10 +6,12 @@ import {
   type Fn,
   TOP,
   child,
+  isForbiddenKey,
   normalizeLeaf,
   resolvePath,
   splitPath,
   topGet,
+  topGetOrdinary,
   truthy,
 } from './values.js';
 
@@ -60,6 +62,12 @@ export const varOp: OperatorBuilder = (args, ctx) => {
     const d = dflt === undefined ? null : dflt.value;
     if (parts.length === 1) {
       const key = parts[0] as string;
+      if (key !== '$flagd' && !isForbiddenKey(key)) {
+        return (s, l) => {
+          const v = l === TOP ? topGetOrdinary(s, key) : child(l, key);
+          return v === undefined ? d : normalizeLeaf(v);
+        };
+      }
       return (s, l) => {
         const v = l === TOP ? topGet(s, key) : child(l, key);
         return v === undefined ? d : normalizeLeaf(v);

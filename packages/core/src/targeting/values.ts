@@ -45,7 +45,7 @@ export function toText(v: unknown): string {
 }
 
 /** Property names never read through `var` paths, even when present as own properties. */
-function isForbiddenKey(key: string): boolean {
+export function isForbiddenKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype';
 }
 
@@ -91,6 +91,14 @@ export function normalizeLeaf(v: unknown): unknown {
 export function topGet(scope: TargetingScope, key: string): unknown {
   if (key === '$flagd') return { flagKey: scope.flagKey, timestamp: scope.timestamp() };
   if (isForbiddenKey(key)) return undefined;
+  return topGetOrdinary(scope, key);
+}
+
+/**
+ * topGet for a key known to be neither `$flagd` nor a forbidden key (a literal `var` path checked
+ * once at compile time), so the evaluation skips those checks.
+ */
+export function topGetOrdinary(scope: TargetingScope, key: string): unknown {
   const c = scope.context;
   if (c !== undefined && Object.hasOwn(c, key)) {
     const v = c[key];

@@ -138,7 +138,7 @@ describe('murmur3 over two parts (fractional hashes flagKey + targetingKey and c
     const ascii = 'user-12345@example.com/abcdefgh';
     for (const lead of ['', 'a', 'ab', 'abc', 'é', 'ß€', '日', '😀', 'x😀', '\ud800']) {
       for (let cut = 0; cut <= ascii.length; cut++) {
-        const s = lead + ascii.slice(0, cut) + 'Ω' + ascii.slice(cut);
+        const s = `${lead}${ascii.slice(0, cut)}Ω${ascii.slice(cut)}`;
         const whole = referenceMurmur3(Buffer.from(s, 'utf8'));
         expect(murmur3Utf8(s)).toBe(whole);
         for (let i = 0; i <= s.length; i += 3) {
@@ -172,6 +172,12 @@ describe('bucket arithmetic', () => {
       [1, 2147483647],
       [0xffffffff, 1],
       [123456789, 987654321],
+      // Around the switch to the split computation (totals up to 2^21 multiply directly).
+      [0xffffffff, 2 ** 21],
+      [0xffffffff, 2 ** 21 + 1],
+      [0xfffffffe, 2 ** 21 - 1],
+      [0x9e3779b9, 100],
+      [0x9e3779b9, 10000],
     ];
     for (const [hash, total] of cases) {
       expect(scaleToBucket(hash, total)).toBe(Number((BigInt(hash) * BigInt(total)) >> 32n));
