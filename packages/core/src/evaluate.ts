@@ -226,8 +226,8 @@ export function evaluateAll(
   }
   // One scope for every targeted flag (rules run synchronously and never keep the scope).
   let scope: Scope | undefined;
-  for (const key of snapshot.keys()) {
-    const entry = snapshot.entry(key) as FlagEntry;
+  for (const entry of snapshot.entries()) {
+    const key = entry.def.key;
     let result = beforeRule<JsonValue | undefined>(entry, undefined, undefined);
     if (result === undefined) {
       if (scope === undefined) scope = new Scope(context, options.baseContext, key, options.now);
