@@ -168,7 +168,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     // First: a failure here must not leave servers listening.
     if (options.auditLog) await audit.open(resolvePath(options.cwd ?? '', options.auditLog));
-    [sync, management, remote] = await Promise.all([
+    // allSettled, not all: when one server fails to start, the ones that did start must be
+    // closed too (Promise.all would leave them listening, unreferenced).
+    const started = await Promise.allSettled([
       startSyncServer(service, {
         host,
         port: options.syncPort ?? 8015,
@@ -200,6 +202,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       }),
       Promise.all(sources.map((source) => source.start((update) => store.apply(update)))),
     ]);
+    if (started[0].status === 'fulfilled') sync = started[0].value;
+    if (started[1].status === 'fulfilled') management = started[1].value;
+    if (started[2].status === 'fulfilled') remote = started[2].value;
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await audit.close();
     await Promise.all(sources.map((s) => s.close()));
@@ -208,6 +215,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await remote?.close();
     clearTimeout(gateTimer);
     throw error;
+  }
+  // Every server started (a rejection was rethrown above); this narrows the types.
+  if (sync === undefined || management === undefined || remote === undefined) {
+    throw new Error('BUG: a server neither started nor failed');
   }
   store.start();
   const syncServer = sync.server;
