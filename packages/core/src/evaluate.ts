@@ -1,6 +1,6 @@
 // Evaluation with flagd's results (../shared/reference/flagd-daemon.md §4, js-provider.md
-// §3.3). The hot path allocates nothing for static flags and one scope object for targeted
-// ones: results are precomputed and frozen per variant when the snapshot is built.
+// §3.3). The hot path allocates nothing: results are precomputed and frozen per variant when
+// the snapshot is built, and targeted flags run in one module-wide scope object (see `SHARED`).
 import { CompiledSnapshot, type FlagEntry } from './snapshot.js';
 import type { TargetingScope } from './targeting/types.js';
 import type {
@@ -14,14 +14,20 @@ import type {
 
 const EMPTY_OPTIONS: EvaluateOptions = {};
 
-/** The one object a targeted evaluation allocates; `$flagd.timestamp` is computed on demand. */
+/**
+ * What a rule reads besides its literals; `$flagd.timestamp` is computed on demand. Fields are
+ * mutable so one scope can serve evaluation after evaluation (rules run synchronously and never
+ * keep the scope).
+ */
 class Scope implements TargetingScope {
+  /** Set while a rule runs in this scope, so a re-entrant evaluation takes a fresh one. */
+  busy = false;
+
   constructor(
-    readonly context: EvaluationContext | undefined,
-    readonly baseContext: EvaluationContext | undefined,
-    /** Mutable only for evaluateAll, which reuses one scope for every flag in turn. */
+    public context: EvaluationContext | undefined,
+    public baseContext: EvaluationContext | undefined,
     public flagKey: string,
-    private readonly now: (() => number) | undefined,
+    public now: (() => number) | undefined,
   ) {}
 
   timestamp(): number {
@@ -78,6 +84,12 @@ export function fromRuleResult<T>(
   type: FlagValueType | undefined,
   defaultValue: T,
 ): EvaluationResult<T> {
+  // The common case: the rule names a variant with a string, of the requested type.
+  if (typeof raw === 'string') {
+    const slot = entry.variants.get(raw);
+    if (slot !== undefined && (type === undefined || slot.kind === type))
+      return slot.match as EvaluationResult<T>;
+  }
   const key = entry.def.key;
   if (raw === null || raw === undefined) {
     const slot = entry.defaultSlot;
@@ -162,13 +174,37 @@ function resolve<T>(
   if (entry === undefined) return notFound(snapshot, flagKey, defaultValue);
   const early = beforeRule(entry, type, defaultValue);
   if (early !== undefined) return early;
-  return runRule(
-    entry,
-    type,
-    defaultValue,
-    new Scope(context, options.baseContext, flagKey, options.now),
-  );
+  const scope = SHARED;
+  // A context getter (or a `now` callback) may evaluate another flag while the rule runs; that
+  // nested evaluation must not overwrite the scope in use, so it gets its own.
+  if (scope.busy)
+    return runRule(
+      entry,
+      type,
+      defaultValue,
+      new Scope(context, options.baseContext, flagKey, options.now),
+    );
+  scope.busy = true;
+  scope.context = context;
+  scope.baseContext = options.baseContext;
+  scope.flagKey = flagKey;
+  scope.now = options.now;
+  try {
+    return runRule(entry, type, defaultValue, scope);
+  } finally {
+    // Drop the caller's objects so the shared scope does not keep them alive.
+    scope.context = undefined;
+    scope.baseContext = undefined;
+    scope.now = undefined;
+    scope.busy = false;
+  }
 }
+
+/**
+ * The scope of every non-nested targeted evaluation: allocating one per call was a measurable
+ * part of evaluating a small rule.
+ */
+const SHARED = new Scope(undefined, undefined, '', undefined);
 
 /** Runs the rule of a targeted flag (beforeRule returned undefined) in `scope`. */
 function runRule<T>(

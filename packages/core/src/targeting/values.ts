@@ -100,9 +100,11 @@ export function topGet(scope: TargetingScope, key: string): unknown {
  */
 export function topGetOrdinary(scope: TargetingScope, key: string): unknown {
   const c = scope.context;
-  if (c !== undefined && Object.hasOwn(c, key)) {
+  if (c !== undefined) {
+    // Read first: an absent key (undefined) needs no ownership check, and the hit is usually an
+    // own property, so hasOwn only confirms it.
     const v = c[key];
-    if (v !== undefined) return v;
+    if (v !== undefined && Object.hasOwn(c, key)) return v;
   }
   const b = scope.baseContext;
   if (b !== undefined && Object.hasOwn(b, key)) return b[key];
