@@ -205,45 +205,67 @@ export const notNotOp: OperatorBuilder = (args) => {
 type Binary = (a: unknown, b: unknown) => boolean;
 
 /**
+ * The test against a literal `k`, as one closure over the other operand. For loose equality
+ * against a string or number literal, an operand of the same type compares with `===` (what `==`
+ * does for equal types) without going through the generic comparison; other types keep `==`.
+ */
+function constTest(k: unknown, loose: boolean, negate: boolean, a: Fn): Fn {
+  if (!loose) return negate ? (s, l) => a(s, l) !== k : (s, l) => a(s, l) === k;
+  if (typeof k === 'string') {
+    return negate
+      ? (s, l) => {
+          const v = a(s, l);
+          return typeof v === 'string' ? v !== k : !looseEq(v, k);
+        }
+      : (s, l) => {
+          const v = a(s, l);
+          return typeof v === 'string' ? v === k : looseEq(v, k);
+        };
+  }
+  if (typeof k === 'number') {
+    return negate
+      ? (s, l) => {
+          const v = a(s, l);
+          return typeof v === 'number' ? v !== k : !looseEq(v, k);
+        }
+      : (s, l) => {
+          const v = a(s, l);
+          return typeof v === 'number' ? v === k : looseEq(v, k);
+        };
+  }
+  return negate ? (s, l) => !looseEq(a(s, l), k) : (s, l) => looseEq(a(s, l), k);
+}
+
+/**
  * Equality operators compare their first two operands (json-logic-js; json-logic-engine chains
  * extra operands, Go ignores them). A literal operand is folded into the closure.
  */
-function equality(
-  test: Binary,
-  specialisedConst: (k: unknown) => (v: unknown) => boolean,
-): OperatorBuilder {
+function equality(loose: boolean, negate: boolean): OperatorBuilder {
+  const test: Binary = loose
+    ? negate
+      ? (x, y) => !looseEq(x, y)
+      : looseEq
+    : negate
+      ? (x, y) => x !== y
+      : (x, y) => x === y;
   return (args, ctx) => {
     const a = fnAt(args, 0);
     const b = fnAt(args, 1);
     const ac = args[0];
     const bc = args[1];
-    if (ctx.specialise && bc?.isConst && !ac?.isConst) {
-      const t = specialisedConst(bc.value);
-      return (s, l) => t(a(s, l));
-    }
-    if (ctx.specialise && ac?.isConst && !bc?.isConst) {
-      const t = specialisedConst(ac.value);
-      return (s, l) => t(b(s, l));
-    }
+    // Equality is symmetric, so a literal on either side folds the same way.
+    if (ctx.specialise && bc?.isConst && !ac?.isConst) return constTest(bc.value, loose, negate, a);
+    if (ctx.specialise && ac?.isConst && !bc?.isConst) return constTest(ac.value, loose, negate, b);
     return (s, l) => test(a(s, l), b(s, l));
   };
 }
 
 // biome-ignore lint/suspicious/noDoubleEquals: JSONLogic `==` is JavaScript loose equality.
 const looseEq: Binary = (a, b) => a == b;
-export const eqOp = equality(looseEq, (k) => (v) => looseEq(v, k));
-export const neqOp = equality(
-  (a, b) => !looseEq(a, b),
-  (k) => (v) => !looseEq(v, k),
-);
-export const strictEqOp = equality(
-  (a, b) => a === b,
-  (k) => (v) => v === k,
-);
-export const strictNeqOp = equality(
-  (a, b) => a !== b,
-  (k) => (v) => v !== k,
-);
+export const eqOp = equality(true, false);
+export const neqOp = equality(true, true);
+export const strictEqOp = equality(false, false);
+export const strictNeqOp = equality(false, true);
 
 /**
  * Ordering operators with native JavaScript comparison. Two operands compare; three are the
