@@ -130,6 +130,14 @@ export const ifOp: OperatorBuilder = (args) => {
   const t = fnAt(args, 1);
   if (n === 2) return (s, l) => (truthy(c(s, l)) ? t(s, l) : null);
   if (n === 3) {
+    const then = args[1] as Arg;
+    const other = args[2] as Arg;
+    // The usual rule picks between two literal variant names: return them without a call.
+    if (then.isConst && other.isConst) {
+      const tv = then.value;
+      const ev = other.value;
+      return (s, l) => (truthy(c(s, l)) ? tv : ev);
+    }
     const e = fnAt(args, 2);
     return (s, l) => (truthy(c(s, l)) ? t(s, l) : e(s, l));
   }
