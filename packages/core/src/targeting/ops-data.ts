@@ -84,6 +84,9 @@ function extreme(pickMax: boolean): OperatorBuilder {
 export const maxOp = extreme(true);
 export const minOp = extreme(false);
 
+/** Longest literal list `in` scans linearly instead of building a Set. */
+const SCAN_MAX = 8;
+
 function isSetLiteral(v: unknown): v is (string | number)[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number');
 }
@@ -100,6 +103,18 @@ export const inOp: OperatorBuilder = (args, ctx) => {
   if (ctx.specialise && hay?.isConst) {
     const h = hay.value;
     if (isSetLiteral(h)) {
+      // A short list is scanned with === (what the generic indexOf does): for a handful of
+      // entries that beats hashing the needle. Longer lists use a Set (same result, as JSON
+      // literals hold no NaN, the one value where Set and === disagree).
+      if (h.length <= SCAN_MAX) {
+        const list = h.slice();
+        const n = list.length;
+        return (s, l) => {
+          const v = a(s, l);
+          for (let i = 0; i < n; i++) if (list[i] === v) return true;
+          return false;
+        };
+      }
       const set = new Set<unknown>(h);
       return (s, l) => set.has(a(s, l));
     }
