@@ -150,6 +150,15 @@ describe('equality', () => {
     expect(run({ '!=': [1, '1'] })).toBe(false);
     expect(run({ '==': [{ var: 'x' }, 'a'] }, { x: 'a' })).toBe(true);
     expect(run({ '==': ['a', { var: 'x' }] }, { x: 'b' })).toBe(false);
+    // A string/number literal against a value of another type still uses loose equality.
+    expect(run({ '==': [{ var: 'x' }, '1'] }, { x: 1 })).toBe(true);
+    expect(run({ '==': [{ var: 'x' }, 1] }, { x: '1' })).toBe(true);
+    expect(run({ '==': [{ var: 'x' }, 1] }, { x: true })).toBe(true);
+    expect(run({ '!=': [{ var: 'x' }, 'a'] }, { x: 'a' })).toBe(false);
+    expect(run({ '!=': [{ var: 'x' }, 0] }, { x: '' })).toBe(false);
+    expect(run({ '!=': [{ var: 'x' }, 2] }, { x: 3 })).toBe(true);
+    expect(run({ '===': [{ var: 'x' }, 1] }, { x: '1' })).toBe(false);
+    expect(run({ '!==': [1, { var: 'x' }] }, { x: 1 })).toBe(false);
   });
 
   it('uses strict equality for === and !==', () => {
@@ -207,6 +216,11 @@ describe('strings', () => {
     expect(run({ in: ['Ringo', ['John', 'Paul', 'George', 'Ringo']] })).toBe(true);
     expect(run({ in: [{ var: 'x' }, ['a', 'b', 1]] }, { x: 1 })).toBe(true);
     expect(run({ in: [{ var: 'x' }, ['a', 'b', 1]] }, { x: '1' })).toBe(false);
+    // Lists longer than the linear-scan limit go through a Set: same results.
+    const long = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 1];
+    expect(run({ in: [{ var: 'x' }, long] }, { x: 1 })).toBe(true);
+    expect(run({ in: [{ var: 'x' }, long] }, { x: '1' })).toBe(false);
+    expect(run({ in: [{ var: 'x' }, long] }, { x: 'i' })).toBe(true);
     expect(run({ in: [{ var: 'x' }, [{ var: 'y' }, 'b']] }, { x: 'z', y: 'z' })).toBe(true);
     expect(run({ in: ['a', { var: 'missing' }] })).toBe(false);
     expect(run({ in: ['a', 5] })).toBe(false);
