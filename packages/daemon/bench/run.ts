@@ -55,11 +55,19 @@ function spawnLine(
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
+  let matched = false;
   return new Promise((resolve, reject) => {
+    // Keep draining stdout after the match (a full pipe would block the child's log writes), but
+    // stop collecting it: the growing string was copied and searched again on every chunk.
     child.stdout!.on('data', (d) => {
+      if (matched) return;
       out += d;
       const m = out.match(re);
-      if (m) resolve({ child, match: m });
+      if (m) {
+        matched = true;
+        out = '';
+        resolve({ child, match: m });
+      }
     });
     child.on('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
   });
