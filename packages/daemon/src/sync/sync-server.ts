@@ -1,9 +1,9 @@
 // The grpc-js server for flagd.sync.v1 on --sync-port (or --sync-socket-path), plain or TLS.
-import { readFile } from 'node:fs/promises';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { FlagSyncServiceDefinition } from '@switchyard/protocol';
-import { StartupError } from '../errors.js';
+import { listen } from '../grpc-listen.js';
+import type { Bound, ListenOptions } from '../grpc-listen.js';
 import type { SyncService } from './sync-service.js';
 
 /**
@@ -23,63 +23,18 @@ export const SYNC_SERVER_OPTIONS = {
   'grpc.max_send_message_length': -1,
 } as const;
 
-export interface SyncServerOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly socketPath?: string | undefined;
-  readonly certPath?: string | undefined;
-  readonly keyPath?: string | undefined;
-}
+export type SyncServerOptions = ListenOptions;
 
 export async function startSyncServer(
   service: SyncService,
   options: SyncServerOptions,
-): Promise<{ server: Server; port: number | undefined; address: string }> {
+): Promise<Bound> {
   const server = new Server(SYNC_SERVER_OPTIONS);
   server.addService(
     FlagSyncServiceDefinition as unknown as ServiceDefinition,
     service.implementation(),
   );
-  let credentials = ServerCredentials.createInsecure();
-  if (options.certPath || options.keyPath) {
-    if (!options.certPath || !options.keyPath) {
-      throw new StartupError('STARTUP: TLS needs both --server-cert-path and --server-key-path');
-    }
-    try {
-      const [cert, key] = await Promise.all([
-        readFile(options.certPath),
-        readFile(options.keyPath),
-      ]);
-      credentials = ServerCredentials.createSsl(
-        null,
-        [{ cert_chain: cert, private_key: key }],
-        false,
-      );
-    } catch (error) {
-      throw new StartupError(
-        `STARTUP: cannot load the TLS certificate or key: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
-  const address = options.socketPath
-    ? `unix:${options.socketPath}`
-    : `${options.host}:${options.port}`;
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, credentials, (error, bound) => {
-      if (error)
-        reject(
-          new StartupError(`STARTUP: cannot listen on ${address}: ${error.message}`, {
-            cause: error,
-          }),
-        );
-      else resolve(bound);
-    });
-  });
-  const bound = options.socketPath ? address : `${options.host}:${port}`;
-  return { server, port: options.socketPath ? undefined : port, address: bound };
+  return listen(server, options);
 }
 
 /** Stops accepting calls and waits for open calls to end (forcing them after `graceMs`). */
