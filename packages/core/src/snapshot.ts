@@ -4,7 +4,7 @@
 // 10,000-flag configuration loads without building 10,000 entries most of which a process may
 // never read. Building from a previous snapshot reuses the definitions (and so the compiled
 // rules) and any built entries of flags whose contentHash is unchanged.
-import { compiledRules } from './internal/compiled.js';
+import { ruleOf } from './internal/compiled.js';
 import { formatPath } from './internal/paths.js';
 import { compileTargeting } from './targeting-compiler.js';
 import { type CompiledTargeting, DEFAULT_LIMITS } from './targeting/types.js';
@@ -81,7 +81,7 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
   let parseError = def.error?.message;
   let rule: CompiledTargeting | undefined;
   if (parseError === undefined && def.targeting !== undefined) {
-    rule = compiledRules.get(def);
+    rule = ruleOf(def);
     if (rule === undefined) {
       const late = compileLate(def);
       rule = late.rule;

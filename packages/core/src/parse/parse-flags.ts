@@ -2,7 +2,7 @@
 // precise diagnostics. Modes and what they reject: docs/architecture.md and docs/adr/0002.
 import { contentHashFreezing } from '../internal/hash.js';
 import { cloneJson, TooDeep } from '../internal/clone.js';
-import { compiledRules } from '../internal/compiled.js';
+import { attachRule } from '../internal/compiled.js';
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import { formatPath, type PathSegment } from '../internal/paths.js';
 import { DEFAULT_LIMITS, type Limits } from '../targeting/types.js';
@@ -323,7 +323,7 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
     const contentHash = contentHashFreezing(hashed);
     const def: FlagDefinition =
       error === undefined
-        ? Object.freeze({
+        ? {
             key: d.key,
             state: d.state,
             variants,
@@ -332,8 +332,8 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
             metadata,
             flagSetId: d.flagSetId,
             contentHash,
-          })
-        : Object.freeze({
+          }
+        : {
             key: d.key,
             state: d.state,
             variants,
@@ -343,8 +343,9 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
             flagSetId: d.flagSetId,
             contentHash,
             error,
-          });
-    if (d.rule !== undefined && error === undefined) compiledRules.set(def, d.rule);
+          };
+    if (d.rule !== undefined && error === undefined) attachRule(def, d.rule);
+    Object.freeze(def);
     flags[i] = def;
   }
   const configuration: FlagConfiguration = Object.freeze({

@@ -21,7 +21,7 @@ import {
   pickIndex,
 } from './fractional.js';
 import { Murmur3Prefix, murmur3Utf8, murmur3Utf8PairCached } from './murmur3.js';
-import { catPairs } from './ops-data.js';
+import { catOperands } from './ops-data.js';
 import {
   SEMVER_OPERATORS,
   type SemVer,
@@ -160,7 +160,7 @@ function precomputed(args: readonly Arg[]): Fn | undefined {
   const prefix = new Murmur3Prefix();
   if (shorthand) return (s, l) => implicitSeed(table, prefix, s, l);
   const seedFn = first.fn;
-  const pair = catPairs.get(seedFn);
+  const pair = catOperands(seedFn);
   if (pair !== undefined) {
     const [a, b] = pair;
     // `cat` always yields a string, so the seed is explicit.

@@ -129,11 +129,17 @@ export const inOp: OperatorBuilder = (args, ctx) => {
   };
 };
 
+const CAT_OPERANDS: unique symbol = Symbol('switchyard.catOperands');
+
 /**
- * Two-operand `cat` closures of the evaluate build, with their operands: `fractional` hashes
- * the two texts in sequence instead of concatenating them (same hash, no string to build).
+ * The operands of a two-operand `cat` closure of the evaluate build: `fractional` hashes the two
+ * texts in sequence instead of concatenating them (same hash, no string to build). Kept on the
+ * closure, not in a WeakMap, for the reason in internal/compiled.ts (young WeakMap keys keep
+ * their values alive through a scavenge).
  */
-export const catPairs = new WeakMap<Fn, readonly [Fn, Fn]>();
+export function catOperands(fn: Fn): readonly [Fn, Fn] | undefined {
+  return (fn as Fn & { readonly [CAT_OPERANDS]?: readonly [Fn, Fn] })[CAT_OPERANDS];
+}
 
 /** `cat`: concatenation; null → "" (Array#join). Go's jsonlogic also trims; the JS libraries do not. */
 export const catOp: OperatorBuilder = (args, ctx) => {
@@ -141,7 +147,7 @@ export const catOp: OperatorBuilder = (args, ctx) => {
   const b = fnAt(args, 1);
   if (args.length === 2) {
     const fn: Fn = (s, l) => toText(a(s, l)) + toText(b(s, l));
-    if (ctx.specialise) catPairs.set(fn, [a, b]);
+    if (ctx.specialise) Object.defineProperty(fn, CAT_OPERANDS, { value: [a, b] });
     return fn;
   }
   return (s, l) => {
