@@ -5,7 +5,7 @@ import { preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { FlagConfiguration, JsonObject } from '../engine.js';
 import type { SourceProblem, SourceUpdate } from '../sources/types.js';
-import { payloadJson } from './payload.js';
+import { Fragments, payloadJson } from './payload.js';
 import type { MergedFlag } from './payload.js';
 import { selectorKey } from './selector.js';
 import { encodeSyncMessage } from './sync-message.js';
@@ -66,6 +66,7 @@ export class GenerationStore {
   private current: Generation | undefined;
   private started = false;
   private detachPrevious: (() => void) | undefined;
+  private fragments: Fragments | undefined;
 
   constructor(
     private readonly sourceIds: readonly string[],
@@ -159,7 +160,9 @@ export class GenerationStore {
       return undefined;
     }
     const previous = this.current;
+    this.fragments = new Fragments(this.fragments);
     const { generation, detach } = createGeneration({
+      fragments: this.fragments,
       number: (previous?.number ?? 0) + 1,
       flags,
       changes,
@@ -199,6 +202,7 @@ function diff(before: readonly MergedFlag[], after: readonly MergedFlag[]): Flag
 }
 
 interface GenerationInit {
+  fragments: Fragments;
   number: number;
   flags: MergedFlag[];
   changes: FlagChangeSet;
@@ -224,7 +228,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
   const cache = new Map<string, Payload>();
   // The payload closure must not capture `init`: `init.previous` would chain every generation
   // to its predecessor for ever (detach() only clears the local below).
-  const { flags, syncContext } = init;
+  const { flags, syncContext, fragments } = init;
   let previous = init.previous;
   const generation: Generation = {
     number: init.number,
@@ -237,7 +241,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
       const key = selectorKey(selector);
       let payload = cache.get(key);
       if (payload === undefined) {
-        const json = payloadJson(select(flags, selector));
+        const json = payloadJson(select(flags, selector), fragments);
         // Reuse the previous generation's object when this selector's view did not change:
         // streams compare payloads by identity and skip re-sending an unchanged one.
         const before = previous?.payload(selector);
@@ -257,6 +261,7 @@ function createGeneration(init: GenerationInit): { generation: Generation; detac
     generation,
     detach: () => {
       previous = undefined;
+      fragments.detach();
     },
   };
 }
