@@ -74,6 +74,8 @@ export interface AuditEntry {
 export interface AuditView {
   /** The most recent entries, oldest first (at most `limit`). */
   recent(limit?: number): readonly AuditEntry[];
+  /** The same entries as JSON lines (what the `--audit-log` file holds). */
+  recentLines(limit?: number): readonly string[];
   /** Called with each entry once it has been written. */
   subscribe(listener: (entry: AuditEntry) => void): () => void;
 }

@@ -40,10 +40,10 @@ export async function startManagementServer(
           .writeHead(400, { 'content-type': 'text/plain' })
           .end('limit must be a non-negative integer\n');
       } else {
-        const entries = options.audit.recent(limit === null ? undefined : Number(limit));
+        const lines = options.audit.recentLines(limit === null ? undefined : Number(limit));
         response
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(`${JSON.stringify({ entries })}\n`);
+          .end(`{"entries":[${lines.join(',')}]}\n`);
       }
     } else if (path === '/metrics') {
       metrics.registry.metrics().then(
