@@ -4,7 +4,7 @@
 // delete-then-recreate, a write in several chunks) becomes one read after a few quiet
 // milliseconds, re-read until the files hold still, and only a valid, changed result is emitted.
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
@@ -15,11 +15,14 @@ import type { FlagSource, SourceUpdate } from './types.js';
 
 export interface FileSourceOptions {
   /**
-   * Quiet period after the last file event before reading (ms). 1 ms (was 3; it is paid on every
-   * publish): the events of an editor's save, a git checkout or the ConfigMap swap come well under
-   * a millisecond apart. A file that changes under the read is read again, later events read
-   * again (an identical result publishes nothing) and bad states wait `settleMs`; a writer that
-   * pauses longer than this between two valid states gets two generations, as with any quiet time.
+   * Quiet period after the last file event before reading a directory source (ms). 1 ms (it is
+   * paid on every publish): the events of a git checkout or the ConfigMap swap come well under a
+   * millisecond apart, and files of one commit must not be published half-way. A single-file
+   * source is read on the next event-loop turn instead: every intermediate state of one file
+   * (empty, partial, missing) is invalid and waits `settleMs`, so there is nothing to wait for.
+   * A file that changes under the read is read again, later events read again (an identical
+   * result publishes nothing); a writer that pauses longer than this between two valid states
+   * gets two generations, as with any quiet time.
    */
   readonly quietMs?: number;
   /**
@@ -43,7 +46,8 @@ export class FileSource implements FlagSource {
   private watcher: FSWatcher | undefined;
   private watchedDir: string | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending read (a quiet-period or settle timer, or a next-turn read). */
+  private cancelPending: () => void = () => {};
   private listener: (update: SourceUpdate) => void = () => {};
   private closed = false;
   private dirty = false;
@@ -70,7 +74,7 @@ export class FileSource implements FlagSource {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.timer);
+    this.cancelPending();
     clearInterval(this.pollTimer);
     await this.watcher?.close();
   }
@@ -100,7 +104,18 @@ export class FileSource implements FlagSource {
     // Watch the directory, not the file: a rename or the `..data` swap replaces the file's
     // inode, and a watch on the old inode goes silent. Raw events arrive without chokidar's
     // own atomic-write delay (100 ms), which is what makes publishing within milliseconds possible.
-    const watcher = watch(dir, { depth: 0, ignoreInitial: true, atomic: false, persistent: true });
+    // The directory's own watch reports every entry's changes (raw events name the entry), so
+    // chokidar is told to ignore the entries: otherwise it stats and watches each file and each
+    // editor temp file as it appears (a watch per file, added and removed on every atomic save),
+    // ~1 ms of event-loop time per edit in front of the read.
+    const root = resolve(dir);
+    const watcher = watch(dir, {
+      depth: 0,
+      ignoreInitial: true,
+      atomic: false,
+      persistent: true,
+      ignored: (path: string) => resolve(path) !== root,
+    });
     this.watcher = watcher;
     this.watchedDir = dir;
     this.options.onTrace?.('watch', dir);
@@ -117,12 +132,28 @@ export class FileSource implements FlagSource {
     this.options.onTrace?.('event', `${event} ${path}`);
     this.burstAt ??= performance.now();
     this.dirty = true;
-    this.schedule(this.quietMs);
+    this.schedule(this.readDelay());
   }
 
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.scan(false), ms);
+  /** The quiet period for a directory source; a single file is read on the next turn. */
+  private readDelay(): number {
+    return this.watchedDir === this.spec.path ? this.quietMs : 0;
+  }
+
+  /** Reads after `ms` (0: on the next turn, after the events already queued), once. */
+  private schedule(ms: number, before?: () => void): void {
+    this.cancelPending();
+    const run = () => {
+      before?.();
+      void this.scan(false);
+    };
+    if (ms <= 0) {
+      const immediate = setImmediate(run);
+      this.cancelPending = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(run, ms);
+      this.cancelPending = () => clearTimeout(timer);
+    }
   }
 
   private async scan(initial: boolean): Promise<void> {
@@ -144,7 +175,8 @@ export class FileSource implements FlagSource {
     }
     // Events during the read, or files that changed under it: the burst is not over.
     if (this.dirty || !result.stable) {
-      this.schedule(this.quietMs);
+      // A file still being written waits the quiet period, not a turn: no busy re-reading.
+      this.schedule(result.stable ? this.readDelay() : this.quietMs);
       return;
     }
     const eventAt = this.burstAt;
@@ -166,11 +198,9 @@ export class FileSource implements FlagSource {
       // First sight of a bad state: give the writer settleMs to finish before reporting it.
       this.pendingBad = { key: result.key, settled: false };
       this.options.onTrace?.('settling', result.problem.message);
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
+      this.schedule(this.settleMs, () => {
         if (this.pendingBad?.key === result.key) this.pendingBad.settled = true;
-        void this.scan(false);
-      }, this.settleMs);
+      });
       return;
     }
     this.pendingBad = undefined;
