@@ -216,6 +216,31 @@ describe('file source write patterns (issue 4 item 2)', () => {
     expectNoProblems();
   });
 
+  test('a YAML file written in two chunks: the valid first half is never published', async () => {
+    // A JSON file is read on the next turn after an event (each of its prefixes is invalid); a
+    // YAML file cut after a complete line is valid YAML with fewer flags, so YAML waits the
+    // quiet period (300 ms here) like a directory does.
+    const dir = tempDir();
+    const file = join(dir, 'flags.yaml');
+    const flag = (key: string, variant: string) =>
+      `  ${key}:\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: ${variant}\n`;
+    writeFileSync(file, `flags:\n${flag('a', 'on')}`);
+    t = await startTestDaemon({ dir, sources: [`file:${file}`], watch: { quietMs: 300 } });
+    const next = t.nextGeneration();
+    const fd = openSync(file, 'w');
+    writeSync(fd, `flags:\n${flag('a', 'off')}`);
+    await t.waitForTrace((x) => x.startsWith('event'));
+    // Two more turns: a read scheduled for the next turn would have happened by now.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    writeSync(fd, flag('b', 'on'));
+    closeSync(fd);
+    expect(defaults(await next)).toEqual({ a: 'off', b: 'on' });
+    await sentinel(file);
+    expect(t.generations.map((x) => x.number)).toEqual([1, 2, 3]);
+    expectNoProblems();
+  });
+
   test('rewriting identical content publishes nothing', async () => {
     const dir = tempDir();
     const file = join(dir, 'flags.json');

@@ -17,9 +17,10 @@ export interface FileSourceOptions {
   /**
    * Quiet period after the last file event before reading a directory source (ms). 1 ms (it is
    * paid on every publish): the events of a git checkout or the ConfigMap swap come well under a
-   * millisecond apart, and files of one commit must not be published half-way. A single-file
-   * source is read on the next event-loop turn instead: every intermediate state of one file
-   * (empty, partial, missing) is invalid and waits `settleMs`, so there is nothing to wait for.
+   * millisecond apart, and files of one commit must not be published half-way. A single JSON
+   * file is read on the next event-loop turn instead: every intermediate state of it (empty,
+   * truncated, missing) is invalid and waits `settleMs`, so there is nothing to wait for. Not a
+   * YAML file: a YAML file cut after any complete line is usually still valid (with fewer flags).
    * A file that changes under the read is read again, later events read again (an identical
    * result publishes nothing); a writer that pauses longer than this between two valid states
    * gets two generations, as with any quiet time.
@@ -135,9 +136,9 @@ export class FileSource implements FlagSource {
     this.schedule(this.readDelay());
   }
 
-  /** The quiet period for a directory source; a single file is read on the next turn. */
+  /** The quiet period, except for a single JSON file: that is read on the next turn. */
   private readDelay(): number {
-    return this.watchedDir === this.spec.path ? this.quietMs : 0;
+    return this.watchedDir !== this.spec.path && /\.json$/i.test(this.spec.path) ? 0 : this.quietMs;
   }
 
   /** Reads after `ms` (0: on the next turn, after the events already queued), once. */
