@@ -24,8 +24,6 @@ export function summarise(flag: FlagDefinition): FlagSummary {
   };
 }
 
-const hasOwn = (o: object, k: string) => Object.hasOwn(o, k);
-
 /**
  * Equal JSON values, whatever the key order of their objects. Walks both values and allocates
  * nothing: the bench's edit changes every flag, and printing both sides (sorted when the plain
@@ -42,11 +40,11 @@ export function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): bo
   }
   let count = 0;
   for (const key in a) {
-    if (!hasOwn(a, key)) continue;
-    if (!hasOwn(b, key) || !sameJson(a[key], b[key])) return false;
+    if (!Object.hasOwn(a, key)) continue;
+    if (!Object.hasOwn(b, key) || !sameJson(a[key], b[key])) return false;
     count++;
   }
-  for (const key in b) if (hasOwn(b, key)) count--;
+  for (const key in b) if (Object.hasOwn(b, key)) count--;
   return count === 0;
 }
 

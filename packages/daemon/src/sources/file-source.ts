@@ -1,8 +1,9 @@
 // A file or directory source watched with chokidar. flagd re-reads on every event without
 // debouncing (editors give 2+ payloads per save, flagd #1235) and polls with a 1 s stat outside
 // Kubernetes; here a burst of events (atomic rename, git checkout, the ConfigMap `..data` swap,
-// delete-then-recreate, a write in several chunks) becomes one read after a few quiet
-// milliseconds, re-read until the files hold still, and only a valid, changed result is emitted.
+// delete-then-recreate, a write in several chunks) becomes one read after a quiet millisecond
+// (a single JSON file: on the next turn), re-read until the files hold still, and only a valid,
+// changed result is emitted.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
