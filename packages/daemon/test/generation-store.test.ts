@@ -44,3 +44,19 @@ test('old generations are not retained (only the current one and its predecessor
   expect(store.generation!.number).toBe(4);
   expect(first.deref()).toBeUndefined();
 });
+
+test('not ready until the first generation is published, even with every source loaded', () => {
+  // The daemon publishes generation 1 once every server listens; /readyz follows store.ready,
+  // so a probe cannot see 200 while the sync port still refuses connections.
+  const store = new GenerationStore(['s'], {});
+  store.apply({
+    kind: 'configuration',
+    sourceId: 's',
+    configuration: configuration(1),
+    warnings: [],
+    eventAt: undefined,
+  });
+  expect(store.ready).toBe(false);
+  store.start();
+  expect(store.ready).toBe(true);
+});

@@ -80,8 +80,16 @@ export class GenerationStore {
     return this.current;
   }
 
+  /**
+   * Every source applied a valid configuration and the first generation is published. The
+   * daemon publishes it only once every server listens, so `/readyz` cannot answer 200 while a
+   * client would still be refused (sources load concurrently with the servers starting).
+   */
   get ready(): boolean {
-    return [...this.states.values()].every((s) => s.configuration !== undefined);
+    return (
+      this.current !== undefined &&
+      [...this.states.values()].every((s) => s.configuration !== undefined)
+    );
   }
 
   status(): SourceStatus[] {
