@@ -321,30 +321,19 @@ function parseUnguarded(input: string | JsonValue, options: ParseOptions): Parse
     hashed[6] = d.flagSetId ?? null;
     hashed[7] = error?.code ?? null;
     const contentHash = contentHashFreezing(hashed);
-    const def: FlagDefinition =
-      error === undefined
-        ? {
-            key: d.key,
-            state: d.state,
-            variants,
-            defaultVariant: d.defaultVariant,
-            targeting,
-            metadata,
-            flagSetId: d.flagSetId,
-            contentHash,
-          }
-        : {
-            key: d.key,
-            state: d.state,
-            variants,
-            defaultVariant: d.defaultVariant,
-            targeting,
-            metadata,
-            flagSetId: d.flagSetId,
-            contentHash,
-            error,
-          };
-    if (d.rule !== undefined && error === undefined) attachRule(def, d.rule);
+    const def: { -readonly [K in keyof FlagDefinition]: FlagDefinition[K] } = {
+      key: d.key,
+      state: d.state,
+      variants,
+      defaultVariant: d.defaultVariant,
+      targeting,
+      metadata,
+      flagSetId: d.flagSetId,
+      contentHash,
+    };
+    // Only an unusable flag has `error` (absent, not undefined: definitions compare as data).
+    if (error !== undefined) def.error = error;
+    else if (d.rule !== undefined) attachRule(def, d.rule);
     Object.freeze(def);
     flags[i] = def;
   }
