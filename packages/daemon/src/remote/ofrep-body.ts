@@ -20,11 +20,12 @@ function successJson(key: string, result: AnyResult, metadata: object): string {
 }
 
 export function errorJson(
-  key: string,
+  key: string | undefined,
   code: ErrorCode | 'INVALID_CONTEXT',
   details: string,
 ): string {
-  return `{"key":${JSON.stringify(key)},"errorCode":"${code}","errorDetails":${JSON.stringify(details)}}`;
+  const keyField = key === undefined ? '' : `"key":${JSON.stringify(key)},`;
+  return `{${keyField}"errorCode":"${code}","errorDetails":${JSON.stringify(details)}}`;
 }
 
 /** A single evaluation's 200 body: metadata = flag metadata over the selector reflection. */

@@ -153,9 +153,15 @@ export class OfrepHandler {
     });
   }
 
-  private selectorHeader(req: IncomingMessage): string | undefined {
-    const value = req.headers[SELECTOR_METADATA_KEY];
-    return Array.isArray(value) ? value[0] : value;
+  /** The caller's selector (the flagd-selector header), or why it is invalid (a 400). */
+  private selectorOf(req: IncomingMessage): { selector: Selector } | { invalid: string } {
+    const header = req.headers[SELECTOR_METADATA_KEY];
+    try {
+      return { selector: this.options.selectors.get(Array.isArray(header) ? header[0] : header) };
+    } catch (error) {
+      if (!(error instanceof InvalidSelectorError)) throw error;
+      return { invalid: `invalid selector: ${error.message}` };
+    }
   }
 
   private single(
@@ -170,20 +176,12 @@ export class OfrepHandler {
       send(res, 400, Buffer.from(errorJson(key, 'INVALID_CONTEXT', body.details)), extra);
       return;
     }
-    let selector: Selector;
-    try {
-      selector = this.options.selectors.get(this.selectorHeader(req));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      send(
-        res,
-        400,
-        Buffer.from(errorJson(key, 'GENERAL', `invalid selector: ${error.message}`)),
-        extra,
-      );
+    const selected = this.selectorOf(req);
+    if ('invalid' in selected) {
+      send(res, 400, Buffer.from(errorJson(key, 'GENERAL', selected.invalid)), extra);
       return;
     }
-    const view = this.options.views.view(this.options.generation(), selector);
+    const view = this.options.views.view(this.options.generation(), selected.selector);
     const result = evaluateAny(
       view.snapshot,
       key,
@@ -211,28 +209,17 @@ export class OfrepHandler {
   ): void {
     const body = parseRequestBody(text, this.options.logger);
     if (!body.ok) {
-      send(
-        res,
-        400,
-        Buffer.from(
-          `{"errorCode":"INVALID_CONTEXT","errorDetails":${JSON.stringify(body.details)}}`,
-        ),
-        extra,
-      );
+      send(res, 400, Buffer.from(errorJson(undefined, 'INVALID_CONTEXT', body.details)), extra);
       return;
     }
-    let selector: Selector;
-    try {
-      selector = this.options.selectors.get(this.selectorHeader(req));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      const details = JSON.stringify(`invalid selector: ${error.message}`);
-      send(res, 400, Buffer.from(`{"errorCode":"GENERAL","errorDetails":${details}}`), extra);
+    const selected = this.selectorOf(req);
+    if ('invalid' in selected) {
+      send(res, 400, Buffer.from(errorJson(undefined, 'GENERAL', selected.invalid)), extra);
       return;
     }
     let payload: Buffer;
     try {
-      const view = this.options.views.view(this.options.generation(), selector);
+      const view = this.options.views.view(this.options.generation(), selected.selector);
       const context = this.contextOf(req, body.context);
       const elements: string[] = [];
       for (const key of view.snapshot.keys()) {
@@ -243,12 +230,7 @@ export class OfrepHandler {
       payload = bulkBody(view, elements);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'OFREP bulk evaluation failed');
-      send(
-        res,
-        500,
-        Buffer.from('{"errorCode":"GENERAL","errorDetails":"bulk evaluation failed"}'),
-        extra,
-      );
+      send(res, 500, Buffer.from(errorJson(undefined, 'GENERAL', 'bulk evaluation failed')), extra);
       return;
     }
     const etag = etagOf(payload);
