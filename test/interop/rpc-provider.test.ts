@@ -2,27 +2,15 @@
 // evaluates every example flag in flags/ against `switchyard start`'s --port, and its answers equal
 // @switchyard/core evaluating the same files in-process (same merge: later source wins a key), over
 // a set of contexts (issue 6 "Deliver" 3: remote and in-process answers are identical).
-import { join } from 'node:path';
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
-import { startDaemon } from '@switchyard/daemon';
 import type { Daemon } from '@switchyard/daemon';
-// The daemon's logger factory with a destination that drops lines (the test package has no pino).
-import { createLogger } from '../../packages/daemon/src/logger.js';
-import { describeSameAnswersAsInProcess, FLAGS_DIR, files } from './support/example-flags.js';
+import { describeSameAnswersAsInProcess, startExampleDaemon } from './support/example-flags.js';
 
 let daemon: Daemon;
 let provider: FlagdProvider;
 beforeAll(async () => {
-  daemon = await startDaemon({
-    sources: files.map((f) => `file:${join(FLAGS_DIR, f)}`),
-    host: '127.0.0.1',
-    syncPort: 0,
-    managementPort: 0,
-    evaluationPort: 0,
-    logger: createLogger({ format: 'json', destination: { write: () => true } }),
-  });
-  await daemon.ready;
+  daemon = await startExampleDaemon({ evaluationPort: 0 });
   provider = new FlagdProvider({
     resolverType: 'rpc',
     host: '127.0.0.1',
