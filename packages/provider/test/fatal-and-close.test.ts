@@ -4,6 +4,7 @@
 import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import { SwitchyardProvider, type SwitchyardProviderOptions } from '../src/index.js';
 import { type EventLog, recordEvents } from './support/events.js';
+import { loopbackOptions } from './support/loopback.js';
 import { closedPort, flagConfig, silentLogger } from './support/flags.js';
 import { TestSyncServer } from './support/sync-server.js';
 
@@ -16,17 +17,10 @@ let log: EventLog | undefined;
 
 function make(port: number, options: SwitchyardProviderOptions = {}): SwitchyardProvider {
   provider = new SwitchyardProvider(
-    {
-      resolverType: 'in-process',
-      host: '127.0.0.1',
-      port,
-      deadlineMs: 3000,
-      retryBackoffMs: 40,
-      retryBackoffMaxMs: 150,
-      retryGracePeriod: 0.2,
+    loopbackOptions(port, {
       fatalStatusCodes: ['PERMISSION_DENIED', String(UNAUTHENTICATED)],
       ...options,
-    },
+    }),
     silentLogger(),
   );
   log = recordEvents(provider.events);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import { SwitchyardProvider, type SwitchyardProviderOptions } from '../src/index.js';
 import { type EventLog, recordEvents } from './support/events.js';
+import { loopbackOptions } from './support/loopback.js';
 import { flagConfig, silentLogger } from './support/flags.js';
 import { TestSyncServer } from './support/sync-server.js';
 
@@ -30,17 +31,7 @@ afterEach(async () => {
 
 function make(port: number, options: SwitchyardProviderOptions = {}) {
   const provider = new SwitchyardProvider(
-    {
-      resolverType: 'in-process',
-      host: '127.0.0.1',
-      port,
-      deadlineMs: 1000,
-      retryBackoffMs: 40,
-      retryBackoffMaxMs: 150,
-      retryGracePeriod: 0.2,
-      cacheDir: dir,
-      ...options,
-    },
+    loopbackOptions(port, { deadlineMs: 1000, cacheDir: dir, ...options }),
     silentLogger(),
   );
   providers.push(provider);

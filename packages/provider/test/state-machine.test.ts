@@ -5,6 +5,7 @@
 import { ErrorCode, ProviderEvents } from '@openfeature/server-sdk';
 import { type SwitchyardProviderOptions, SwitchyardProvider } from '../src/index.js';
 import { type EventLog, recordEvents } from './support/events.js';
+import { loopbackOptions } from './support/loopback.js';
 import { INVALID_CONFIG, closedPort, flagConfig, silentLogger } from './support/flags.js';
 import { TestSyncServer } from './support/sync-server.js';
 
@@ -14,16 +15,7 @@ let log: EventLog | undefined;
 
 function make(port: number, options: SwitchyardProviderOptions = {}): SwitchyardProvider {
   provider = new SwitchyardProvider(
-    {
-      resolverType: 'in-process',
-      host: '127.0.0.1',
-      port,
-      deadlineMs: 3000,
-      retryBackoffMs: 40,
-      retryBackoffMaxMs: 150,
-      retryGracePeriod: 0.4,
-      ...options,
-    },
+    loopbackOptions(port, { retryGracePeriod: 0.4, ...options }),
     silentLogger(),
   );
   log = recordEvents(provider.events);
