@@ -5,12 +5,12 @@
 // Every @in-process scenario (minus @fractional-v1, @fractional-v3, @deprecated) runs. The
 // official provider's own shortcomings are listed in KNOWN_FAILURES below — each entry is still
 // run and must fail; if one starts passing the run fails, so the list cannot go stale.
-import { defineSuite, type KnownFailure, type SuiteCounts } from '../gherkin/runner.js';
+import type { KnownFailure } from '../gherkin/runner.js';
 import { createStepLibrary } from '../gherkin/steps/index.js';
 import { testbedPath, testbedVersion } from '../support/testbed.js';
 import { useLaunchpad } from './support/launchpad-suite.js';
 import { officialFixture } from './support/official-fixture.js';
-import { tallyScenarios } from './support/suite-counts.js';
+import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
 
 /**
@@ -69,19 +69,12 @@ const launchpad = useLaunchpad();
 const EVENT_TIMEOUT_MS = 20_000;
 
 const steps = createStepLibrary({ eventTimeoutMs: EVENT_TIMEOUT_MS });
-let counts: SuiteCounts | undefined;
-const tally = tallyScenarios(
-  steps,
-  name,
-  () => counts ?? { total: 0, selected: 0, excluded: 0 },
-  Object.keys(KNOWN_FAILURES).length,
-);
-counts = defineSuite({
+defineCountedSuite({
   name,
   dir: testbedPath('gherkin'),
   tags: `@in-process and ${EXCLUDED_TAGS}`,
   steps,
   knownFailures: KNOWN_FAILURES,
   timeoutMs: SCENARIO_TIMEOUT_MS,
-  fixture: officialFixture(launchpad, { beforeScenario: (w) => tally.begin(w) }),
+  fixture: (beforeScenario) => officialFixture(launchpad, { beforeScenario }),
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { openFeatureClient } from '../gherkin/adapters/openfeature-client.js';
-import { defineSuite, type KnownFailure, type SuiteCounts } from '../gherkin/runner.js';
+import type { KnownFailure } from '../gherkin/runner.js';
 import { createStepLibrary } from '../gherkin/steps/index.js';
 import type { ProviderKind, SuiteFixture, World } from '../gherkin/world.js';
 import type { Launchpad, LaunchpadConfig } from '../launchpad/launchpad.js';
@@ -19,7 +19,7 @@ import { testbedPath, testbedVersion } from '../support/testbed.js';
 import { useLaunchpad } from './support/launchpad-suite.js';
 import { officialConfig, officialOptions } from './support/official-fixture.js';
 import { TEST_DEFAULTS } from './support/provider-plan.js';
-import { tallyScenarios } from './support/suite-counts.js';
+import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
 
 /**
@@ -202,19 +202,12 @@ afterAll(async () => {
   if (pipe) await new Promise<void>((resolve) => pipe.server.close(() => resolve()));
 });
 const steps = createStepLibrary();
-let counts: SuiteCounts | undefined;
-const tally = tallyScenarios(
-  steps,
-  name,
-  () => counts ?? { total: 0, selected: 0, excluded: 0 },
-  Object.keys(KNOWN_FAILURES).length,
-);
-counts = defineSuite({
+defineCountedSuite({
   name,
   dir: testbedPath('gherkin'),
   tags: `@rpc and ${EXCLUDED_TAGS}`,
   steps,
   knownFailures: KNOWN_FAILURES,
   timeoutMs: SCENARIO_TIMEOUT_MS,
-  fixture: rpcFixture(launchpad, (w) => tally.begin(w)),
+  fixture: (beforeScenario) => rpcFixture(launchpad, beforeScenario),
 });

@@ -3,8 +3,9 @@
 // step lookup) threw — observed by wrapping the registry's `match`, so the shared step library
 // and runner stay untouched.
 import type { StepRegistry } from '../../gherkin/registry.js';
-import type { SuiteCounts } from '../../gherkin/runner.js';
-import type { World } from '../../gherkin/world.js';
+import { defineSuite } from '../../gherkin/runner.js';
+import type { SuiteCounts, SuiteOptions } from '../../gherkin/runner.js';
+import type { SuiteFixture, World } from '../../gherkin/world.js';
 
 export interface ScenarioTally {
   /** Call from the fixture's beforeScenario. */
@@ -59,4 +60,24 @@ export function tallyScenarios(
       current = world;
     },
   };
+}
+
+/**
+ * defineSuite with the pass/fail tally: `fixture` gets the hook its beforeScenario must call.
+ * Must be called at module top level of a `*.test.ts` file, like defineSuite.
+ */
+export function defineCountedSuite(
+  options: Omit<SuiteOptions, 'fixture'> & {
+    readonly fixture: (beforeScenario: (world: World) => void) => SuiteFixture;
+  },
+): SuiteCounts {
+  let counts: SuiteCounts | undefined;
+  const tally = tallyScenarios(
+    options.steps,
+    options.name,
+    () => counts ?? { total: 0, selected: 0, excluded: 0 },
+    Object.keys(options.knownFailures ?? {}).length,
+  );
+  counts = defineSuite({ ...options, fixture: options.fixture((world) => tally.begin(world)) });
+  return counts;
 }

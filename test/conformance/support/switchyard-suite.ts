@@ -1,10 +1,10 @@
 // Our provider's testbed suites (issue #5 "Conformance"): every .feature under
 // $FLAGD_TESTBED_DIR/gherkin, one mode tag, with SwitchyardProvider against our daemon.
-import { defineSuite, type KnownFailure, type SuiteCounts } from '../../gherkin/runner.js';
+import type { KnownFailure } from '../../gherkin/runner.js';
 import { createStepLibrary } from '../../gherkin/steps/index.js';
 import { testbedPath, testbedVersion } from '../../support/testbed.js';
 import { useLaunchpad } from './launchpad-suite.js';
-import { tallyScenarios } from './suite-counts.js';
+import { defineCountedSuite } from './suite-counts.js';
 import { type SwitchyardMode, switchyardFixture } from './switchyard-fixture.js';
 
 /**
@@ -25,20 +25,13 @@ export function defineSwitchyardSuite(
   const name = `flagd-testbed ${testbedVersion()} @${mode}: SwitchyardProvider`;
   const launchpad = useLaunchpad();
   const steps = createStepLibrary();
-  let counts: SuiteCounts | undefined;
-  const tally = tallyScenarios(
-    steps,
-    name,
-    () => counts ?? { total: 0, selected: 0, excluded: 0 },
-    Object.keys(knownFailures).length,
-  );
-  counts = defineSuite({
+  defineCountedSuite({
     name,
     dir: testbedPath('gherkin'),
     tags: `@${mode} and ${EXCLUDED_TAGS}`,
     steps,
     knownFailures,
     timeoutMs: SCENARIO_TIMEOUT_MS,
-    fixture: switchyardFixture(mode, launchpad, { beforeScenario: (w) => tally.begin(w) }),
+    fixture: (beforeScenario) => switchyardFixture(mode, launchpad, { beforeScenario }),
   });
 }
