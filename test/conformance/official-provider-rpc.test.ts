@@ -17,7 +17,7 @@ import type { ProviderKind, SuiteFixture, World } from '../gherkin/world.js';
 import type { Launchpad, LaunchpadConfig } from '../launchpad/launchpad.js';
 import { testbedPath, testbedVersion } from '../support/testbed.js';
 import { useLaunchpad } from './support/launchpad-suite.js';
-import { officialConfig, officialOptions } from './support/official-fixture.js';
+import { officialConfig, officialOptions, withTimeout } from './support/official-fixture.js';
 import { TEST_DEFAULTS } from './support/provider-plan.js';
 import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
@@ -134,14 +134,6 @@ async function closeOfficial(provider: FlagdProvider): Promise<void> {
   const service = (provider as unknown as { _service?: { reconnect?: unknown } })._service;
   if (service && typeof service.reconnect === 'function') service.reconnect = () => {};
   await OpenFeature.clearProviders();
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 let domains = 0;

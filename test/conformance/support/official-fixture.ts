@@ -74,7 +74,8 @@ async function closeOfficial(provider: FlagdProvider): Promise<void> {
   await OpenFeature.clearProviders();
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or a rejection naming `what` after `ms` (the official provider can hang forever). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
