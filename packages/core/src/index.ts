@@ -25,6 +25,13 @@ export type {
 export { DEFAULT_LIMITS } from './targeting/types.js';
 export { formatDiagnostic } from './diagnostics.js';
 export { SwitchyardError } from './errors/switchyard-error.js';
+export {
+  ERROR_CODES,
+  GrpcStatus,
+  errorCodeInfo,
+  type ErrorCodeInfo,
+  type SwitchyardErrorCode,
+} from './errors/error-codes.js';
 export { ConfigurationError } from './errors/configuration-error.js';
 export { parseFlags } from './parse/parse-flags.js';
 export { createSnapshot } from './snapshot.js';
