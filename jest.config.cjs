@@ -27,6 +27,7 @@ module.exports = {
   moduleNameMapper: {
     ...pkg('core', 'core'),
     ...pkg('protocol', 'protocol'),
+    ...pkg('sources', 'sources'),
     ...pkg('daemon', 'daemon'),
     ...pkg('openfeature-provider', 'provider'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

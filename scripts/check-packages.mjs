@@ -19,6 +19,7 @@ const packages = [
     dir: 'protocol',
     exports: ['FlagSyncServiceDefinition', 'SyncFlagsResponseSchema', 'FlagSyncServiceClient'],
   },
+  { dir: 'sources', exports: ['SOURCE_PROBLEM_CODES'] },
   { dir: 'daemon', exports: ['startDaemon'] },
   { dir: 'provider', exports: ['SwitchyardProvider'] },
 ];

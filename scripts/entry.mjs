@@ -95,7 +95,7 @@ function newestMtime(dir) {
 
 /** True when some package's sources are newer than its CommonJS build (or it has none). */
 function buildIsStale() {
-  return ['core', 'protocol', 'daemon', 'provider'].some((name) => {
+  return ['core', 'protocol', 'sources', 'daemon', 'provider'].some((name) => {
     const pkg = join(root, 'packages', name);
     const built = join(pkg, 'dist', 'cjs', 'index.js');
     return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
