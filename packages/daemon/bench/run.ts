@@ -336,10 +336,10 @@ function newest(dir: string): number {
 
 async function main() {
   const build =
-    'node ../../scripts/build-package.mjs in packages/core, packages/protocol and packages/daemon';
+    'node ../../scripts/build-package.mjs in packages/core, protocol, sources and daemon';
   const built = join(__dirname, '../dist/cjs/cli/main.js');
   if (!existsSync(built)) throw new Error(`build the CLI first: ${build}`);
-  for (const pkg of ['core', 'protocol', 'daemon']) {
+  for (const pkg of ['core', 'protocol', 'sources', 'daemon']) {
     const root = join(__dirname, '../..', pkg);
     if (existsSync(join(root, 'dist')) && newest(join(root, 'src')) > newest(join(root, 'dist'))) {
       console.warn(`warning: packages/${pkg}/src is newer than its dist; rebuild: ${build}`);

@@ -12,11 +12,8 @@ import type { LogFormat, Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
 import { createMetrics } from './metrics.js';
 import type { DaemonMetrics } from './metrics.js';
-import { FileSource } from './sources/file-source.js';
-import type { FileSourceOptions } from './sources/file-source.js';
-import type { FlagSource } from './sources/types.js';
-import { specFromConfig, specFromUri } from './sources/uri.js';
-import type { SourceConfig, SourceSpec } from './sources/uri.js';
+import { createSource, resolveSources } from '@switchyard/sources';
+import type { FileSourceOptions, FlagSource, SourceConfig, SourceSpec } from '@switchyard/sources';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import { GenerationStore } from './store/generation-store.js';
@@ -49,8 +46,11 @@ export interface DaemonOptions {
   readonly debug?: boolean;
   /** Log level of the built-in logger (`silent` to embed quietly). */
   readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
-  /** File watching: quiet period and settle time (ms). */
-  readonly watch?: Pick<FileSourceOptions, 'quietMs' | 'settleMs' | 'onTrace'>;
+  /** File watching: quiet periods, settle time, backup poll (ms) and a trace hook. */
+  readonly watch?: Pick<
+    FileSourceOptions,
+    'quietMs' | 'deletionQuietMs' | 'settleMs' | 'pollMs' | 'onTrace'
+  >;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
   readonly cwd?: string;
   /** flagd.evaluation v1/v2 gRPC port (`--port`; the CLI defaults it to 8013). Undefined: not served. */
@@ -102,12 +102,10 @@ const short = (keys: readonly string[]) =>
     ? [...keys.slice(0, LIST_LIMIT), `…${keys.length - LIST_LIMIT} more`]
     : keys;
 
-export function resolveSources(sources: DaemonOptions['sources'], cwd?: string): SourceSpec[] {
-  const specs = sources.map((s) =>
-    typeof s === 'string' ? specFromUri(s, cwd) : specFromConfig(s, cwd),
-  );
-  const seen = new Set<string>();
-  return specs.filter((s) => !seen.has(s.id) && seen.add(s.id));
+/** The daemon's sources, built from the scheme table; documents parse strictly, with rule errors isolated. */
+function buildSources(specs: readonly SourceSpec[], watch: DaemonOptions['watch']): FlagSource[] {
+  const context = { parse: { mode: 'strict', targetingErrors: 'isolate' } as const, file: watch };
+  return specs.map((spec) => createSource(spec, context));
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -142,7 +140,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     for (const s of store.status()) metrics.sourceReady.set({ source: s.source }, s.ready ? 1 : 0);
     if (store.ready && store.generation) resolveReady();
   });
-  const audit = new AuditTrail(store, { sources: specs, logger });
+  const paths = specs.map((s) => ({ id: s.id, path: s.path ?? s.id }));
+  const audit = new AuditTrail(store, { sources: paths, logger });
 
   const service = new SyncService({
     store,
@@ -161,7 +160,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   ) {
     unlinkSync(options.syncSocketPath); // a stale socket from a previous run
   }
-  const sources: FlagSource[] = specs.map((spec) => new FileSource(spec, options.watch ?? {}));
+  const sources = buildSources(specs, options.watch);
   let sync: { server: GrpcServer; port: number | undefined; address: string } | undefined;
   let management: { server: HttpServer; port: number } | undefined;
   let remote: Remote | undefined;
@@ -297,7 +296,7 @@ function onStoreEvent(event: StoreEvent, logger: Logger, metrics: DaemonMetrics)
       return;
     case 'warnings': {
       const u = event.update;
-      const lines = u.kind === 'configuration' ? u.warnings.map(formatDiagnostic) : [];
+      const lines = u.warnings.map(formatDiagnostic);
       logger.warn(
         { source: event.source, warnings: short(lines) },
         `${lines.length} warning(s) in ${event.source}; affected flags are served as written (flagd does the same)`,

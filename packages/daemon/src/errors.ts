@@ -14,10 +14,8 @@ export class UsageError extends DaemonError {
   readonly code = 'USAGE';
 }
 
-/** A source URI or provider this daemon does not serve (yet), e.g. `http` or `kubernetes`. */
-export class UnsupportedSourceError extends DaemonError {
-  readonly code = 'SOURCE_NOT_SUPPORTED';
-}
+// A source URI or provider no scheme serves (yet), e.g. `kubernetes`; raised by the scheme table.
+export { UnsupportedSourceError } from '@switchyard/sources';
 
 /** A selector with a key other than `flagSetId` or `source` (gRPC INVALID_ARGUMENT). */
 export class InvalidSelectorError extends DaemonError {

@@ -25,8 +25,12 @@ export type {
   StoreEvent,
   Payload,
 } from './store/generation-store.js';
-export type { SourceConfig, SourceSpec } from './sources/uri.js';
-export type { SourceProblem, SourceUpdate } from './sources/types.js';
+export type {
+  SourceConfig,
+  SourceProblem,
+  SourceSpec,
+  SourceUpdate,
+} from '@switchyard/sources';
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
 export {
   DaemonError,

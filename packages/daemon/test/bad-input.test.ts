@@ -130,7 +130,7 @@ describe('bad input keeps the last good flags (issue 4 item 3)', () => {
     expect(t.logs.some((l) => String(l.msg).includes('recovered'))).toBe(true);
   });
 
-  test('a directory with one bad file keeps the whole last good directory state', async () => {
+  test('a directory keeps the last good flags of a bad file and serves the others', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.json'), flagsDoc({ a: 'on' }));
     writeFileSync(join(dir, 'b.json'), flagsDoc({ b: 'on' }));
@@ -140,8 +140,19 @@ describe('bad input keeps the last good flags (issue 4 item 3)', () => {
     writeFileSync(join(dir, 'b.json'), '{"flags": {"b": ');
     const problem = await t.waitFor(isProblem, from);
     expect(problem.problem.message).toMatch(/b\.json:1:\d+: error/);
-    expect(t.events.slice(from).filter(isGeneration)).toEqual([]);
-    expect(t.daemon.generation()!.flags.map((m) => m.flag.defaultVariant)).toEqual(['on', 'on']);
+    expect(problem.problem.entry).toBe(join(dir, 'b.json'));
+    // a.json's edit is served; b.json keeps its last good flags.
+    const g = t.daemon.generation()!;
+    expect(g.flags.map((m) => [m.flag.key, m.flag.defaultVariant])).toEqual([
+      ['a', 'off'],
+      ['b', 'on'],
+    ]);
+    expect(
+      t.events
+        .slice(from)
+        .filter(isGeneration)
+        .map((e) => e.generation.changes),
+    ).toEqual([{ added: [], changed: ['a'], removed: [] }]);
   });
 
   test('flags whose targeting cannot compile are still served, with a warning (as flagd does)', async () => {

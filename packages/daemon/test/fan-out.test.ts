@@ -212,7 +212,7 @@ describe('SyncService over loopback with a stalled client', () => {
     const store = new GenerationStore(['s'], {});
     const apply = (generation: number) =>
       store.apply({
-        kind: 'configuration',
+        problems: [],
         sourceId: 's',
         configuration: configuration(1000, generation),
         warnings: [],

@@ -23,7 +23,7 @@ test('old generations are not retained (only the current one and its predecessor
   const store = new GenerationStore(['s'], {});
   const apply = (rev: number) =>
     store.apply({
-      kind: 'configuration',
+      problems: [],
       sourceId: 's',
       configuration: configuration(rev),
       warnings: [],
@@ -50,7 +50,7 @@ test('not ready until the first generation is published, even with every source 
   // so a probe cannot see 200 while the sync port still refuses connections.
   const store = new GenerationStore(['s'], {});
   store.apply({
-    kind: 'configuration',
+    problems: [],
     sourceId: 's',
     configuration: configuration(1),
     warnings: [],

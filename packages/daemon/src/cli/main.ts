@@ -1,6 +1,7 @@
 // The `switchyard` command. bin/switchyard.cjs calls `main(argv)` and exits with its result.
 import { startDaemon } from '../daemon.js';
 import type { Daemon } from '../daemon.js';
+import { SourceConfigError } from '@switchyard/sources';
 import { DaemonError, UnsupportedSourceError, UsageError } from '../errors.js';
 import { gitopsCommand } from '../gitops/index.js';
 import { VERSION } from '../version.js';
@@ -65,7 +66,11 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     }
     return await start(args, io, out);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof UnsupportedSourceError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof SourceConfigError ||
+      error instanceof UnsupportedSourceError
+    ) {
       err(`switchyard: ${error.message}\n`);
       return 2;
     }

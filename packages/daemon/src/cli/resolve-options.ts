@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
 import { UsageError } from '../errors.js';
 import type { LogFormat } from '../logger.js';
-import type { SourceConfig } from '../sources/uri.js';
+import type { SourceConfig } from '@switchyard/sources';
 import { parseDuration } from './duration.js';
 import { BY_NAME, envName } from './spec.js';
 import type { ParsedArgs } from './args.js';

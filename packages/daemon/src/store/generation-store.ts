@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { FlagConfiguration, JsonObject } from '../engine.js';
-import type { SourceProblem, SourceUpdate } from '../sources/types.js';
+import type { SourceProblem, SourceUpdate } from '@switchyard/sources';
 import { Fragments, payloadJson } from './payload.js';
 import type { MergedFlag } from './payload.js';
 import { selectorKey } from './selector.js';
@@ -41,13 +41,13 @@ export interface SourceStatus {
   /** A first valid configuration has been applied. */
   readonly ready: boolean;
   readonly flags: number;
-  /** The latest problem; cleared when a valid configuration arrives. */
+  /** The first current problem; cleared when the source is healthy again. */
   readonly problem: SourceProblem | undefined;
 }
 
 interface SourceState {
   configuration: FlagConfiguration | undefined;
-  problem: SourceProblem | undefined;
+  problems: readonly SourceProblem[];
 }
 
 export type StoreEvent =
@@ -55,6 +55,8 @@ export type StoreEvent =
   | { readonly type: 'problem'; readonly source: string; readonly problem: SourceProblem }
   | { readonly type: 'recovered'; readonly source: string }
   | { readonly type: 'warnings'; readonly source: string; readonly update: SourceUpdate };
+
+const problemKey = (p: SourceProblem) => `${p.entry}\u0000${p.code}\u0000${p.message}`;
 
 const identity = (m: MergedFlag) => `${m.flag.flagSetId ?? ''}\u0000${m.flag.key}`;
 
@@ -72,8 +74,7 @@ export class GenerationStore {
     private readonly sourceIds: readonly string[],
     private readonly syncContext: JsonObject,
   ) {
-    for (const id of sourceIds)
-      this.states.set(id, { configuration: undefined, problem: undefined });
+    for (const id of sourceIds) this.states.set(id, { configuration: undefined, problems: [] });
   }
 
   get generation(): Generation | undefined {
@@ -99,7 +100,7 @@ export class GenerationStore {
         source,
         ready: state.configuration !== undefined,
         flags: state.configuration?.flags.length ?? 0,
-        problem: state.problem,
+        problem: state.problems[0],
       };
     });
   }
@@ -122,15 +123,19 @@ export class GenerationStore {
   apply(update: SourceUpdate): void {
     const state = this.states.get(update.sourceId);
     if (!state) return;
-    if (update.kind === 'problem') {
-      state.problem = update.problem;
-      this.emit({ type: 'problem', source: update.sourceId, problem: update.problem });
-      return;
+    // An update carries every current problem: announce the new ones, and the recovery.
+    const known = new Set(state.problems.map(problemKey));
+    for (const problem of update.problems) {
+      if (!known.has(problemKey(problem))) {
+        this.emit({ type: 'problem', source: update.sourceId, problem });
+      }
     }
-    const hadProblem = state.problem !== undefined;
+    const recovered = state.problems.length > 0 && update.problems.length === 0;
+    state.problems = update.problems;
+    if (recovered) this.emit({ type: 'recovered', source: update.sourceId });
+    // The same configuration object means the served flags did not change.
+    if (update.configuration === undefined || update.configuration === state.configuration) return;
     state.configuration = update.configuration;
-    state.problem = undefined;
-    if (hadProblem) this.emit({ type: 'recovered', source: update.sourceId });
     if (update.warnings.length > 0)
       this.emit({ type: 'warnings', source: update.sourceId, update });
     if (this.started) this.publish([update.sourceId], update.eventAt);

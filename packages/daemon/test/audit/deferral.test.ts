@@ -41,7 +41,7 @@ function setup(delayMs: number) {
   trail.subscribe((entry) => written.push({ entry, at: performance.now() }));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
+      problems: [],
       sourceId: 'flags.json',
       configuration: configuration(v),
       warnings: [],

@@ -27,7 +27,7 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
   trail.subscribe((e) => written.push(e));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
+      problems: [],
       sourceId: 'flags.json',
       configuration: configuration(v),
       warnings: [],
@@ -62,7 +62,7 @@ test('the log line of a large change is truncated, the entry is not', async () =
   const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'on']));
   const result = parseFlags(flagsDoc(many), { source: 'flags.json' });
   store.apply({
-    kind: 'configuration',
+    problems: [],
     sourceId: 'flags.json',
     configuration: result.configuration!,
     warnings: [],

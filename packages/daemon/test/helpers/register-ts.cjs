@@ -10,6 +10,7 @@ const root = path.resolve(__dirname, '../../../..');
 const packages = {
   core: 'core',
   protocol: 'protocol',
+  sources: 'sources',
   daemon: 'daemon',
   'openfeature-provider': 'provider',
 };

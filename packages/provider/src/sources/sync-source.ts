@@ -14,10 +14,10 @@ import {
   type SyncFlagsRequest,
   type SyncFlagsResponse,
 } from '@switchyard/protocol';
+import type { PayloadFeed, PayloadSink } from '@switchyard/sources';
 import { createBackoff } from '../backoff.js';
 import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import type { ResolvedProviderOptions } from '../options.js';
-import type { FlagSource, SourceListener } from './flag-source.js';
 import { channelCredentials, channelOptions, resolveTarget } from './grpc-target.js';
 
 type SyncClient = InstanceType<typeof FlagSyncServiceClient>;
@@ -36,7 +36,7 @@ export function fatalCodeSet(names: readonly string[]): ReadonlySet<number> {
   return codes;
 }
 
-export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): FlagSource {
+export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): PayloadFeed {
   const target = resolveTarget(options);
   const fatalCodes = fatalCodeSet(options.fatalStatusCodes);
   const backoff = createBackoff(options.retryBackoffMs, options.retryBackoffMaxMs);
@@ -44,7 +44,7 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
   const description = `sync ${target.address}${target.authority ? ` (${target.authority})` : ''}${
     selector ? ` selector ${selector}` : ''
   }`;
-  let listener: SourceListener | undefined;
+  let listener: PayloadSink | undefined;
   let client: SyncClient | undefined;
   let call: ClientReadableStream<SyncFlagsResponse> | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -78,8 +78,8 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
         configuration: message.flagConfiguration,
         syncContext: message.syncContext,
       });
-      if (rejected) logger.warn(`${description}: ${rejected.message}`);
-      else backoff.reset();
+      // A rejected payload is reported by the sink (the source seam), not here.
+      if (!rejected) backoff.reset();
     });
     // 'status' is the one terminal signal; 'error' must have a listener or it would throw.
     stream.on('error', () => {});
