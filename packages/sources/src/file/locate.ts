@@ -21,7 +21,12 @@ export interface LocatedEntry {
   readonly display: string;
   /** The regular file to read, or why there is none. */
   readonly target:
-    | { readonly path: string; readonly stats: BigIntStats }
+    | {
+        readonly path: string;
+        readonly stats: BigIntStats;
+        /** The path reached through a symbolic link (messages name where it led). */
+        readonly linked: boolean;
+      }
     | { readonly fault: EntryFault };
 }
 
@@ -81,11 +86,15 @@ function walkFault(walk: Walk): EntryFault | undefined {
 const stamp = (stats: BigIntStats) =>
   `${stats.dev}:${stats.ino}:${stats.mode}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 
-function entryOf(name: string, display: string, walk: Walk): LocatedEntry {
+function entryOf(name: string, display: string, walk: Walk, lexical: string): LocatedEntry {
   const fault = walkFault(walk);
   if (fault) return { name, display, target: { fault } };
   const end = walk.end as Extract<Walk['end'], { kind: 'found' }>;
-  return { name, display, target: { path: end.path, stats: end.stats } };
+  return {
+    name,
+    display,
+    target: { path: end.path, stats: end.stats, linked: end.path !== lexical },
+  };
 }
 
 function fingerprintOf(entries: readonly LocatedEntry[], rootFault: EntryFault | undefined) {
@@ -121,7 +130,10 @@ export function locate(options: LocateOptions): Located {
   const kind =
     options.kind ?? (end.kind === 'found' ? (isDirectory ? 'directory' : 'file') : undefined);
   if (kind === 'file') {
-    return located(kind, watches, { entries: [entryOf('', options.display, root)], stable: true });
+    return located(kind, watches, {
+      entries: [entryOf('', options.display, root, options.path)],
+      stable: true,
+    });
   }
   const fault: EntryFault | undefined =
     walkFault(root) ??
@@ -161,7 +173,7 @@ function locateDirectory(
       stable = false;
       continue;
     }
-    entries.push(entryOf(name, join(options.display, name), walk));
+    entries.push(entryOf(name, join(options.display, name), walk, join(dir.path, name)));
   }
   return located('directory', watches, { entries, stable });
 }

@@ -26,10 +26,12 @@ function readOne(entry: LocatedEntry, cache: ParseCache, maxBytes: number): Entr
   }
   const read = readEntry(target.path, target.stats, maxBytes);
   if (!read.ok) {
+    const where = target.linked && read.fault.code === 'NOT_REGULAR' ? ` at ${target.path}` : '';
+    const fault = { ...read.fault, reason: `${read.fault.reason}${where}` };
     return {
       name,
       display,
-      result: { problem: faultProblem(display, read.fault) },
+      result: { problem: faultProblem(display, fault) },
       stable: read.stable,
     };
   }
