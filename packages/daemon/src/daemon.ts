@@ -103,8 +103,17 @@ const short = (keys: readonly string[]) =>
     : keys;
 
 /** The daemon's sources, built from the scheme table; documents parse strictly, with rule errors isolated. */
-function buildSources(specs: readonly SourceSpec[], watch: DaemonOptions['watch']): FlagSource[] {
-  const context = { parse: { mode: 'strict', targetingErrors: 'isolate' } as const, file: watch };
+function buildSources(
+  specs: readonly SourceSpec[],
+  watch: DaemonOptions['watch'],
+  logger: Logger,
+): FlagSource[] {
+  // File events, reads and watches are debug logs (`--debug`): why a change was or was not seen.
+  const onTrace = watch?.onTrace ?? ((event: string, detail: string) => logger.debug({ event }, detail));
+  const context = {
+    parse: { mode: 'strict', targetingErrors: 'isolate' } as const,
+    file: { ...watch, onTrace },
+  };
   return specs.map((spec) => createSource(spec, context));
 }
 
@@ -160,7 +169,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   ) {
     unlinkSync(options.syncSocketPath); // a stale socket from a previous run
   }
-  const sources = buildSources(specs, options.watch);
+  const sources = buildSources(specs, options.watch, logger);
   let sync: { server: GrpcServer; port: number | undefined; address: string } | undefined;
   let management: { server: HttpServer; port: number } | undefined;
   let remote: Remote | undefined;

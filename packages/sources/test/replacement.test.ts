@@ -94,6 +94,22 @@ test('a directory source replaced in several steps (remove, create, write files 
   await editsAreSeen(source);
 });
 
+test('a directory source removed and recreated at once (its inode number is reused)', async () => {
+  const source = join(dir, 'flags.d');
+  makeDir(source, { a: 'on' });
+  w = await watchSource(source);
+  for (const variant of ['off', 'on', 'off'] as const) {
+    await expectServed(
+      () => {
+        rmSync(source, { recursive: true });
+        makeDir(source, { a: variant });
+      },
+      { a: variant },
+    );
+    await editsAreSeen(source);
+  }
+});
+
 test('a file source under a parent symbolic link that is swapped (Kubernetes ..data)', async () => {
   makeDir(join(dir, '..v1'), { a: 'on' });
   symlinkSync('..v1', join(dir, '..data'));

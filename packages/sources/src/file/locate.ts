@@ -6,8 +6,8 @@ import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { EntryFault } from './read-entry.js';
 import { ioFault } from './read-entry.js';
-import type { Walk } from './walk.js';
-import { walkPath } from './walk.js';
+import type { ResolvedDir, Walk } from './walk.js';
+import { identityOf, walkPath } from './walk.js';
 
 /** The files of a directory source: visible (no dot) JSON and YAML files. */
 export const FLAG_FILE = /^[^.].*\.(json|ya?ml)$/i;
@@ -31,7 +31,8 @@ export interface LocatedEntry {
 }
 
 export interface WatchTarget {
-  readonly ino: bigint;
+  /** The directory's identity when it was walked (see identityOf). */
+  readonly identity: string;
   readonly names: Set<string>;
   /** Also every flag file name (the source directory itself). */
   flagFiles: boolean;
@@ -60,11 +61,11 @@ export interface LocateOptions {
 
 function addWatches(watches: Map<string, WatchTarget>, walk: Walk): void {
   for (const { dir, name } of walk.lookups) {
-    const ino = walk.dirs.get(dir);
-    if (ino === undefined) continue;
+    const identity = walk.dirs.get(dir);
+    if (identity === undefined) continue;
     let target = watches.get(dir);
-    if (target === undefined || target.ino !== ino) {
-      target = { ino, names: new Set(), flagFiles: false };
+    if (target === undefined || target.identity !== identity) {
+      target = { identity, names: new Set(), flagFiles: false };
       watches.set(dir, target);
     }
     target.names.add(name);
@@ -139,15 +140,19 @@ export function locate(options: LocateOptions): Located {
     walkFault(root) ??
     (isDirectory ? undefined : { code: 'NOT_REGULAR', reason: 'not a directory' });
   if (fault || end.kind !== 'found') return located(kind, watches, { rootFault: fault! });
-  return locateDirectory(options, { path: end.path, ino: end.stats.ino }, watches);
+  return locateDirectory(options, { path: end.path, identity: identityOf(end.stats) }, watches);
 }
 
 function locateDirectory(
   options: LocateOptions,
-  dir: { path: string; ino: bigint },
+  dir: ResolvedDir,
   watches: Map<string, WatchTarget>,
 ): Located {
-  const own = watches.get(dir.path) ?? { ino: dir.ino, names: new Set<string>(), flagFiles: true };
+  const own = watches.get(dir.path) ?? {
+    identity: dir.identity,
+    names: new Set<string>(),
+    flagFiles: true,
+  };
   own.flagFiles = true;
   watches.set(dir.path, own);
   let names: string[];

@@ -30,15 +30,25 @@ export interface Walk {
   readonly end: WalkEnd;
   /** Every lookup in order; a change to any of them can change the end. */
   readonly lookups: readonly Lookup[];
-  /** Inode of each directory looked into, to notice a watched directory being replaced. */
-  readonly dirs: ReadonlyMap<string, bigint>;
+  /** Identity of each directory looked into, to notice a watched directory being replaced. */
+  readonly dirs: ReadonlyMap<string, string>;
 }
 
 /** A directory already resolved, to walk an entry below it without re-walking its ancestors. */
 export interface ResolvedDir {
   readonly path: string;
-  readonly ino: bigint;
+  readonly identity: string;
 }
+
+/**
+ * Which directory (or file) this is: a removed directory's inode number is often reused at
+ * once by the next one created, so the birth time (where the file system keeps one) is part
+ * of it.
+ */
+export const identityOf = (stats: BigIntStats): string =>
+  `${stats.dev}:${stats.ino}:${stats.birthtimeNs}`;
+
+const statIdentity = (path: string) => identityOf(statSync(path, { bigint: true }));
 
 const components = (path: string): string[] =>
   path.split(sep).filter((part) => part !== '' && part !== '.');
@@ -50,7 +60,7 @@ function errnoOf(error: unknown): string {
 /** Walks an absolute `path`, or a relative one below `from`. Never throws. */
 export function walkPath(path: string, from?: ResolvedDir): Walk {
   const lookups: Lookup[] = [];
-  const dirs = new Map<string, bigint>();
+  const dirs = new Map<string, string>();
   try {
     return walkInto({ lookups, dirs }, path, from);
   } catch (error) {
@@ -60,13 +70,13 @@ export function walkPath(path: string, from?: ResolvedDir): Walk {
 }
 
 function walkInto(
-  walk: { lookups: Lookup[]; dirs: Map<string, bigint> },
+  walk: { lookups: Lookup[]; dirs: Map<string, string> },
   path: string,
   from: ResolvedDir | undefined,
 ): Walk {
   const { lookups, dirs } = walk;
   let dir = from ? from.path : parse(path).root;
-  dirs.set(dir, from ? from.ino : statSync(dir, { bigint: true }).ino);
+  dirs.set(dir, from ? from.identity : statIdentity(dir));
   const rest = components(from ? path : path.slice(dir.length));
   let links = 0;
   let finalLink: string | undefined;
@@ -74,7 +84,7 @@ function walkInto(
     const name = rest.shift()!;
     if (name === '..') {
       dir = dirname(dir);
-      if (!dirs.has(dir)) dirs.set(dir, statSync(dir, { bigint: true }).ino);
+      if (!dirs.has(dir)) dirs.set(dir, statIdentity(dir));
       continue;
     }
     const current = join(dir, name);
@@ -99,7 +109,7 @@ function walkInto(
       if (rest.length === 0) finalLink = current;
       if (isAbsolute(target)) {
         dir = parse(target).root;
-        if (!dirs.has(dir)) dirs.set(dir, statSync(dir, { bigint: true }).ino);
+        if (!dirs.has(dir)) dirs.set(dir, statIdentity(dir));
       }
       rest.unshift(...components(isAbsolute(target) ? target.slice(dir.length) : target));
       continue;
@@ -108,7 +118,7 @@ function walkInto(
     if (!stats.isDirectory())
       return { ...walk, end: { kind: 'failed', path: current, errno: 'ENOTDIR' } };
     dir = current;
-    dirs.set(dir, stats.ino);
+    dirs.set(dir, identityOf(stats));
   }
   // The path named a directory through `..` or `/`: it is the directory reached.
   try {

@@ -1,9 +1,10 @@
 // One fs.watch per directory a source depends on, each filtered to the names that matter there.
 // A watch follows its directory's inode, so a directory that is replaced (renamed away, deleted
-// and recreated, a `..data` link swapped to a new one) leaves a watch on the old inode: every
-// scan passes the directories it walked with their current inodes, and a watch whose inode
-// changed is replaced. The replacement is always seen, because the directory above it is
-// watched for that name too.
+// and recreated, a `..data` link swapped to a new one) leaves a watch on the old inode. Two
+// things catch that: a watch that reports its own directory moved or deleted is dropped at
+// once, and every scan passes the directories it walked with their identities, so a watch on
+// a directory that is no longer the one at its path is replaced. The replacement is always
+// seen, because the directory above it is watched for that name too.
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
@@ -35,7 +36,7 @@ export class WatchSet {
     if (this.closed) return false;
     for (const [dir, current] of this.watched) {
       const target = targets.get(dir);
-      if (target === undefined || target.ino !== current.target.ino) this.unwatch(dir);
+      if (target === undefined || target.identity !== current.target.identity) this.unwatch(dir);
     }
     let created = false;
     for (const [dir, target] of targets) {
@@ -92,12 +93,15 @@ export class WatchSet {
     if (this.closed || current === undefined) return;
     const entry = name === null ? null : String(name);
     const { target } = current;
+    if (entry === basename(dir)) {
+      // The watched directory itself was moved or deleted (or an entry has its name): this
+      // watch may be on a dead inode; the scan that follows watches whatever is there now.
+      this.unwatch(dir);
+      this.options.onChange(dir, entry);
+      return;
+    }
     const relevant =
-      entry === null ||
-      target.names.has(entry) ||
-      (target.flagFiles && FLAG_FILE.test(entry)) ||
-      // The watched directory itself was moved or deleted.
-      entry === basename(dir);
+      entry === null || target.names.has(entry) || (target.flagFiles && FLAG_FILE.test(entry));
     if (relevant) this.options.onChange(dir, entry);
   }
 }
