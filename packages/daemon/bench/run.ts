@@ -1,5 +1,6 @@
 // npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
-// beside the transport floor measured in the same run, resident memory with 1,000 streams and
+// beside the transport floor measured in the same run (and with 1 stream for a directory
+// source, which pays the quiet period), resident memory with 1,000 streams and
 // 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon (the built CLI) and
 // the floor server each run in their own child process; all clients live in this process.
 // BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
@@ -197,12 +198,18 @@ function payloadSize(port: number): Promise<number> {
   );
 }
 
-async function latency(): Promise<string[]> {
+/**
+ * `directory`: the daemon watches the directory holding flags.json instead of the file, so each
+ * publish waits the directory's quiet period (the single-file row is the fast path).
+ */
+async function latency(directory = false): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const file = join(dir, 'flags.json');
+  // The temp name is a dot file: a directory source ignores it.
+  const tmp = join(dir, '.flags.json.tmp');
   let generation = 0;
   writeFileSync(file, flagsText(100, generation));
-  const daemon = await spawnLine(daemonArgs(file), /"sync":"[^"]*:(\d+)"/);
+  const daemon = await spawnLine(daemonArgs(directory ? dir : file), /"sync":"[^"]*:(\d+)"/);
   const daemonPort = Number(daemon.match[1]);
   // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
   const size = await payloadSize(daemonPort);
@@ -216,19 +223,19 @@ async function latency(): Promise<string[]> {
     credentials.createInsecure(),
   );
   const rows = [
-    `payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms, percentile by percentile`,
+    `${directory ? 'DIRECTORY source (the quiet period applies); ' : ''}payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms, percentile by percentile`,
     '| streams | rounds | switchyard half | switchyard all | floor half | floor all | target half | target all | met |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
   ];
-  for (const n of STREAMS) {
-    const rounds = roundsFor(n);
+  for (const n of directory ? [1] : STREAMS) {
+    const rounds = directory ? Math.min(roundsFor(n), 150) : roundsFor(n);
     const [sy, fl] = await measurePair(n, rounds, [
       {
         port: daemonPort,
         trigger: () => {
           generation++;
-          writeFileSync(`${file}.tmp`, flagsText(100, generation));
-          renameSync(`${file}.tmp`, file);
+          writeFileSync(tmp, flagsText(100, generation));
+          renameSync(tmp, file);
         },
       },
       {
@@ -345,7 +352,8 @@ async function main() {
       console.warn(`warning: packages/${pkg}/src is newer than its dist; rebuild: ${build}`);
     }
   }
-  const rows = !ONLY || ONLY === 'latency' ? await latency() : [];
+  const rows =
+    !ONLY || ONLY === 'latency' ? [...(await latency()), '', ...(await latency(true))] : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
   const start = !ONLY || ONLY === 'startup' ? await startup() : '';
   console.log(`\n${[...rows, '', ...mem, '', start].join('\n').trim()}`);

@@ -109,7 +109,8 @@ function buildSources(
   logger: Logger,
 ): FlagSource[] {
   // File events, reads and watches are debug logs (`--debug`): why a change was or was not seen.
-  const onTrace = watch?.onTrace ?? ((event: string, detail: string) => logger.debug({ event }, detail));
+  const onTrace =
+    watch?.onTrace ?? ((event: string, detail: string) => logger.debug({ event }, detail));
   const context = {
     parse: { mode: 'strict', targetingErrors: 'isolate' } as const,
     file: { ...watch, onTrace },

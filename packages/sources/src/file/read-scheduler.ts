@@ -1,7 +1,8 @@
 // When the file source reads next: on the next turn (fast path), after a quiet period with no
 // event (capped, so a directory that never holds still is still read), with a growing pause
-// while files keep changing under the reads, or at a deadline the entry table asks for
-// (a problem done settling, a vanished file's quiet period over). One timer at a time.
+// while files keep changing under the reads, or at a deadline the entry table asks for (a
+// problem done settling, a vanished file's quiet period over). Events never postpone such a
+// deadline. One timer at a time, for the earliest of the two.
 import { performance } from 'node:perf_hooks';
 
 export interface ReadSchedulerOptions {
@@ -14,8 +15,15 @@ export interface ReadSchedulerOptions {
 /** Reads that find files changing under them back off: quiet, 2×, 4×, 8× quiet at most. */
 const MAX_BACKOFF_STEPS = 3;
 
+/** `due` 0 means: on the next turn, after the events already queued. */
+const NEXT_TURN = 0;
+
 export class ReadScheduler {
   private timer: { readonly at: number; readonly cancel: () => void } | undefined;
+  /** When the read an event asks for is due. */
+  private eventDue: number | undefined;
+  /** When the read a deadline asks for is due. */
+  private deadlineDue: number | undefined;
   private firstChangeAt: number | undefined;
   private unstableReads = 0;
 
@@ -35,12 +43,14 @@ export class ReadScheduler {
     if (unstable) this.unstableReads++;
     this.firstChangeAt ??= now;
     if (fast && this.unstableReads === 0) {
-      if (this.timer?.at !== 0) this.set(0);
-      return;
+      this.eventDue = NEXT_TURN;
+    } else {
+      const steps = Math.min(this.unstableReads, MAX_BACKOFF_STEPS);
+      const quiet = now + this.options.quietMs * 2 ** steps;
+      const cap = this.firstChangeAt + this.options.maxWaitMs;
+      this.eventDue = unstable ? quiet : Math.min(quiet, cap);
     }
-    const steps = Math.min(this.unstableReads, MAX_BACKOFF_STEPS);
-    const quiet = now + this.options.quietMs * 2 ** steps;
-    this.set(unstable ? quiet : Math.min(quiet, this.firstChangeAt + this.options.maxWaitMs));
+    this.arm();
   }
 
   /** The last read saw the files holding still. */
@@ -50,23 +60,32 @@ export class ReadScheduler {
 
   /** Reads no later than `at` (performance.now() time). */
   wakeAt(at: number): void {
-    if (this.timer === undefined || this.timer.at > at) this.set(Math.max(at, 1));
+    this.deadlineDue = Math.min(this.deadlineDue ?? at, Math.max(at, 1));
+    this.arm();
   }
 
   cancel(): void {
     this.timer?.cancel();
     this.timer = undefined;
+    this.eventDue = undefined;
+    this.deadlineDue = undefined;
   }
 
-  /** `at` 0: on the next turn, after the events already queued. */
-  private set(at: number): void {
-    this.cancel();
+  private arm(): void {
+    const at = Math.min(
+      this.eventDue ?? Number.POSITIVE_INFINITY,
+      this.deadlineDue ?? Number.POSITIVE_INFINITY,
+    );
+    if (this.timer?.at === at) return;
+    this.timer?.cancel();
     const run = () => {
       this.timer = undefined;
+      this.eventDue = undefined;
+      this.deadlineDue = undefined;
       this.firstChangeAt = undefined;
       this.options.read();
     };
-    if (at === 0) {
+    if (at === NEXT_TURN) {
       const immediate = setImmediate(run);
       immediate.unref();
       this.timer = { at, cancel: () => clearImmediate(immediate) };
