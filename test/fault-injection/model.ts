@@ -105,10 +105,13 @@ export function canonicalText(text: string, path: string): string | undefined {
     .join(' ');
 }
 
-/** What an entry serves in `disk` (a file gone from a directory serves nothing once final). */
-export function served(id: EntryId, disk: DiskState, lastGood: string | undefined, final: boolean) {
+/**
+ * What an entry serves once `disk` holds still: its content when valid, nothing when it is gone
+ * from a directory, else its last good content.
+ */
+export function served(id: EntryId, disk: DiskState, lastGood: string | undefined) {
   if (disk.kind === 'valid') return canonicalDoc(disk.doc);
-  if (disk.kind === 'absent' && ENTRIES[id].inDirectory && final) return undefined;
+  if (disk.kind === 'absent' && ENTRIES[id].inDirectory) return undefined;
   return lastGood;
 }
 
@@ -116,7 +119,7 @@ export function served(id: EntryId, disk: DiskState, lastGood: string | undefine
 export function advance(model: Model, finals: ReadonlyMap<EntryId, DiskState>): Model {
   const next = { ...model } as Record<EntryId, EntryModel>;
   for (const [id, disk] of finals) {
-    next[id] = { disk, lastGood: served(id, disk, model[id].lastGood, true) };
+    next[id] = { disk, lastGood: served(id, disk, model[id].lastGood) };
   }
   return next;
 }
@@ -132,7 +135,7 @@ export function joinServed(parts: readonly (string | undefined)[]): string {
 
 /** The state served when every entry is at its final state. */
 export function expectedState(model: Model): string {
-  return joinServed(ENTRY_IDS.map((id) => served(id, model[id].disk, model[id].lastGood, true)));
+  return joinServed(ENTRY_IDS.map((id) => served(id, model[id].disk, model[id].lastGood)));
 }
 
 /** What a touched entry may serve during an operation: before, valid states on the way, after. */
@@ -146,12 +149,12 @@ export interface Touched {
 export function allowedStates(model: Model, touched: ReadonlyMap<EntryId, Touched>): Set<string> {
   let states: (string | undefined)[][] = [[]];
   for (const id of ENTRY_IDS) {
-    const before = served(id, model[id].disk, model[id].lastGood, true);
+    const before = served(id, model[id].disk, model[id].lastGood);
     const change = touched.get(id);
     const options = new Set<string | undefined>([before]);
     if (change) {
       for (const s of change.intermediates) options.add(s);
-      options.add(served(id, change.final, model[id].lastGood, true));
+      options.add(served(id, change.final, model[id].lastGood));
     }
     states = states.flatMap((prefix) => [...options].map((o) => [...prefix, o]));
   }

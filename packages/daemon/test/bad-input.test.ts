@@ -1,7 +1,7 @@
-// Issue 4 item 3: bad input never loses flags. For each case: no generation is published, ONE
+// Bad input never loses flags. For each case: no generation is published, ONE
 // clear error is logged (file:line:col or JSON path), /readyz's body and a metric report it,
 // and fixing the file recovers at once. A source missing at startup is not fatal.
-import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   atomicWrite,
@@ -91,7 +91,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('bad input keeps the last good flags (issue 4 item 3)', () => {
+describe('bad input keeps the last good flags', () => {
   test.each(cases)('$name', async ({ file = 'flags.json', breakIt, code, message }) => {
     const dir = tempDir();
     const path = join(dir, file);
@@ -153,6 +153,39 @@ describe('bad input keeps the last good flags (issue 4 item 3)', () => {
         .filter(isGeneration)
         .map((e) => e.generation.changes),
     ).toEqual([{ added: [], changed: ['a'], removed: [] }]);
+  });
+
+  test('start-up with one invalid file of three: generation 1 serves the other two, /readyz names the third', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.json'), flagsDoc({ a: 'on' }));
+    writeFileSync(join(dir, 'b.json'), '{"flags": {"b": ');
+    writeFileSync(join(dir, 'c.json'), flagsDoc({ c: 'on' }));
+    t = await startTestDaemon({ dir });
+    expect(t.generations.map((g) => [g.number, g.flags.map((m) => m.flag.key)])).toEqual([
+      [1, ['a', 'c']],
+    ]);
+    const readyz = await t.readyz();
+    expect(readyz.status).toBe(200);
+    expect(readyz.body.sources[0]).toMatchObject({ ready: true, error: { code: 'INVALID' } });
+    expect(readyz.body.sources[0]!.error!.message).toMatch(/b\.json:1:\d+: error/);
+    expect(errorLogs()).toEqual([expect.stringMatching(/b\.json:1:\d+: error/)]);
+  });
+
+  test('a single-file source renamed over by a link to /dev/null keeps its flags (NOT_REGULAR)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'flags.json');
+    writeFileSync(path, flagsDoc({ a: 'on' }));
+    t = await startTestDaemon({ dir, sources: [`file:${path}`], watch: { settleMs: 30 } });
+    const from = t.events.length;
+    symlinkSync('/dev/null', join(dir, '.incoming'));
+    renameSync(join(dir, '.incoming'), path);
+    const problem = await t.waitFor(isProblem, from);
+    expect(problem.problem).toMatchObject({
+      code: 'NOT_REGULAR',
+      message: `${path}: not a regular file: a character device at /dev/null`,
+    });
+    expect(t.events.slice(from).filter(isGeneration)).toEqual([]);
+    expect(t.daemon.generation()!.flags.map((m) => m.flag.key)).toEqual(['a']);
   });
 
   test('flags whose targeting cannot compile are still served, with a warning (as flagd does)', async () => {

@@ -1,6 +1,6 @@
 // The store keeps the current generation and a link to the one before it (to reuse unchanged
-// payloads), never the whole history: a daemon publishing for weeks must not grow (issue 4,
-// memory target). Generation 1 must be collectable once generation 3 is published.
+// payloads), never the whole history: a daemon publishing for weeks must not grow. Generation 1
+// must be collectable once generation 3 is published.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseFlags } from '../src/engine.js';

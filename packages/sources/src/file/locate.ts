@@ -87,7 +87,11 @@ function walkFault(walk: Walk): EntryFault | undefined {
 const stamp = (stats: BigIntStats) =>
   `${stats.dev}:${stats.ino}:${stats.mode}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 
-function entryOf(name: string, display: string, walk: Walk, lexical: string): LocatedEntry {
+/** `lexical`: the entry's path before links are followed. */
+function entryOf(
+  { name, display, lexical }: { name: string; display: string; lexical: string },
+  walk: Walk,
+): LocatedEntry {
   const fault = walkFault(walk);
   if (fault) return { name, display, target: { fault } };
   const end = walk.end as Extract<Walk['end'], { kind: 'found' }>;
@@ -132,7 +136,7 @@ export function locate(options: LocateOptions): Located {
     options.kind ?? (end.kind === 'found' ? (isDirectory ? 'directory' : 'file') : undefined);
   if (kind === 'file') {
     return located(kind, watches, {
-      entries: [entryOf('', options.display, root, options.path)],
+      entries: [entryOf({ name: '', display: options.display, lexical: options.path }, root)],
       stable: true,
     });
   }
@@ -178,7 +182,8 @@ function locateDirectory(
       stable = false;
       continue;
     }
-    entries.push(entryOf(name, join(options.display, name), walk, join(dir.path, name)));
+    const display = join(options.display, name);
+    entries.push(entryOf({ name, display, lexical: join(dir.path, name) }, walk));
   }
   return located('directory', watches, { entries, stable });
 }
