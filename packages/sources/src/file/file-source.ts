@@ -75,6 +75,8 @@ export class FileSource implements FlagSource {
   private fingerprint = '';
   private closed = false;
   private burstAt: number | undefined;
+  /** Since when publishing waits for a vanished file (performance.now()). */
+  private holdingSince: number | undefined;
   private emitted: { served: string; problems: string; update: SourceUpdate } | undefined;
 
   constructor(
@@ -171,7 +173,7 @@ export class FileSource implements FlagSource {
     // A file gone for less than the deletion quiet period may be on its way back (git, rsync):
     // publish nothing until it is back or counts as deleted, so every state published is one
     // the files were in at a quiet point.
-    if (initial || !this.table.deletionPending) this.emit(initial);
+    if (initial || !this.holding(now)) this.emit(initial);
     if (!scan.stable || rearmed)
       this.scheduler.changed(this.fastPath() && scan.stable, !scan.stable);
     else this.scheduler.settled();
@@ -181,6 +183,20 @@ export class FileSource implements FlagSource {
       this.burstAt = undefined;
       this.options.onTrace?.('idle', this.spec.id);
     }
+  }
+
+  /**
+   * Whether to publish nothing yet because a file is gone for less than the deletion quiet
+   * period. Bounded: files vanishing one after another hold publishing for at most twice the
+   * quiet period, then the source publishes what it has.
+   */
+  private holding(now: number): boolean {
+    if (!this.table.deletionPending) {
+      this.holdingSince = undefined;
+      return false;
+    }
+    this.holdingSince ??= now;
+    return now - this.holdingSince < 2 * this.timing.deletionQuietMs;
   }
 
   private trace(scan: Scan): void {
