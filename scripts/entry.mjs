@@ -5,10 +5,12 @@
 // installed from the lockfile, the packages are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -95,7 +97,7 @@ function newestMtime(dir) {
 
 /** True when some package's sources are newer than its CommonJS build (or it has none). */
 function buildIsStale() {
-  return ['core', 'protocol', 'sources', 'daemon', 'provider'].some((name) => {
+  return ['core', 'protocol', 'sources', 'gitops', 'daemon', 'provider'].some((name) => {
     const pkg = join(root, 'packages', name);
     const built = join(pkg, 'dist', 'cjs', 'index.js');
     return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
@@ -181,7 +183,9 @@ switch (command) {
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
-    const args = rest.length > 0 ? rest : ['start', '--uri', 'file:flags'];
+    // `npm start -- --port 18013`: start options on top of the default `--uri file:flags`.
+    const { npmStartArgs } = require(join(root, 'packages/daemon/dist/cjs/cli/npm-start.js'));
+    const args = npmStartArgs(rest, process.env);
     const child = spawnSync(
       process.execPath,
       [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],

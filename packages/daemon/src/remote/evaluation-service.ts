@@ -16,7 +16,7 @@ import {
   preEncoded,
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { Generation } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { ContextMerger } from './context.js';

@@ -7,7 +7,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation-store.js';
 import type { MergedFlag } from '../store/payload.js';

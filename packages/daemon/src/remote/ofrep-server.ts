@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { evaluateAny } from '@switchyard/core';
 import type { EvaluateOptions, JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
-import { InvalidSelectorError, StartupError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
@@ -266,7 +267,7 @@ export async function startOfrepServer(
     server.once('error', (error) =>
       reject(
         new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port} (OFREP): ${error.message}`,
+          `cannot listen on ${options.host}:${options.port} (OFREP): ${error.message}`,
           {
             cause: error,
           },

@@ -4,7 +4,7 @@
 // --audit-log file holds the same entries as JSON lines and is appended to, never truncated.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import { atomicWrite, flagsDoc, isProblem, startTestDaemon, tempDir } from '../helpers/harness.js';
 import type { TestDaemon } from '../helpers/harness.js';
 import { entryFor, payloadHash } from './helpers.js';
