@@ -5,7 +5,7 @@ import { runDiff } from './diff/diff.js';
 import { runEval } from './eval/eval.js';
 import { runValidate } from './validate/validate.js';
 
-export type GitopsCommand = (argv: string[], io: CliIo) => Promise<number>;
+export type GitopsCommand = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, GitopsCommand>> = {
   validate: runValidate,

@@ -26,7 +26,8 @@ export {
   parseArgs,
   parseBool,
 } from './cli/parse-args.js';
-export { reportError, runCommand } from './cli/report-error.js';
+export { reportError } from './cli/report-error.js';
+export { type Command, runCommand } from './cli/command.js';
 
 // Git
 export { createGitRunner, execGit, type GitRunner, type GitRunnerOptions } from './git/run-git.js';

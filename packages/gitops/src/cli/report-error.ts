@@ -11,16 +11,3 @@ export function reportError(error: unknown, io: Pick<CliIo, 'stderr'>, usage = '
   io.stderr.write(`switchyard: ${error.message}\n${help}`);
   return ERROR_CODES[error.code].exitCode;
 }
-
-/** Runs a command body; errors raised on purpose become their message and exit code. */
-export async function runCommand(
-  io: CliIo,
-  usage: string,
-  body: () => Promise<number>,
-): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    return reportError(error, io, usage);
-  }
-}

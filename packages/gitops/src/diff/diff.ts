@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { UsageError } from '@switchyard/core';
 import { commandNow } from '../cli/clock.js';
 import { type CliIo, EXIT_OK, EXIT_PROBLEMS } from '../cli/io.js';
-import { formatOf, intOf, isSet, optionValue } from '../cli/option-values.js';
-import { type CommandSpec, type ParsedArgs, parseArgs } from '../cli/parse-args.js';
-import { runCommand } from '../cli/report-error.js';
+import { type Command, HELP_OPTION, NOW_OPTION, runCommand } from '../cli/command.js';
+import { formatOf, intOf, optionValue } from '../cli/option-values.js';
+import type { CommandSpec, ParsedArgs } from '../cli/parse-args.js';
 import type { EvaluationContext } from '../engine-types.js';
 import { InputError } from '../errors/input-error.js';
 import { type LoadedFlags, loadFlags } from '../flags/flag-sets.js';
@@ -68,7 +68,7 @@ export function readContexts(file: string, cwd: string): EvaluationContext[] {
   return out;
 }
 
-const DIFF_COMMAND: CommandSpec = {
+const DIFF_SPEC: CommandSpec = {
   name: 'diff',
   repeated: 'refused',
   options: [
@@ -77,8 +77,8 @@ const DIFF_COMMAND: CommandSpec = {
     { name: 'seed', type: 'int', arg: 'N' },
     { name: 'max-impact', type: 'string', arg: 'P%' },
     { name: 'format', type: 'string', arg: 'text|json' },
-    { name: 'now', type: 'string', arg: 'DATE' },
-    { name: 'help', short: 'h', type: 'bool' },
+    NOW_OPTION,
+    HELP_OPTION,
   ],
 };
 
@@ -132,38 +132,37 @@ function jsonReport(input: DiffTextInput, [oldSide, newSide]: Sides): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export async function runDiff(argv: string[], io: CliIo): Promise<number> {
-  return runCommand(io, DIFF_USAGE, async () => {
-    const args = parseArgs(argv, DIFF_COMMAND);
-    if (isSet(args, 'help')) {
-      io.stdout.write(DIFF_USAGE);
-      return EXIT_OK;
-    }
-    const format = formatOf(args, ['text', 'json'] as const, 'text');
-    if (args.positionals.length !== 2)
-      throw new UsageError('diff needs exactly two arguments: OLD NEW');
-    const [oldSpec, newSpec] = args.positionals as [string, string];
-    const rawMax = optionValue(args, 'max-impact');
-    const maxImpact = rawMax === undefined ? undefined : parsePercent(rawMax);
-    const nowMs = commandNow(args, io);
-    const spec = populationSpec(args);
+async function diff(args: ParsedArgs, io: CliIo): Promise<number> {
+  const format = formatOf(args, ['text', 'json'] as const, 'text');
+  if (args.positionals.length !== 2)
+    throw new UsageError('diff needs exactly two arguments: OLD NEW');
+  const [oldSpec, newSpec] = args.positionals as [string, string];
+  const rawMax = optionValue(args, 'max-impact');
+  const maxImpact = rawMax === undefined ? undefined : parsePercent(rawMax);
+  const nowMs = commandNow(args, io);
+  const spec = populationSpec(args);
 
-    const sides: Sides = [await loadFlags(oldSpec, io.cwd), await loadFlags(newSpec, io.cwd)];
-    const { contexts, described } = population(spec, io.cwd, sides);
-    const diffs = diffFlags(sides[0], sides[1], { contexts, now: () => nowMs });
-    const exceeded: FlagDiff[] =
-      maxImpact === undefined
-        ? []
-        : diffs.filter((d) => d.impact !== undefined && d.impact.share * 100 > maxImpact);
-    const input = {
-      oldSpec,
-      newSpec,
-      contexts: described,
-      diffs,
-      maxImpact,
-      exceeded,
-    };
-    io.stdout.write(format === 'json' ? jsonReport(input, sides) : formatDiffText(input));
-    return exceeded.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
-  });
+  const sides: Sides = [await loadFlags(oldSpec, io.cwd), await loadFlags(newSpec, io.cwd)];
+  const { contexts, described } = population(spec, io.cwd, sides);
+  const diffs = diffFlags(sides[0], sides[1], { contexts, now: () => nowMs });
+  const exceeded: FlagDiff[] =
+    maxImpact === undefined
+      ? []
+      : diffs.filter((d) => d.impact !== undefined && d.impact.share * 100 > maxImpact);
+  const input = {
+    oldSpec,
+    newSpec,
+    contexts: described,
+    diffs,
+    maxImpact,
+    exceeded,
+  };
+  io.stdout.write(format === 'json' ? jsonReport(input, sides) : formatDiffText(input));
+  return exceeded.length > 0 ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+const DIFF_COMMAND: Command = { spec: DIFF_SPEC, usage: DIFF_USAGE, run: diff };
+
+export function runDiff(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(DIFF_COMMAND, argv, io);
 }

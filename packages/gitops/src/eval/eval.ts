@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { UsageError } from '@switchyard/core';
 import { commandNow } from '../cli/clock.js';
 import { type CliIo, EXIT_OK, EXIT_PROBLEMS } from '../cli/io.js';
+import { type Command, HELP_OPTION, NOW_OPTION, runCommand } from '../cli/command.js';
 import { formatOf, isSet, optionValue } from '../cli/option-values.js';
-import { type CommandSpec, type ParsedArgs, parseArgs } from '../cli/parse-args.js';
-import { runCommand } from '../cli/report-error.js';
+import type { CommandSpec, ParsedArgs } from '../cli/parse-args.js';
 import { engine } from '../engine.js';
 import type {
   AnyResult,
@@ -56,16 +56,16 @@ function uriPath(uri: string): string {
   return uri;
 }
 
-const EVAL_COMMAND: CommandSpec = {
+const EVAL_SPEC: CommandSpec = {
   name: 'eval',
   repeated: 'refused',
   options: [
     { name: 'context', type: 'string', arg: 'JSON' },
     { name: 'uri', type: 'list', arg: 'file:PATH' },
     { name: 'format', type: 'string', arg: 'text|json' },
-    { name: 'now', type: 'string', arg: 'DATE' },
     { name: 'explain', type: 'bool' },
-    { name: 'help', short: 'h', type: 'bool' },
+    NOW_OPTION,
+    HELP_OPTION,
   ],
 };
 
@@ -106,28 +106,27 @@ function jsonReport({ flagKey, result, trace }: Evaluated): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export async function runEval(argv: string[], io: CliIo): Promise<number> {
-  return runCommand(io, EVAL_USAGE, async () => {
-    const args = parseArgs(argv, EVAL_COMMAND);
-    if (isSet(args, 'help')) {
-      io.stdout.write(EVAL_USAGE);
-      return EXIT_OK;
-    }
-    const format = formatOf(args, ['text', 'json'] as const, 'text');
-    if (args.positionals.length !== 1) throw new UsageError('eval needs exactly one FLAG key');
-    const flagKey = args.positionals[0] as string;
-    const context = parseContext(optionValue(args, 'context'));
-    const nowMs = commandNow(args, io);
-    const { snapshot } = engine.createSnapshot(await loadDefinitions(args, io.cwd));
-    const options = { now: () => nowMs };
-    const evaluated: Evaluated = isSet(args, 'explain')
-      ? { flagKey, ...engine.explain(snapshot, flagKey, context, options) }
-      : {
-          flagKey,
-          result: engine.evaluateAny(snapshot, flagKey, context, options),
-          trace: undefined,
-        };
-    io.stdout.write(format === 'json' ? jsonReport(evaluated) : textReport(evaluated));
-    return evaluated.result.reason === 'ERROR' ? EXIT_PROBLEMS : EXIT_OK;
-  });
+async function evaluate(args: ParsedArgs, io: CliIo): Promise<number> {
+  const format = formatOf(args, ['text', 'json'] as const, 'text');
+  if (args.positionals.length !== 1) throw new UsageError('eval needs exactly one FLAG key');
+  const flagKey = args.positionals[0] as string;
+  const context = parseContext(optionValue(args, 'context'));
+  const nowMs = commandNow(args, io);
+  const { snapshot } = engine.createSnapshot(await loadDefinitions(args, io.cwd));
+  const options = { now: () => nowMs };
+  const evaluated: Evaluated = isSet(args, 'explain')
+    ? { flagKey, ...engine.explain(snapshot, flagKey, context, options) }
+    : {
+        flagKey,
+        result: engine.evaluateAny(snapshot, flagKey, context, options),
+        trace: undefined,
+      };
+  io.stdout.write(format === 'json' ? jsonReport(evaluated) : textReport(evaluated));
+  return evaluated.result.reason === 'ERROR' ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+const EVAL_COMMAND: Command = { spec: EVAL_SPEC, usage: EVAL_USAGE, run: evaluate };
+
+export function runEval(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommand(EVAL_COMMAND, argv, io);
 }

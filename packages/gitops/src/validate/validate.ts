@@ -3,9 +3,9 @@
 import { UsageError } from '@switchyard/core';
 import { commandNow } from '../cli/clock.js';
 import { type CliIo, EXIT_OK, EXIT_PROBLEMS } from '../cli/io.js';
-import { formatOf, intOf, isSet, optionValue } from '../cli/option-values.js';
-import { type CommandSpec, parseArgs } from '../cli/parse-args.js';
-import { runCommand } from '../cli/report-error.js';
+import { type Command, HELP_OPTION, NOW_OPTION, runCommand } from '../cli/command.js';
+import { formatOf, intOf, optionValue } from '../cli/option-values.js';
+import type { CommandSpec, ParsedArgs } from '../cli/parse-args.js';
 import { type FlagDocument, readFlagDocument } from '../flags/document.js';
 import { expandPaths, readText } from '../flags/files.js';
 import { VERSION } from '../version.js';
@@ -28,15 +28,15 @@ Options:
 Exit codes: 0 no errors, 1 problems found, 2 usage or input error.
 `;
 
-const VALIDATE_COMMAND: CommandSpec = {
+const VALIDATE_SPEC: CommandSpec = {
   name: 'validate',
   repeated: 'refused',
   options: [
     { name: 'format', type: 'string', arg: 'text|json|sarif' },
     { name: 'config', type: 'string', arg: 'FILE' },
     { name: 'max-warnings', type: 'int', arg: 'N' },
-    { name: 'now', type: 'string', arg: 'DATE' },
-    { name: 'help', short: 'h', type: 'bool' },
+    NOW_OPTION,
+    HELP_OPTION,
   ],
 };
 
@@ -75,39 +75,41 @@ function findingsOf(docs: readonly FlagDocument[], config: ProjectConfig, now: n
   );
 }
 
-export async function runValidate(
-  argv: string[],
+async function validate(args: ParsedArgs, io: CliIo, options: ValidateOptions): Promise<number> {
+  const format = formatOf(args, ['text', 'json', 'sarif'] as const, 'text');
+  const maxWarnings = intOf(args, 'max-warnings');
+  if (args.positionals.length === 0) throw new UsageError('validate needs at least one PATH');
+  const now = commandNow(args, io, options.now);
+  const config = resolveConfig(io.cwd, optionValue(args, 'config'));
+  const files = expandPaths(args.positionals, io.cwd);
+  const docs = files.map((file) => readFlagDocument(file, readText(file)));
+  const findings = findingsOf(docs, config, now);
+
+  const summary = summarize(files.length, findings);
+  if (format === 'json') io.stdout.write(formatJson(findings, summary));
+  else if (format === 'sarif') io.stdout.write(formatSarif(findings, config, VERSION));
+  else io.stdout.write(formatText(findings, summary));
+
+  if (summary.errors > 0) return EXIT_PROBLEMS;
+  if (maxWarnings !== undefined && summary.warnings > maxWarnings) {
+    if (format === 'text')
+      io.stderr.write(
+        `switchyard: ${summary.warnings} warnings exceed --max-warnings ${maxWarnings}\n`,
+      );
+    return EXIT_PROBLEMS;
+  }
+  return EXIT_OK;
+}
+
+export function runValidate(
+  argv: readonly string[],
   io: CliIo,
   options: ValidateOptions = {},
 ): Promise<number> {
-  return runCommand(io, VALIDATE_USAGE, async () => {
-    const args = parseArgs(argv, VALIDATE_COMMAND);
-    if (isSet(args, 'help')) {
-      io.stdout.write(VALIDATE_USAGE);
-      return EXIT_OK;
-    }
-    const format = formatOf(args, ['text', 'json', 'sarif'] as const, 'text');
-    const maxWarnings = intOf(args, 'max-warnings');
-    if (args.positionals.length === 0) throw new UsageError('validate needs at least one PATH');
-    const now = commandNow(args, io, options.now);
-    const config = resolveConfig(io.cwd, optionValue(args, 'config'));
-    const files = expandPaths(args.positionals, io.cwd);
-    const docs = files.map((file) => readFlagDocument(file, readText(file)));
-    const findings = findingsOf(docs, config, now);
-
-    const summary = summarize(files.length, findings);
-    if (format === 'json') io.stdout.write(formatJson(findings, summary));
-    else if (format === 'sarif') io.stdout.write(formatSarif(findings, config, VERSION));
-    else io.stdout.write(formatText(findings, summary));
-
-    if (summary.errors > 0) return EXIT_PROBLEMS;
-    if (maxWarnings !== undefined && summary.warnings > maxWarnings) {
-      if (format === 'text')
-        io.stderr.write(
-          `switchyard: ${summary.warnings} warnings exceed --max-warnings ${maxWarnings}\n`,
-        );
-      return EXIT_PROBLEMS;
-    }
-    return EXIT_OK;
-  });
+  const command: Command = {
+    spec: VALIDATE_SPEC,
+    usage: VALIDATE_USAGE,
+    run: (args) => validate(args, io, options),
+  };
+  return runCommand(command, argv, io);
 }
