@@ -1,4 +1,4 @@
-// `switchyard diff` (issue 7, item 2 and its "Done when"): field changes, impact over NDJSON or
+// `switchyard diff`: field changes, impact over NDJSON or
 // a generated population, files / directories / git revisions, and the --max-impact gate.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,7 @@ async function diffJson(args: string[], cwd = DIR): Promise<{ code: number; repo
   return { code: r.code, report: JSON.parse(r.out) as Report };
 }
 
-describe('impact of widening a fractional rollout (issue 7 "Done when")', () => {
+describe('impact of widening a fractional rollout', () => {
   jest.setTimeout(60_000);
   // 10% → 20% of a two-variant rollout over 20,000 contexts moves ~10% of them, all off → on
   // (flagd's bucketing is monotonic: a bucket below 10 stays below 20).

@@ -1,4 +1,4 @@
-// `switchyard eval` (issue 7, item 3): value, variant, reason, and with --explain the trace in
+// `switchyard eval`: value, variant, reason, and with --explain the trace in
 // readable form (operators, operands, results; fractional bucketing input, hash, bucket, ranges).
 import { join } from 'node:path';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, runEval } from '../src/index.js';

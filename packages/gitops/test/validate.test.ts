@@ -1,6 +1,6 @@
-// `switchyard validate` (issue 7, item 1 and its "Done when"): every lifecycle rule has a
-// fixture that triggers it (fixtures/validate/bad) and fixtures that do not (clean, sets);
-// each output format, SARIF checked against the 2.1.0 structure; exit codes 0/1/2.
+// `switchyard validate`: every lifecycle rule has a fixture that triggers it
+// (fixtures/validate/bad) and fixtures that do not (clean, sets); each output format, SARIF
+// checked against the 2.1.0 structure; exit codes 0/1/2.
 import { join } from 'node:path';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, runValidate } from '../src/index.js';
 import { captureIo, FIXED_NOW, FIXTURES } from './helpers.js';

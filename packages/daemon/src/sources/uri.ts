@@ -1,5 +1,5 @@
 // Turns flagd's `--uri` strings and `--sources` entries into source specs, with the source ids
-// flagd gives them (flagd-daemon.md §1: core/pkg/sync/builder/utils.go). Only `file` is served;
+// flagd gives them (open-feature/flagd:core/pkg/sync/builder/utils.go). Only `file` is served;
 // every other flagd provider answers with UnsupportedSourceError instead of a crash.
 import { resolve } from 'node:path';
 import { UnsupportedSourceError, UsageError } from '@switchyard/core';

@@ -1,4 +1,4 @@
-// flagd's selector grammar (flagd-daemon.md §2, core/pkg/store/query.go): `flagSetId=<id>`,
+// flagd's selector grammar (open-feature/flagd:core/pkg/store/query.go): `flagSetId=<id>`,
 // `source=<uri>`, a bare `<value>` (= source), `flagSetId=` (flags without a set). The string is
 // split at the first `=`, so commas are not parsed; any other key is INVALID_ARGUMENT.
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';

@@ -1,4 +1,4 @@
-// Issue 7 item 4: `--audit-log FILE` (env FLAGD_AUDIT_LOG, --config key `audit-log`) reaches the
+// `--audit-log FILE` (env FLAGD_AUDIT_LOG, --config key `audit-log`) reaches the
 // daemon options like every other start option, and the help marks it as a Switchyard extension.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The remote-evaluation options of `switchyard start` (flagd-daemon.md §1: --port/-p,
+// The remote-evaluation options of `switchyard start` (as flagd start: --port/-p,
 // --ofrep-port/-r, --socket-path/-d, --context-from-header/-H, --cors-origin/-C,
 // --max-request-body/-B, --max-request-header/-R) and serving flagd.evaluation on a unix socket.
 import { join } from 'node:path';
