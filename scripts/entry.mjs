@@ -7,7 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import schemas from './flagd-schemas.cjs';
+import testbed from './flagd-testbed.cjs';
 
+const { locateSchemas, describeSchemas } = schemas;
+const { locateTestbed, describeTestbed } = testbed;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
@@ -55,20 +59,25 @@ function summary() {
   }
 }
 
-function testbedDir() {
-  return resolve(root, process.env.FLAGD_TESTBED_DIR ?? '../shared/flagd-testbed');
-}
-
-function requireTestbed() {
-  const dir = testbedDir();
-  if (!existsSync(join(dir, 'gherkin')) || !existsSync(join(dir, 'evaluator'))) {
-    process.stderr.write(
-      `✖ The flagd conformance suite was not found at ${dir}.\n` +
-        '  Tests read it in place: check out the project beside ../shared, or set FLAGD_TESTBED_DIR.\n',
-    );
+/**
+ * The flagd conformance suite and flag schemas, read in place (scripts/flagd-testbed.cjs,
+ * scripts/flagd-schemas.cjs: the environment variable, else the git submodule, else ../shared).
+ * Missing data fails the run at once: a conformance run that silently checks nothing is worse
+ * than a red one. The directories found are passed on to every child through the environment.
+ */
+function requireReferenceData() {
+  const found = [];
+  try {
+    const testbed = locateTestbed();
+    const schemas = locateSchemas();
+    process.env.FLAGD_TESTBED_DIR = testbed.dir;
+    process.env.FLAGD_SCHEMAS_DIR = schemas.dir;
+    found.push(describeTestbed(testbed), describeSchemas(schemas));
+  } catch (error) {
+    process.stderr.write(`✖ ${error.message}\n`);
     process.exit(1);
   }
-  process.env.FLAGD_TESTBED_DIR = dir;
+  for (const line of found) process.stdout.write(`  ${line}\n`);
 }
 
 function pnpm(args, options) {
@@ -139,7 +148,7 @@ const rest = process.argv.slice(3);
 
 switch (command) {
   case 'test': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     step('check generated code is current', () =>
@@ -171,7 +180,7 @@ switch (command) {
     break;
   }
   case 'conformance': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     jest(['test/conformance', ...rest], 'conformance');
