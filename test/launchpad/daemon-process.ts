@@ -1,4 +1,4 @@
-// The daemon as a child process (testbed.md §4 step 1): a SIGKILL really drops its HTTP/2
+// The daemon as a child process: a SIGKILL really drops its HTTP/2
 // streams, as the launchpad's `/stop` and `/restart` do to flagd. Output goes to a log file in
 // the work dir; errors quote its tail.
 import { type ChildProcess, spawn } from 'node:child_process';
