@@ -143,6 +143,20 @@ function jest(args, name) {
   });
 }
 
+/** Options that name where the flags come from; without one `npm start` serves flags/. */
+const SOURCE_OPTIONS = new Set(['-f', '--uri', '-s', '--sources', '--config']);
+
+/**
+ * `npm start` → `switchyard start --uri file:flags`; `npm start -- --port 18013 -X env=dev` adds
+ * `start` options to that (flags/ stays the source unless one is given); `npm start -- validate
+ * flags` runs another `switchyard` command.
+ */
+function startArguments(rest) {
+  if (rest.length > 0 && !rest[0].startsWith('-')) return rest;
+  const namesSource = rest.some((arg) => SOURCE_OPTIONS.has(arg.split('=')[0]));
+  return ['start', ...(namesSource ? [] : ['--uri', 'file:flags']), ...rest];
+}
+
 const command = process.argv[2];
 const rest = process.argv.slice(3);
 
@@ -190,13 +204,42 @@ switch (command) {
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
-    const args = rest.length > 0 ? rest : ['start', '--uri', 'file:flags'];
+    const args = startArguments(rest);
     const child = spawnSync(
       process.execPath,
       [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],
       { stdio: 'inherit', cwd: root },
     );
     process.exit(child.status ?? (child.signal === 'SIGTERM' || child.signal === 'SIGINT' ? 0 : 1));
+    break;
+  }
+  case 'pack': {
+    // The packages as tarballs in packs/, for applications to install before they are on a
+    // registry (README: "Use the packages from this repository"). pnpm pack rewrites the
+    // workspace: ranges between them to their versions.
+    if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
+    if (buildIsStale()) build();
+    const packs = join(root, 'packs');
+    rmSync(packs, { recursive: true, force: true });
+    mkdirSync(packs);
+    for (const name of readdirSync(join(root, 'packages')).sort()) {
+      const dir = join(root, 'packages', name);
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.private) continue;
+      step(`pack ${pkg.name}`, () =>
+        pnpm(['pack', '--pack-destination', packs], {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
+    }
+    process.stdout.write(
+      `\n${readdirSync(packs)
+        .sort()
+        .map((f) => `  packs/${f}`)
+        .join('\n')}\n`,
+    );
     break;
   }
   case 'bench': {
@@ -211,6 +254,8 @@ switch (command) {
     break;
   }
   default:
-    process.stderr.write('usage: node scripts/entry.mjs test|conformance|start|bench [args]\n');
+    process.stderr.write(
+      'usage: node scripts/entry.mjs test|conformance|start|pack|bench [args]\n',
+    );
     process.exit(2);
 }

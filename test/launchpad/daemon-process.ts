@@ -67,7 +67,7 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function readyzStatus(port: number): Promise<number | undefined> {
+export function readyzStatus(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const req = get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000 }, (res) => {
       res.resume();
