@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { locateTestbed } from '../../../scripts/flagd-testbed.cjs';
 import { main } from '../src/cli/main.js';
 import { parseCommandLine } from '../src/cli/command-line.js';
 import { npmStartArgs } from '../src/cli/npm-start.js';
@@ -13,8 +14,7 @@ import { START_OPTIONS } from '../src/cli/spec.js';
 import { VERSION } from '../src/version.js';
 import { flagsDoc, tempDir } from './helpers/harness.js';
 
-const TESTBED =
-  process.env.FLAGD_TESTBED_DIR ?? join(__dirname, '../../../../shared/flagd-testbed');
+const TESTBED = locateTestbed().dir;
 const resolve = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
   resolveStartOptions(parseCommandLine(argv).args, env);
 
