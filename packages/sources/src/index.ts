@@ -28,5 +28,3 @@ export type {
 } from './payload-source.js';
 export { parseDocument } from './parse-document.js';
 export type { DocumentOrigin, ParsedDocument, SourceParseOptions } from './parse-document.js';
-export { SourceConfigError } from './errors/source-config-error.js';
-export { UnsupportedSourceError } from './errors/unsupported-source-error.js';

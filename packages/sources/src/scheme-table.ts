@@ -1,8 +1,7 @@
 // The scheme table: every source the daemon and the provider can build, by flagd's provider
 // name and `--uri` prefix (open-feature/flagd:core/pkg/sync/builder/utils.go). A flagd
 // provider without a row answers with UnsupportedSourceError, never a crash.
-import { SourceConfigError } from './errors/source-config-error.js';
-import { UnsupportedSourceError } from './errors/unsupported-source-error.js';
+import { UnsupportedSourceError, UsageError } from '@switchyard/core';
 import type { FlagSource } from './flag-source.js';
 import { FILE_SCHEME } from './file/file-scheme.js';
 import type { SourceConfig, SourceContext, SourceScheme, SourceSpec } from './scheme.js';
@@ -49,7 +48,7 @@ function specOf(config: SourceConfig, cwd: string): SourceSpec {
     throw notSupported(config.provider, config.uri);
   }
   const known = FLAGD_PROVIDERS.map((p) => p.provider).join(', ');
-  throw new SourceConfigError(
+  throw new UsageError(
     `unknown provider "${config.provider}" for "${config.uri}" (flagd providers: ${known})`,
   );
 }
@@ -62,7 +61,7 @@ export function resolveSource(entry: string | SourceConfig, cwd = process.cwd())
       const prefixes = FLAGD_PROVIDERS.filter((p) => p.prefix && !schemeOf(p.provider))
         .map((p) => p.prefix)
         .join(', ');
-      throw new SourceConfigError(
+      throw new UsageError(
         `unsupported URI "${entry}": use file:path (other flagd prefixes: ${prefixes} are not supported yet)`,
       );
     }
@@ -74,10 +73,10 @@ export function resolveSource(entry: string | SourceConfig, cwd = process.cwd())
     typeof entry.uri !== 'string' ||
     entry.uri === ''
   ) {
-    throw new SourceConfigError('each --sources entry needs a "uri" string');
+    throw new UsageError('each --sources entry needs a "uri" string');
   }
   if (typeof entry.provider !== 'string' || entry.provider === '') {
-    throw new SourceConfigError(`the --sources entry for "${entry.uri}" needs a "provider"`);
+    throw new UsageError(`the --sources entry for "${entry.uri}" needs a "provider"`);
   }
   return specOf(entry, cwd);
 }

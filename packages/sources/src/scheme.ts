@@ -37,7 +37,7 @@ export interface SourceScheme {
   readonly providers: readonly string[];
   /** `--uri` prefixes of this scheme (flagd infers the provider from them). */
   readonly uriPrefixes: readonly string[];
-  /** Validates a config of one of `providers`; throws SourceConfigError when it is unusable. */
+  /** Validates a config of one of `providers`; throws UsageError (@switchyard/core) when it is unusable. */
   spec(config: SourceConfig, cwd: string): SourceSpec;
   create(spec: SourceSpec, context: SourceContext): FlagSource;
 }

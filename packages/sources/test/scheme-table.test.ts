@@ -2,9 +2,8 @@
 // exactly as flagd gives them (open-feature/flagd:core/pkg/sync/builder/utils.go); providers
 // without a row answer with a typed error instead of a crash.
 import { join } from 'node:path';
+import { UnsupportedSourceError, UsageError } from '@switchyard/core';
 import {
-  SourceConfigError,
-  UnsupportedSourceError,
   createSource,
   providerOfUri,
   resolveSource,
@@ -63,7 +62,7 @@ test('unknown prefixes and providers, and entries without uri or provider, are u
   expect(() => resolveSource({ uri: 'x', provider: 'carrier-pigeon' })).toThrow(
     /^USAGE: unknown provider "carrier-pigeon" for "x" \(flagd providers: file, fsnotify/,
   );
-  expect(() => resolveSource({ provider: 'file' } as never)).toThrow(SourceConfigError);
+  expect(() => resolveSource({ provider: 'file' } as never)).toThrow(UsageError);
   expect(() => resolveSource({ uri: 'x' } as never)).toThrow(/needs a "provider"/);
   expect(() => resolveSource('file:')).toThrow(/names no file/);
 });

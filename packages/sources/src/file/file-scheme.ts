@@ -3,7 +3,7 @@
 // the same watch with a 1 s backup poll, flagd's interval
 // (open-feature/flagd:core/pkg/sync/file/fileinfo_watcher.go).
 import { resolve } from 'node:path';
-import { SourceConfigError } from '../errors/source-config-error.js';
+import { UsageError } from '@switchyard/core';
 import type { SourceScheme } from '../scheme.js';
 import { FileSource } from './file-source.js';
 
@@ -14,7 +14,7 @@ export const FILE_SCHEME: SourceScheme = {
   uriPrefixes: ['file:'],
   spec(config, cwd) {
     const id = config.uri.startsWith('file:') ? config.uri.slice('file:'.length) : config.uri;
-    if (id === '') throw new SourceConfigError(`"${config.uri}" names no file`);
+    if (id === '') throw new UsageError(`"${config.uri}" names no file`);
     return { id, provider: config.provider, uri: config.uri, config, path: resolve(cwd, id) };
   },
   create(spec, context) {
