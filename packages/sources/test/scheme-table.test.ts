@@ -3,12 +3,7 @@
 // without a row answer with a typed error instead of a crash.
 import { join } from 'node:path';
 import { UnsupportedSourceError, UsageError } from '@switchyard/core';
-import {
-  createSource,
-  providerOfUri,
-  resolveSource,
-  resolveSources,
-} from '../src/index.js';
+import { createSource, providerOfUri, resolveSource, resolveSources } from '../src/index.js';
 import { FileSource } from '../src/index.js';
 
 test('file: URIs and the file providers give flagd ids and absolute paths', () => {
