@@ -38,7 +38,7 @@ export interface SwitchyardProviderOptions {
   streamDeadlineMs?: number;
   /**
    * FLAGD_RETRY_BACKOFF_MS, default 1000: first delay of the stream backoff, and first pause
-   * between connection attempts while the server is down (capped at 1 s; docs/adr/0019).
+   * between connection attempts while the server is down (capped at 1 s; docs/adr/0020).
    */
   retryBackoffMs?: number;
   /**

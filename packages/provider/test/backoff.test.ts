@@ -1,5 +1,5 @@
 // Reconnect pacing: the stream backoff (capped exponential, equal jitter) and the grpc-js
-// connection backoff derived from the same options (docs/adr/0014, docs/adr/0019).
+// connection backoff derived from the same options (docs/adr/0014, docs/adr/0020).
 import { createBackoff } from '../src/backoff.js';
 import { channelOptions, connectionBackoff, resolveTarget } from '../src/sources/grpc-target.js';
 

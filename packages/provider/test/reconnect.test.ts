@@ -1,4 +1,4 @@
-// Reconnect policy of the sync source (docs/adr/0019) against real loopback gRPC servers: a lost
+// Reconnect policy of the sync source (docs/adr/0020) against real loopback gRPC servers: a lost
 // healthy stream is reopened once the channel reconnects, whatever the stream backoff; while the
 // server is down no stream is opened and connection attempts follow the channel's capped
 // backoff; a reachable server that refuses streams gets the jittered exponential backoff.

@@ -1,6 +1,6 @@
 // The in-process source: a flagd.sync.v1 SyncFlags stream from a Switchyard daemon or flagd.
 //
-// Reconnect policy (docs/adr/0014, docs/adr/0019):
+// Reconnect policy (docs/adr/0014, docs/adr/0020):
 // - a stream that delivered a configuration and then ends (status OK) or reaches its
 //   streamDeadlineMs is routine recycling: reopen at once and report nothing, so no STALE;
 // - any other end is a real error: report it (the provider goes STALE) and reopen the stream
