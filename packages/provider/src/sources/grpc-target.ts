@@ -72,7 +72,7 @@ export function channelOptions(
   const backoff = connectionBackoff(options);
   const result: ChannelOptions = {
     // While the server is down, the channel's connection attempts are the only retries: no
-    // stream is opened until it connects (sync-source.ts), so the two backoffs never stack.
+    // stream is opened until it connects (stream-retry.ts), so the two backoffs never stack.
     'grpc.initial_reconnect_backoff_ms': backoff.initialMs,
     'grpc.max_reconnect_backoff_ms': backoff.maxMs,
     // Our reconnect loop is the retry policy; a transparent per-call retry would hide errors.
