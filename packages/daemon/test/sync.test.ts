@@ -1,4 +1,4 @@
-// Issue 4 items 4 and 5 through a raw grpc-js client (the typed client of @switchyard/protocol):
+// The sync service through a raw grpc-js client (the typed client of @switchyard/protocol):
 // merging, every selector form, the flagd payload shape, SyncFlags/FetchAllFlags/GetMetadata,
 // not re-sending unchanged payloads, one encoding per generation and selector, stream deadline.
 import { writeFileSync } from 'node:fs';
@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { SyncFlagsRequest } from '@switchyard/protocol';
-
+import { ALL_FLAGS, parseSelector } from '../src/store/selector.js';
+import { syncPayloadSlot } from '../src/sync/sync-payload.js';
 import {
   atomicWrite,
   flagKeys,
@@ -189,10 +190,12 @@ describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
   test('a payload is encoded once per generation and selector, shared by every stream', async () => {
     t = await threeSources();
     const g = t.daemon.generation()!;
-    const a = g.payload({ kind: 'flagSetId', flagSetId: 'team-b' });
-    expect(g.payload({ kind: 'flagSetId', flagSetId: 'team-b' })).toBe(a);
-    expect(g.payload({ kind: 'flagSetId', flagSetId: 'team-b' }).syncMessage).toBe(a.syncMessage);
-    expect(g.payload({ kind: 'all' })).not.toBe(a);
+    const payloads = syncPayloadSlot({});
+    const view = g.view(parseSelector('flagSetId=team-b'));
+    const a = view.cached(payloads);
+    expect(g.view(parseSelector(' flagSetId = team-b '))).toBe(view);
+    expect(g.view(parseSelector('flagSetId=team-b')).cached(payloads)).toBe(a);
+    expect(g.view(ALL_FLAGS).cached(payloads)).not.toBe(a);
   });
 
   test('FetchAllFlags returns the same payload; GetMetadata returns the -X map', async () => {

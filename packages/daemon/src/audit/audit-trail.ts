@@ -8,8 +8,11 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.js';
-import type { Generation, GenerationStore } from '../store/generation-store.js';
-import type { MergedFlag } from '../store/payload.js';
+import type { Generation } from '../store/generation.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import type { MergedFlag } from '../store/merge.js';
+import { ALL_FLAGS } from '../store/selector.js';
+import { flagConfigurationJson } from '../sync/flag-configuration.js';
 import { AuditFile } from './audit-file.js';
 import { compareFlags } from './flag-changes.js';
 import { GitResolver } from './git-info.js';
@@ -139,7 +142,7 @@ export class AuditTrail implements AuditView {
     generation: Generation,
     previous: readonly MergedFlag[],
   ): Promise<AuditEntry> {
-    const json = generation.payload({ kind: 'all' }).json;
+    const json = flagConfigurationJson(generation.view(ALL_FLAGS));
     const changes = compareFlags(previous, generation.flags);
     const git = await this.git.resolve(
       generation.sources.flatMap((source) => {

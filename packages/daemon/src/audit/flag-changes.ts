@@ -4,7 +4,7 @@
 // A flag is unchanged when its content hash (FlagDefinition.contentHash, computed once by core's
 // parser) and source are: only changed flags are compared field by field.
 import type { FlagDefinition, JsonValue } from '../engine.js';
-import type { MergedFlag } from '../store/payload.js';
+import type { MergedFlag } from '../store/merge.js';
 import type { ChangedField, FlagAudit, FlagSummary } from './types.js';
 
 export interface FlagChangeAudit {

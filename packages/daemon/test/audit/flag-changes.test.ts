@@ -3,7 +3,7 @@
 import { compareFlags, sameJson } from '../../src/audit/flag-changes.js';
 import { parseFlags } from '../../src/engine.js';
 import type { JsonValue } from '../../src/engine.js';
-import type { MergedFlag } from '../../src/store/payload.js';
+import type { MergedFlag } from '../../src/store/merge.js';
 
 describe('sameJson', () => {
   const equal: [JsonValue, JsonValue][] = [

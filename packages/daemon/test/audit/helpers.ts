@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import type { AuditEntry } from '../../src/audit/types.js';
 import type { Daemon } from '../../src/daemon.js';
-import type { Generation } from '../../src/store/generation-store.js';
+import type { Generation } from '../../src/store/generation.js';
+import { ALL_FLAGS } from '../../src/store/selector.js';
+import { flagConfigurationJson } from '../../src/sync/flag-configuration.js';
 
 export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry> {
   return new Promise((resolve) => {
@@ -25,7 +27,7 @@ export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry
 
 export const payloadHash = (g: Generation) =>
   `sha256:${createHash('sha256')
-    .update(g.payload({ kind: 'all' }).json)
+    .update(flagConfigurationJson(g.view(ALL_FLAGS)))
     .digest('hex')}`;
 
 export function git(cwd: string, ...args: string[]): string {

@@ -11,6 +11,7 @@ const packages = {
   core: 'core',
   protocol: 'protocol',
   daemon: 'daemon',
+  sources: 'sources',
   'openfeature-provider': 'provider',
 };
 const resolveFilename = Module._resolveFilename;
