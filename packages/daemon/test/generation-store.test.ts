@@ -197,3 +197,44 @@ test('one merge: later sources win per set and key, a view holds one flag per ke
   );
   expect([...store.view(parseSelector('source=base')).flags.keys()]).toEqual(['b']);
 });
+
+test('views are bounded per generation: selectors past 1,024 get a view that is not kept', () => {
+  const store = new GenerationStore({ sources: ['s'] });
+  store.apply(update('s', configuration({ a: flag('on') })));
+  const g = store.start()!;
+  for (let i = 0; i < 1024; i++) g.view(parseSelector(`source=s${i}`));
+  const kept = parseSelector('source=s0');
+  expect(g.view(kept)).toBe(g.view(kept));
+  const extra = parseSelector('source=one-too-many');
+  expect(g.view(extra)).not.toBe(g.view(extra));
+  expect(g.peekView(extra)).toBeUndefined();
+});
+
+test('one selector parser: each string parsed once, equal meanings share a key', () => {
+  expect(parseSelector('flagSetId=team')).toBe(parseSelector('flagSetId=team'));
+  expect(parseSelector(' flagSetId = team ').key).toBe(parseSelector('flagSetId=team').key);
+  expect(parseSelector('a.json')).toEqual({ kind: 'source', source: 'a.json', key: 'src=a.json' });
+  expect(parseSelector('flagSetId=')).toEqual({
+    kind: 'flagSetId',
+    flagSetId: undefined,
+    key: 'set:',
+  });
+  expect(parseSelector(undefined)).toBe(ALL_FLAGS);
+  let first: unknown;
+  let second: unknown;
+  try {
+    parseSelector('env=prod');
+  } catch (error) {
+    first = error;
+  }
+  try {
+    parseSelector('env=prod');
+  } catch (error) {
+    second = error;
+  }
+  expect(first).toBeInstanceOf(Error);
+  expect((first as Error).message).toBe(
+    'INVALID_SELECTOR: unsupported selector key "env" in "env=prod"; use flagSetId=<id>, source=<source> or a bare source',
+  );
+  expect(second).toBe(first);
+});

@@ -82,7 +82,7 @@ function fetchAll(d: TestDaemon, selector: string, metadata = new Metadata()): P
   });
 }
 
-describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
+describe('SyncFlags payload and merging', () => {
   test('sends the current configuration at once, in flagd payload shape, with sync_context = -X map', async () => {
     t = await threeSources();
     const stream = streamReader(t.syncClient().syncFlags(request()));
@@ -90,7 +90,7 @@ describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
     expect(first.syncContext).toEqual({ env: 'test', region: 'eu' });
     const payload = JSON.parse(first.flagConfiguration);
     expect(Object.keys(payload)).toEqual(['flags']); // no $evaluators, no top-level metadata
-    // flagd-daemon.md §5: {state, defaultVariant, variants, targeting?, metadata?, source}, $ref inlined.
+    // flagd's payload: {state, defaultVariant, variants, targeting?, metadata?, source}, $ref inlined.
     expect(payload.flags.only_a).toEqual({
       state: 'ENABLED',
       defaultVariant: 'off',

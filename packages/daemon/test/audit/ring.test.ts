@@ -1,4 +1,4 @@
-// Issue 7 item 4: the in-memory trail behind GET /audit is bounded (the last 100 entries by
+// The in-memory trail behind GET /audit is bounded (the last 100 entries by
 // default), keeps generation order, and `recent(limit)` returns the newest `limit` of them.
 // The log line of a large change lists at most 25 flags per kind; the entry itself keeps all.
 // The trail runs on a real GenerationStore fed parsed configurations (no files needed here).
