@@ -7,7 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import schemas from './flagd-schemas.cjs';
+import testbed from './flagd-testbed.cjs';
 
+const { locateSchemas, describeSchemas } = schemas;
+const { locateTestbed, describeTestbed } = testbed;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
@@ -55,20 +59,25 @@ function summary() {
   }
 }
 
-function testbedDir() {
-  return resolve(root, process.env.FLAGD_TESTBED_DIR ?? '../shared/flagd-testbed');
-}
-
-function requireTestbed() {
-  const dir = testbedDir();
-  if (!existsSync(join(dir, 'gherkin')) || !existsSync(join(dir, 'evaluator'))) {
-    process.stderr.write(
-      `✖ The flagd conformance suite was not found at ${dir}.\n` +
-        '  Tests read it in place: check out the project beside ../shared, or set FLAGD_TESTBED_DIR.\n',
-    );
+/**
+ * The flagd conformance suite and flag schemas, read in place (scripts/flagd-testbed.cjs,
+ * scripts/flagd-schemas.cjs: the environment variable, else the git submodule, else ../shared).
+ * Missing data fails the run at once: a conformance run that silently checks nothing is worse
+ * than a red one. The directories found are passed on to every child through the environment.
+ */
+function requireReferenceData() {
+  const found = [];
+  try {
+    const testbed = locateTestbed();
+    const schemas = locateSchemas();
+    process.env.FLAGD_TESTBED_DIR = testbed.dir;
+    process.env.FLAGD_SCHEMAS_DIR = schemas.dir;
+    found.push(describeTestbed(testbed), describeSchemas(schemas));
+  } catch (error) {
+    process.stderr.write(`✖ ${error.message}\n`);
     process.exit(1);
   }
-  process.env.FLAGD_TESTBED_DIR = dir;
+  for (const line of found) process.stdout.write(`  ${line}\n`);
 }
 
 function pnpm(args, options) {
@@ -134,12 +143,26 @@ function jest(args, name) {
   });
 }
 
+/** Options that name where the flags come from; without one `npm start` serves flags/. */
+const SOURCE_OPTIONS = new Set(['-f', '--uri', '-s', '--sources', '--config']);
+
+/**
+ * `npm start` → `switchyard start --uri file:flags`; `npm start -- --port 18013 -X env=dev` adds
+ * `start` options to that (flags/ stays the source unless one is given); `npm start -- validate
+ * flags` runs another `switchyard` command.
+ */
+function startArguments(rest) {
+  if (rest.length > 0 && !rest[0].startsWith('-')) return rest;
+  const namesSource = rest.some((arg) => SOURCE_OPTIONS.has(arg.split('=')[0]));
+  return ['start', ...(namesSource ? [] : ['--uri', 'file:flags']), ...rest];
+}
+
 const command = process.argv[2];
 const rest = process.argv.slice(3);
 
 switch (command) {
   case 'test': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     step('check generated code is current', () =>
@@ -171,7 +194,7 @@ switch (command) {
     break;
   }
   case 'conformance': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     jest(['test/conformance', ...rest], 'conformance');
@@ -181,13 +204,42 @@ switch (command) {
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
-    const args = rest.length > 0 ? rest : ['start', '--uri', 'file:flags'];
+    const args = startArguments(rest);
     const child = spawnSync(
       process.execPath,
       [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],
       { stdio: 'inherit', cwd: root },
     );
     process.exit(child.status ?? (child.signal === 'SIGTERM' || child.signal === 'SIGINT' ? 0 : 1));
+    break;
+  }
+  case 'pack': {
+    // The packages as tarballs in packs/, for applications to install before they are on a
+    // registry (README: "Use the packages from this repository"). pnpm pack rewrites the
+    // workspace: ranges between them to their versions.
+    if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
+    if (buildIsStale()) build();
+    const packs = join(root, 'packs');
+    rmSync(packs, { recursive: true, force: true });
+    mkdirSync(packs);
+    for (const name of readdirSync(join(root, 'packages')).sort()) {
+      const dir = join(root, 'packages', name);
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.private) continue;
+      step(`pack ${pkg.name}`, () =>
+        pnpm(['pack', '--pack-destination', packs], {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
+    }
+    process.stdout.write(
+      `\n${readdirSync(packs)
+        .sort()
+        .map((f) => `  packs/${f}`)
+        .join('\n')}\n`,
+    );
     break;
   }
   case 'bench': {
@@ -202,6 +254,8 @@ switch (command) {
     break;
   }
   default:
-    process.stderr.write('usage: node scripts/entry.mjs test|conformance|start|bench [args]\n');
+    process.stderr.write(
+      'usage: node scripts/entry.mjs test|conformance|start|pack|bench [args]\n',
+    );
     process.exit(2);
 }
