@@ -2,8 +2,8 @@
 // the management server. Each step is a function of its own; this file wires them in order.
 import { resolve as resolvePath } from 'node:path';
 import type { FlagSource } from '@switchyard/sources';
+import type { AuditView } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
-import type { AuditView } from './audit/types.js';
 import type { JsonObject } from './engine.js';
 import { healthReport } from './health/health-report.js';
 import type { HealthReport } from './health/health-report.js';

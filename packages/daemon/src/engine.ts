@@ -1,7 +1,7 @@
-// The daemon's only doorway to the flag engine (@switchyard/core): everything the daemon uses
-// from core is re-exported here, so the engine seam is visible in one place and a change of
-// core's API is met in one file. biome.json forbids importing @switchyard/core anywhere else in
-// packages/daemon/src (the gitops commands have their own doorway, gitops/engine.ts).
+// The daemon's only doorway to @switchyard/core (the flag engine and the error family): everything
+// the daemon uses from core is re-exported here, so the engine seam is visible in one place and a
+// change of core's API is met in one file. biome.json forbids importing @switchyard/core anywhere
+// else in packages/daemon/src.
 export type {
   Diagnostic,
   ErrorCode,
@@ -16,6 +16,9 @@ export type {
   JsonValue,
 } from '@switchyard/core';
 export {
+  SwitchyardError,
+  UnsupportedSourceError,
+  UsageError,
   createSnapshot,
   evaluate,
   evaluateAll,

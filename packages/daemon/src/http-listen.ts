@@ -2,7 +2,7 @@
 // failures as typed StartupErrors.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StartupError } from './errors.js';
+import { StartupError } from './errors/startup-error.js';
 
 export interface HttpListenOptions {
   readonly host: string;
@@ -18,7 +18,7 @@ export async function listenHttp(server: Server, options: HttpListenOptions): Pr
       const what = options.label ? ` (${options.label})` : '';
       reject(
         new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port}${what}: ${error.message}`,
+          `cannot listen on ${options.host}:${options.port}${what}: ${error.message}`,
           { cause: error },
         ),
       );

@@ -8,14 +8,15 @@ export type {
   FlagAudit,
   FlagSummary,
   GitAudit,
-} from './audit/types.js';
+} from '@switchyard/gitops';
 export { main } from './cli/main.js';
 export type { MainIo } from './cli/main.js';
-export { parseArgs } from './cli/args.js';
+export { parseCommandLine } from './cli/command-line.js';
+export type { CommandLine } from './cli/command-line.js';
 export { resolveStartOptions } from './cli/resolve-options.js';
 export type { ResolvedStart } from './cli/resolve-options.js';
-export { START_OPTIONS } from './cli/spec.js';
-export type { OptionSpec } from './cli/spec.js';
+export { START_COMMAND, START_OPTIONS } from './cli/spec.js';
+export type { StartOption } from './cli/spec.js';
 export { ALL_FLAGS, parseSelector } from './store/selector.js';
 export type { Selector } from './store/selector.js';
 export type { Generation } from './store/generation.js';
@@ -32,13 +33,8 @@ export type { ReadinessStatus } from './health/readiness.js';
 export type { SourceConfig, SourceSpec } from './sources/uri.js';
 export type { SourceProblem, SourceUpdate } from '@switchyard/sources';
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
-export {
-  DaemonError,
-  InvalidSelectorError,
-  StartupError,
-  UnsupportedSourceError,
-  UsageError,
-} from './errors.js';
+export { InvalidSelectorError } from './errors/invalid-selector-error.js';
+export { StartupError } from './errors/startup-error.js';
 export type { LogFormat } from './logger.js';
 export { VERSION } from './version.js';
 

@@ -4,7 +4,7 @@
 // start leaves no port bound and no watcher running.
 import type { Server as HttpServer } from 'node:http';
 import type { FlagSource } from '@switchyard/sources';
-import type { AuditView } from './audit/types.js';
+import type { AuditView } from '@switchyard/gitops';
 import type { DaemonOptions } from './daemon.js';
 import { stopGrpcServer } from './grpc-listen.js';
 import type { Bound } from './grpc-listen.js';

@@ -4,7 +4,7 @@
 // audit entries, `?limit=N`).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AuditView } from '../audit/types.js';
+import type { AuditView } from '@switchyard/gitops';
 import type { HealthReport } from '../health/health-report.js';
 import { listenHttp } from '../http-listen.js';
 import type { DaemonMetrics } from '../metrics.js';

@@ -17,7 +17,7 @@ import {
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
 import { evaluateAll } from '../engine.js';
 import type { EvaluateOptions, JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';

@@ -8,7 +8,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';

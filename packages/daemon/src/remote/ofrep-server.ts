@@ -8,7 +8,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } fro
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
 import { evaluateAny } from '../engine.js';
 import type { EvaluateOptions, EvaluationContext, JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { listenHttp } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import { parseSelector } from '../store/selector.js';

@@ -4,7 +4,7 @@
 // parsed; any other key is INVALID_ARGUMENT. This is the daemon's one selector parser: every
 // transport (sync, evaluation, OFREP, event streams) asks it, and it parses each distinct string
 // once.
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 
 export type Selector =
   | { readonly kind: 'all'; readonly key: string }
@@ -37,7 +37,7 @@ function parse(text: string): Selector {
   if (key === 'flagSetId') return flagSet(arg === '' ? undefined : arg);
   if (key === 'source') return source(arg);
   throw new InvalidSelectorError(
-    `INVALID_SELECTOR: unsupported selector key "${key}" in "${value}"; use flagSetId=<id>, source=<source> or a bare source`,
+    `unsupported selector key "${key}" in "${value}"; use flagSetId=<id>, source=<source> or a bare source`,
   );
 }
 

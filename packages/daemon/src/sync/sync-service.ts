@@ -22,7 +22,7 @@ import type {
   SyncFlagsRequest,
 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';

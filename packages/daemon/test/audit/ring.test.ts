@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import { parseFlags } from '../../src/engine.js';
 import { GenerationStore } from '../../src/store/generation-store.js';
 import { flagsDoc } from '../helpers/harness.js';
