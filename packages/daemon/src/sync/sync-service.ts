@@ -190,7 +190,7 @@ export class SyncService {
     const generation = this.options.store.generation;
     if (generation === undefined) {
       // No source has had usable content: an empty configuration would tell the caller that
-      // every flag was deleted (docs/adr/0020). It retries, as for a daemon not yet started.
+      // every flag was deleted (docs/adr/0021). It retries, as for a daemon not yet started.
       callback({ code: status.UNAVAILABLE, details: NO_FLAGS_YET });
       return;
     }
