@@ -17,15 +17,19 @@ export { resolveStartOptions } from './cli/resolve-options.js';
 export type { ResolvedStart } from './cli/resolve-options.js';
 export { START_COMMAND, START_OPTIONS } from './cli/spec.js';
 export type { StartOption } from './cli/spec.js';
-export { parseSelector } from './store/selector.js';
+export { ALL_FLAGS, parseSelector } from './store/selector.js';
 export type { Selector } from './store/selector.js';
+export type { Generation } from './store/generation.js';
+export type { FlagView } from './store/view.js';
+export type { FlagChangeSet, MergedFlag } from './store/merge.js';
+export type { StoreEvent } from './store/generation-store.js';
+export type { SourceHealth, SourceStatus } from './store/source-state.js';
 export type {
-  Generation,
-  FlagChangeSet,
-  SourceStatus,
-  StoreEvent,
-  Payload,
-} from './store/generation-store.js';
+  HealthReport,
+  ProblemReport,
+  SourceReport,
+} from './health/health-report.js';
+export type { ReadinessStatus } from './health/readiness.js';
 export type {
   SourceConfig,
   SourceProblem,
