@@ -84,6 +84,20 @@ export const ERROR_CODES = {
     httpStatus: 400,
     summary: 'a flag configuration a command was given does not parse (strict mode)',
   },
+  INVALID_USAGE_REPORT: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary:
+      'a usage report from a provider is malformed or over a bound (its counts are not kept)',
+  },
+  FLAG_EDIT_REFUSED: {
+    exitCode: 1,
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 409,
+    summary:
+      'switchyard set refused an edit: the flag is ambiguous or the result would not validate',
+  },
   GIT_FAILED: {
     exitCode: 2,
     grpcStatus: GrpcStatus.INTERNAL,

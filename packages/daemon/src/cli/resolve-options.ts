@@ -2,12 +2,11 @@
 // flagd) into DaemonOptions. Relative source paths resolve against the process cwd, like flagd.
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine.js';
-import { type ParsedArgs, parseBool } from '@switchyard/gitops';
+import { type ParsedArgs, parseBool, parseDuration } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '@switchyard/sources';
-import { parseDuration } from './duration.js';
 import { BY_NAME, envName } from './spec.js';
 
 export interface ResolvedStart {
