@@ -62,6 +62,33 @@ export {
 
 // Files
 export { writeFileAtomic } from './files/atomic-write.js';
+export { displayPath, expandPaths, type FlagFile } from './flags/files.js';
+export { indexFlags, type IndexedFlag } from './flags/flag-index.js';
+export {
+  flagHistory,
+  type FlagChange,
+  type FlagCommit,
+  type FlagHistory,
+  type FlagHistoryQuery,
+} from './git/flag-history.js';
+
+// Staleness (the rules `stale` and the daemon's console share) and the project config
+export {
+  DAY_MS,
+  expiredReason,
+  isPermanent,
+  singleOutcome,
+  singleVariantReason,
+  STALE_REASONS,
+  type FlagShape,
+  type StaleReason,
+  type StaleReasonId,
+  type StaleSettings,
+  unusedReason,
+} from './stale/stale-rules.js';
+export { type ProjectConfig, resolveConfig, DEFAULT_RULES } from './validate/config.js';
+export { INCIDENT_KEY, incidentIn } from './set/incident.js';
+export { parseIsoDate } from './iso-date.js';
 export { flagId, flagLabel } from './flags/flag-id.js';
 
 // Errors

@@ -207,6 +207,7 @@ export function resolveStartOptions(
     ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
     ...withDefined('auditLog', optional('audit-log', str)),
+    ...withDefined('usageFile', optional('usage-file', str)),
   };
   return {
     options,
