@@ -14,7 +14,7 @@ export function splitsOf(rule: JsonValue | undefined): ApiSplit[] {
     if (splits.length >= MAX_SPLITS || depth > 64 || node === null || typeof node !== 'object')
       return;
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+      for (const [i, item] of node.entries()) walk(item, `${path}[${i}]`, depth + 1);
       return;
     }
     for (const [op, args] of Object.entries(node)) {

@@ -38,9 +38,10 @@ export class LiveEvents {
   }
 
   open(request: ManagementRequest, response: ServerResponse): void {
-    if (this.closed) return sendText(response, 503, 'shutting down');
-    if (this.streams.size >= (this.options.maxStreams ?? 64))
-      return sendText(response, 503, 'too many open event streams');
+    if (this.closed || this.streams.size >= (this.options.maxStreams ?? 64)) {
+      sendText(response, 503, this.closed ? 'shutting down' : 'too many open event streams');
+      return;
+    }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -54,8 +55,8 @@ export class LiveEvents {
   }
 
   publish(event: LiveEventName, data: unknown): void {
-    if (event === 'usage') return this.throttledUsage(data);
-    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (event === 'usage') this.throttledUsage(data);
+    else this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** Ends every stream (the daemon is stopping). */

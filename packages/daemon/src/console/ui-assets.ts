@@ -56,16 +56,20 @@ export class UiAssets {
 
   serve(request: ManagementRequest, response: ServerResponse): void {
     if (this.dir === undefined) {
-      return sendText(
+      sendText(
         response,
         503,
         'the console is not built: run `npm run build` (packages/daemon: node ui/build.mjs)',
       );
+      return;
     }
     this.assets ??= load(this.dir);
     const name = request.path === '/ui/' ? 'index.html' : request.path.slice('/ui/'.length);
     const asset = /^[a-z0-9][a-z0-9._-]*$/i.test(name) ? this.assets.get(name) : undefined;
-    if (asset === undefined) return sendText(response, 404, 'not found');
+    if (asset === undefined) {
+      sendText(response, 404, 'not found');
+      return;
+    }
     const headers = {
       ...UI_SECURITY_HEADERS,
       'content-type': asset.type,
