@@ -8,11 +8,13 @@ import { join } from 'node:path';
 /** The directory holding index.html and the bundles; undefined when the UI was not built. */
 export function uiDirectory(): string | undefined {
   if (typeof __dirname !== 'string') return undefined;
+  // From src/console: ../../dist/ui; from dist/cjs/console: ../../ui (../../ui from src/console
+  // is the UI's source folder, which has an index.html but no bundle).
   for (const candidate of [
-    join(__dirname, '..', '..', 'ui'),
     join(__dirname, '..', '..', 'dist', 'ui'),
+    join(__dirname, '..', '..', 'ui'),
   ]) {
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    if (existsSync(join(candidate, 'app.js'))) return candidate;
   }
   return undefined;
 }
