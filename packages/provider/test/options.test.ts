@@ -1,5 +1,6 @@
 // Options, environment variables, defaults and precedence: flagd-testbed gherkin/config.feature
-// and ../shared/reference/testbed.md §5 (which this file follows row by row).
+// and flagd's provider specification (open-feature/flagd:docs/reference/specifications/providers.md,
+// "Configuration"), which this file follows row by row.
 import { DEFAULTS, ProviderOptionError, SwitchyardProvider, resolveOptions } from '../src/index.js';
 import type { Environment } from '../src/index.js';
 
