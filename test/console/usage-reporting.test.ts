@@ -108,7 +108,7 @@ test('counts arrive batched, by variant and reason, and survive a daemon restart
   const api = await (
     await fetch(`http://127.0.0.1:${daemon.ports.management}/ui/api/usage`)
   ).json();
-  expect(api.flags.find((f: { key: string }) => f.key === 'banner').evaluations).toBe(5);
+  expect(api.flags.find((f) => f.key === 'banner')?.evaluations).toBe(5);
 
   // Closing the provider sends what it counted since.
   await p.resolveStringEvaluation('banner', 'none', {});
