@@ -105,9 +105,10 @@ test('counts arrive batched, by variant and reason, and survive a daemon restart
       /^switchyard_flag_evaluations_total\{flag_key="banner",flag_set_id="shop",variant="red",reason="STATIC"\} (\d+)$/m,
     ),
   ).toBe('5');
-  const api = await (
-    await fetch(`http://127.0.0.1:${daemon.ports.management}/ui/api/usage`)
-  ).json();
+  const usageUrl = `http://127.0.0.1:${daemon.ports.management}/ui/api/usage`;
+  const api = (await (await fetch(usageUrl)).json()) as {
+    flags: { key: string; evaluations: number }[];
+  };
   expect(api.flags.find((f) => f.key === 'banner')?.evaluations).toBe(5);
 
   // Closing the provider sends what it counted since.
