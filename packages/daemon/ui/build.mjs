@@ -28,6 +28,7 @@ await build({
 });
 copyFileSync(join(ui, 'index.html'), join(out, 'index.html'));
 copyFileSync(join(ui, 'style.css'), join(out, 'app.css'));
+copyFileSync(join(ui, 'favicon.svg'), join(out, 'favicon.svg'));
 
 const esm = join(pkg, 'dist', 'esm', 'console');
 if (existsSync(esm)) {

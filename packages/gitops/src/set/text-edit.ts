@@ -109,7 +109,7 @@ export function insertPair(
   const text = doc.text;
   const keyStart = keyNode.range[0];
   const indent = text.slice(lineStart(text, keyStart), keyStart);
-  const name = doc.json || map.flow ? JSON.stringify(pair.name) : pair.name;
+  const name = doc.json ? JSON.stringify(pair.name) : pair.name;
   if (doc.json || map.flow) {
     const multiline = /^[ \t]*$/.test(indent);
     const sep = multiline ? `${doc.newline}${indent}` : ' ';

@@ -127,7 +127,7 @@ function row(flag: CatalogFlag): HTMLTableRowElement {
       'td',
       { 'data-label': 'Evaluations', class: 'num' },
       count(flag.evaluations),
-      h('div', { class: 'muted small' }, flag.lastSeen ? `last ${ago(flag.lastSeen)}` : 'not seen'),
+      h('div', { class: 'muted small' }, flag.lastSeen ? `seen ${ago(flag.lastSeen)}` : 'not seen'),
     ),
     h(
       'td',

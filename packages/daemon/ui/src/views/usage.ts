@@ -46,8 +46,9 @@ export class UsageView implements View {
       h(
         'p',
         { class: 'lead' },
-        `Evaluations reported by providers since `,
-        h('time', { datetime: usage.since, title: when(usage.since) }, ago(usage.since)),
+        'Evaluations reported by providers, recorded since ',
+        h('time', { datetime: usage.since }, when(usage.since)),
+        ` (${ago(usage.since)})`,
         usage.dropped > 0 ? ` (${count(usage.dropped)} not kept: a bound was reached)` : '',
         '.',
       ),
