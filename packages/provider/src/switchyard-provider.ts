@@ -195,12 +195,7 @@ export class SwitchyardProvider implements Provider {
       defaultValue,
       context as CoreContext,
     ) as unknown as ResolutionDetails<T>;
-    this.usage?.record(
-      flagKey,
-      result.variant,
-      result.reason ?? 'UNKNOWN',
-      result.flagMetadata?.flagSetId,
-    );
+    this.usage?.record(flagKey, result.variant, result.reason ?? 'UNKNOWN', result.flagMetadata);
     if (this.cachedSince === undefined) return result;
     return {
       ...result,

@@ -24,9 +24,9 @@ test('opt-in through the option or FLAGD_REPORT_USAGE; in-process only', () => {
 
 test('the counter keeps within its bounds and counts the rest as dropped', () => {
   const counter = new UsageCounter({ maxFlags: 2, maxVariants: 1 });
-  counter.record('a', 'on', 'STATIC', 'shop');
-  counter.record('a', 'on', 'STATIC', 'shop');
-  counter.record('a', 'off', 'STATIC', 'shop');
+  counter.record('a', 'on', 'STATIC', { flagSetId: 'shop' });
+  counter.record('a', 'on', 'STATIC', { flagSetId: 'shop' });
+  counter.record('a', 'off', 'STATIC', { flagSetId: 'shop' });
   counter.record('b', undefined, 'ERROR', undefined);
   counter.record('c', 'on', 'WHATEVER', undefined);
   expect(counter.take()).toEqual({

@@ -45,6 +45,13 @@ interface FlagCounts {
   readonly flagSetId: string;
   /** Variant (`""`: none, the caller's default) → counts by reason index. */
   readonly variants: Map<string, number[]>;
+  /**
+   * The variant counted last and its counts: a flag mostly serves what it served before, and
+   * core hands out the same variant string each time, so one pointer comparison usually
+   * replaces the second map lookup.
+   */
+  lastVariant: string | undefined;
+  lastCounts: number[] | undefined;
 }
 
 export interface CountedFlag {
@@ -73,28 +80,56 @@ export class UsageCounter {
     this.limits = { maxFlags: 10_000, maxVariants: 64, ...limits };
   }
 
-  /** Counts one evaluation. */
-  record(key: string, variant: string | undefined, reason: string, flagSetId: unknown): void {
-    let flag = this.flags.get(key);
-    if (flag === undefined) {
-      if (this.flags.size >= this.limits.maxFlags) {
-        this.dropped++;
-        return;
-      }
-      flag = { flagSetId: typeof flagSetId === 'string' ? flagSetId : '', variants: new Map() };
-      this.flags.set(key, flag);
+  /** Counts one evaluation; `metadata` (the result's flag metadata) is read for a new flag only. */
+  record(
+    key: string,
+    variant: string | undefined,
+    reason: string,
+    metadata: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    const flag = this.flags.get(key) ?? this.add(key, metadata);
+    if (flag === undefined) return;
+    let counts = flag.lastCounts;
+    if (variant !== flag.lastVariant || counts === undefined) {
+      counts = this.countsOf(flag, variant);
+      if (counts === undefined) return;
     }
+    counts[reasonIndex(reason)]++;
+  }
+
+  private add(
+    key: string,
+    metadata: Readonly<Record<string, unknown>> | undefined,
+  ): FlagCounts | undefined {
+    if (this.flags.size >= this.limits.maxFlags) {
+      this.dropped++;
+      return undefined;
+    }
+    const setId = metadata?.flagSetId;
+    const flag: FlagCounts = {
+      flagSetId: typeof setId === 'string' ? setId : '',
+      variants: new Map(),
+      lastVariant: undefined,
+      lastCounts: undefined,
+    };
+    this.flags.set(key, flag);
+    return flag;
+  }
+
+  private countsOf(flag: FlagCounts, variant: string | undefined): number[] | undefined {
     const name = variant ?? '';
     let counts = flag.variants.get(name);
     if (counts === undefined) {
       if (flag.variants.size >= this.limits.maxVariants) {
         this.dropped++;
-        return;
+        return undefined;
       }
       counts = new Array<number>(REASONS.length).fill(0);
       flag.variants.set(name, counts);
     }
-    counts[reasonIndex(reason)]++;
+    flag.lastVariant = variant;
+    flag.lastCounts = counts;
+    return counts;
   }
 
   /** True when nothing was counted since the last take. */
