@@ -1,27 +1,42 @@
-// The in-process source: a flagd.sync.v1 SyncFlags stream from a Switchyard daemon or flagd.
+// A flagd.sync.v1 SyncFlags stream from a Switchyard daemon or flagd, as a payload feed: the
+// daemon's `grpc` source (daemon chains, flagd-proxy) and the provider's in-process resolver.
 //
 // Lifecycle (docs/adr/0014, docs/adr/0020):
 // - a stream that delivered a configuration and then ends (status OK) or reaches its
-//   streamDeadlineMs is routine recycling: reopened without reporting anything, so no STALE;
-// - any other end is a real error: reported (the provider goes STALE), and the next stream is
-//   opened as soon as the channel is connected again, or after a backoff when the server is
-//   reachable but fails streams (stream-retry.ts);
-// - a status listed in fatalStatusCodes stops the source for good (FATAL), at any time.
+//   streamDeadlineMs is routine recycling: reopened without reporting anything;
+// - any other end is a real error: reported (UNAVAILABLE, or TOO_LARGE for a message over
+//   maxMsgSize), and the next stream is opened as soon as the channel is connected again, or
+//   after a backoff when the server is reachable but fails streams (stream-retry.ts);
+// - a status listed in fatalStatusCodes stops the feed for good (FATAL), at any time.
 import { type ClientReadableStream, Metadata, type StatusObject, status } from '@grpc/grpc-js';
-import type { Logger } from '@openfeature/core';
 import {
   FlagSyncServiceClient,
   SELECTOR_METADATA_KEY,
   type SyncFlagsRequest,
   type SyncFlagsResponse,
 } from '@switchyard/protocol';
-import type { PayloadFeed, PayloadSink } from '@switchyard/sources';
-import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
-import type { ResolvedProviderOptions } from '../options.js';
-import { channelCredentials, channelOptions, resolveTarget } from './grpc-target.js';
+import type { PayloadFeed, PayloadSink } from '../payload-source.js';
+import { channelCredentials, channelOptions } from './grpc-channel.js';
+import type { ChannelSettings, ChannelTls, GrpcTarget } from './grpc-channel.js';
 import { createStreamRetry } from './stream-retry.js';
 
 type SyncClient = InstanceType<typeof FlagSyncServiceClient>;
+
+export interface SyncFeedOptions extends ChannelSettings, ChannelTls {
+  readonly target: GrpcTarget;
+  /** Sent as the `flagd-selector` header and the (deprecated) request field. */
+  readonly selector?: string | undefined;
+  /** SyncFlagsRequest.provider_id. */
+  readonly providerId?: string | undefined;
+  /** Extra call metadata (tokens for a proxy in front of the server). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Client-side deadline of each stream in ms (0 = none); reaching it is routine recycling. */
+  readonly streamDeadlineMs: number;
+  /** gRPC status names (or numbers) that stop the feed for good. */
+  readonly fatalStatusCodes: readonly string[];
+  /** Trace of routine events (a recycled stream), for debug logs. */
+  readonly debug?: ((message: string) => void) | undefined;
+}
 
 /** Status names or numbers → codes; unknown names are kept by the options but never match. */
 export function fatalCodeSet(names: readonly string[]): ReadonlySet<number> {
@@ -38,18 +53,19 @@ export function fatalCodeSet(names: readonly string[]): ReadonlySet<number> {
 interface StreamSummary {
   /** It received a message (valid or not). */
   readonly received: boolean;
-  /** It delivered a configuration the provider accepted. */
+  /** It delivered a configuration the sink accepted. */
   readonly accepted: boolean;
   readonly livedMs: number;
 }
 
-/** One SyncFlags call: the selector as header and (deprecated) field, the stream deadline. */
+/** One SyncFlags call: the selector as header and (deprecated) field, headers, the deadline. */
 function syncFlags(
   client: SyncClient,
-  options: ResolvedProviderOptions,
-  selector: string,
+  options: SyncFeedOptions,
 ): ClientReadableStream<SyncFlagsResponse> {
+  const selector = options.selector ?? '';
   const metadata = new Metadata();
+  for (const [name, value] of Object.entries(options.headers ?? {})) metadata.set(name, value);
   // The header is the current way to select; the request field is for older servers.
   if (selector) metadata.set(SELECTOR_METADATA_KEY, selector);
   // A protobuf-es v2 message is a plain object with its type name; this avoids a direct
@@ -64,14 +80,17 @@ function syncFlags(
   return client.syncFlags(request, metadata, { deadline });
 }
 
-export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): PayloadFeed {
-  const target = resolveTarget(options);
+/** `sync host:port (authority) selector s`: the feed's name in messages and problems. */
+export function syncFeedDescription(options: Pick<SyncFeedOptions, 'target' | 'selector'>): string {
+  const { address, authority } = options.target;
+  const selector = options.selector ? ` selector ${options.selector}` : '';
+  return `sync ${address}${authority ? ` (${authority})` : ''}${selector}`;
+}
+
+export function createSyncFeed(options: SyncFeedOptions): PayloadFeed {
   const fatalCodes = fatalCodeSet(options.fatalStatusCodes);
-  const selector = options.selector ?? '';
-  const description = `sync ${target.address}${target.authority ? ` (${target.authority})` : ''}${
-    selector ? ` selector ${selector}` : ''
-  }`;
-  let listener: PayloadSink | undefined;
+  const description = syncFeedDescription(options);
+  let sink: PayloadSink | undefined;
   let client: SyncClient | undefined;
   let call: ClientReadableStream<SyncFlagsResponse> | undefined;
   let closed = false;
@@ -84,7 +103,7 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
 
   function open(): void {
     if (closed || client === undefined) return;
-    const stream = syncFlags(client, options, selector);
+    const stream = syncFlags(client, options);
     const openedAt = Date.now();
     let received = false;
     let accepted = false;
@@ -92,7 +111,7 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
     stream.on('data', (message: SyncFlagsResponse) => {
       if (closed || call !== stream) return;
       received = true;
-      const rejected = listener?.payload({
+      const rejected = sink?.payload({
         configuration: message.flagConfiguration,
         syncContext: message.syncContext,
       });
@@ -112,21 +131,17 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
   function ended(result: StatusObject, stream: StreamSummary): void {
     const name = status[result.code] ?? String(result.code);
     if (fatalCodes.has(result.code)) {
-      const error = new SourceUnavailableError(
-        `${description}: fatal status ${name}: ${result.details}`,
-      );
       shutdown();
-      listener?.fatal(error);
+      sink?.fatal(`${description}: fatal status ${name}: ${result.details}`);
       return;
     }
     const routine =
       stream.received && (result.code === status.OK || result.code === status.DEADLINE_EXCEEDED);
-    if (routine) logger.debug(`${description}: stream recycled (${name}), reopening`);
-    else {
-      listener?.unavailable(
-        new SourceUnavailableError(`${description}: stream ended with ${name}: ${result.details}`),
-      );
-    }
+    if (routine) options.debug?.(`${description}: stream recycled (${name}), reopening`);
+    else if (result.code === status.RESOURCE_EXHAUSTED && /larger than max/i.test(result.details)) {
+      // grpc-js's own answer to a message over grpc.max_receive_message_length.
+      sink?.tooLarge(`${description}: ${result.details} (raise maxMsgSize)`);
+    } else sink?.unavailable(`${description}: stream ended with ${name}: ${result.details}`);
     retry.afterStream({ accepted: stream.accepted, livedMs: stream.livedMs, routine });
   }
 
@@ -142,17 +157,17 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
 
   return {
     description,
-    start(l) {
-      listener = l;
+    start(s) {
+      sink = s;
       try {
         client = new FlagSyncServiceClient(
-          target.address,
+          options.target.address,
           channelCredentials(options),
-          channelOptions(target, options),
+          channelOptions(options.target, options),
         );
       } catch (error) {
         shutdown();
-        l.fatal(error as Error);
+        s.fatal(`${description}: ${(error as Error).message}`);
         return;
       }
       open();
