@@ -23,6 +23,8 @@ export interface GrpcSourceSettings {
   readonly streamDeadlineMs: number;
   /** Receive limit when the entry has no `maxMsgSize` (bytes). */
   readonly maxMsgSize: number;
+  /** Report UNAVAILABLE when a stream stays silent this long (ms; flagd's startup gate). */
+  readonly silenceReportMs: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export const GRPC_SOURCE_DEFAULTS: GrpcSourceSettings = {
   keepAliveTime: 60_000,
   streamDeadlineMs: 0,
   maxMsgSize: DEFAULT_LIMITS.maxBytes + 64 * 1024,
+  silenceReportMs: 5000,
 };
 
 const PREFIX = /^grpcs?:\/\//i;

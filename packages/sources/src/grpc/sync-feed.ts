@@ -34,6 +34,12 @@ export interface SyncFeedOptions extends ChannelSettings, ChannelTls {
   readonly streamDeadlineMs: number;
   /** gRPC status names (or numbers) that stop the feed for good. */
   readonly fatalStatusCodes: readonly string[];
+  /**
+   * Report UNAVAILABLE when a stream has delivered nothing for this long (an upstream without
+   * flags yet, or a connection that hangs), so a first load attempt is reported within a bound.
+   * Undefined: wait for the first message or status, however long.
+   */
+  readonly silenceReportMs?: number | undefined;
   /** Trace of routine events (a recycled stream), for debug logs. */
   readonly debug?: ((message: string) => void) | undefined;
 }
@@ -108,6 +114,7 @@ export function createSyncFeed(options: SyncFeedOptions): PayloadFeed {
     let received = false;
     let accepted = false;
     call = stream;
+    const silence = reportSilence(stream, () => received);
     stream.on('data', (message: SyncFlagsResponse) => {
       if (closed || call !== stream) return;
       received = true;
@@ -122,10 +129,27 @@ export function createSyncFeed(options: SyncFeedOptions): PayloadFeed {
     // 'status' is the one terminal signal; 'error' must have a listener or it would throw.
     stream.on('error', () => {});
     stream.on('status', (result: StatusObject) => {
+      clearTimeout(silence);
       if (call !== stream) return;
       call = undefined;
       if (!closed) ended(result, { received, accepted, livedMs: Date.now() - openedAt });
     });
+  }
+
+  /** Reports a stream that stays silent (see silenceReportMs). */
+  function reportSilence(
+    stream: ClientReadableStream<SyncFlagsResponse>,
+    received: () => boolean,
+  ): NodeJS.Timeout | undefined {
+    if (options.silenceReportMs === undefined) return undefined;
+    const timer = setTimeout(() => {
+      if (closed || call !== stream || received()) return;
+      sink?.unavailable(
+        `${description}: no configuration received within ${options.silenceReportMs} ms`,
+      );
+    }, options.silenceReportMs);
+    timer.unref();
+    return timer;
   }
 
   function ended(result: StatusObject, stream: StreamSummary): void {
