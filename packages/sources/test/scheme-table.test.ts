@@ -108,3 +108,20 @@ test("createSource builds the scheme's source", async () => {
   expect(source.id).toBe(join(__dirname, 'nowhere.json'));
   await source.close();
 });
+
+test("the OpenFeature operator's --sources entries resolve (open-feature/open-feature-operator: flagdinjector_test.go)", () => {
+  const entries = [
+    '[{"uri":"/etc/flagd/my-namespace_server-side/my-namespace_server-side.flagd.json","provider":"file"}]',
+    '[{"uri":"http://localhost:8013","provider":"http","bearerToken":"my-token","interval":8}]',
+    '[{"uri":"grpc://localhost:8013","provider":"grpc","certPath":"cert-path","tls":true,"providerID":"provider-id","selector":"selector"}]',
+    '[{"uri":"flagd-proxy-svc.my-namespace.svc.cluster.local:8013","provider":"grpc","selector":"core.openfeature.dev/my-namespace/"}]',
+  ];
+  expect(
+    entries.map((json) => resolveSources(JSON.parse(json)).map((s) => [s.provider, s.id])),
+  ).toEqual([
+    [['file', '/etc/flagd/my-namespace_server-side/my-namespace_server-side.flagd.json']],
+    [['http', 'http://localhost:8013']],
+    [['grpc', 'localhost:8013']],
+    [['grpc', 'flagd-proxy-svc.my-namespace.svc.cluster.local:8013']],
+  ]);
+});
