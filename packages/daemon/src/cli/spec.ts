@@ -44,7 +44,7 @@ export const START_OPTIONS: readonly StartOption[] = [
     type: 'int',
     arg: 'PORT',
     defaultText: '8014',
-    description: 'HTTP port of /healthz, /readyz, /metrics and /audit',
+    description: 'HTTP port of /healthz, /readyz, /metrics, /audit and /flags',
   },
   {
     name: 'port',
