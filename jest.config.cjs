@@ -30,6 +30,7 @@ module.exports = {
     ...pkg('core', 'core'),
     ...pkg('protocol', 'protocol'),
     ...pkg('sources', 'sources'),
+    ...pkg('gitops', 'gitops'),
     ...pkg('daemon', 'daemon'),
     ...pkg('openfeature-provider', 'provider'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

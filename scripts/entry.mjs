@@ -5,6 +5,7 @@
 // installed from the lockfile, the packages are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemas from './flagd-schemas.cjs';
@@ -13,6 +14,7 @@ import testbed from './flagd-testbed.cjs';
 const { locateSchemas, describeSchemas } = schemas;
 const { locateTestbed, describeTestbed } = testbed;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -104,7 +106,7 @@ function newestMtime(dir) {
 
 /** True when some package's sources are newer than its CommonJS build (or it has none). */
 function buildIsStale() {
-  return ['core', 'protocol', 'sources', 'daemon', 'provider'].some((name) => {
+  return ['core', 'protocol', 'sources', 'gitops', 'daemon', 'provider'].some((name) => {
     const pkg = join(root, 'packages', name);
     const built = join(pkg, 'dist', 'cjs', 'index.js');
     return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
@@ -141,20 +143,6 @@ function jest(args, name) {
     }
     return code;
   });
-}
-
-/** Options that name where the flags come from; without one `npm start` serves flags/. */
-const SOURCE_OPTIONS = new Set(['-f', '--uri', '-s', '--sources', '--config']);
-
-/**
- * `npm start` → `switchyard start --uri file:flags`; `npm start -- --port 18013 -X env=dev` adds
- * `start` options to that (flags/ stays the source unless one is given); `npm start -- validate
- * flags` runs another `switchyard` command.
- */
-function startArguments(rest) {
-  if (rest.length > 0 && !rest[0].startsWith('-')) return rest;
-  const namesSource = rest.some((arg) => SOURCE_OPTIONS.has(arg.split('=')[0]));
-  return ['start', ...(namesSource ? [] : ['--uri', 'file:flags']), ...rest];
 }
 
 const command = process.argv[2];
@@ -204,7 +192,11 @@ switch (command) {
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
-    const args = startArguments(rest);
+    // `npm start` → `switchyard start --uri file:flags`; `npm start -- --port 18013 -X env=dev`
+    // adds start options to that (flags/ stays the source unless they name one); `npm start --
+    // validate flags` runs another command. Decided by the CLI's own parser (cli/npm-start.ts).
+    const { npmStartArgs } = require(join(root, 'packages/daemon/dist/cjs/cli/npm-start.js'));
+    const args = npmStartArgs(rest, process.env);
     const child = spawnSync(
       process.execPath,
       [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],

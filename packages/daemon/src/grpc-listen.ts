@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { Server } from '@grpc/grpc-js';
-import { StartupError } from './errors.js';
+import { StartupError } from './errors/startup-error.js';
 
 export interface ListenOptions {
   readonly host: string;
@@ -25,15 +25,14 @@ export interface Bound {
 async function credentialsOf(options: ListenOptions): Promise<ServerCredentials> {
   if (!options.certPath && !options.keyPath) return ServerCredentials.createInsecure();
   if (!options.certPath || !options.keyPath)
-    throw new StartupError('STARTUP: TLS needs both --server-cert-path and --server-key-path');
+    throw new StartupError('TLS needs both --server-cert-path and --server-key-path');
   try {
     const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
     return ServerCredentials.createSsl(null, [{ cert_chain: cert, private_key: key }], false);
   } catch (error) {
-    throw new StartupError(
-      `STARTUP: cannot load the TLS certificate or key: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new StartupError(`cannot load the TLS certificate or key: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -47,7 +46,7 @@ export async function listen(server: Server, options: ListenOptions): Promise<Bo
     server.bindAsync(address, credentials, (error, bound) => {
       if (error) {
         reject(
-          new StartupError(`STARTUP: cannot listen on ${address}: ${error.message}`, {
+          new StartupError(`cannot listen on ${address}: ${error.message}`, {
             cause: error,
           }),
         );

@@ -8,14 +8,15 @@ export type {
   FlagAudit,
   FlagSummary,
   GitAudit,
-} from './audit/types.js';
+} from '@switchyard/gitops';
 export { main } from './cli/main.js';
 export type { MainIo } from './cli/main.js';
-export { parseArgs } from './cli/args.js';
+export { parseCommandLine } from './cli/command-line.js';
+export type { CommandLine } from './cli/command-line.js';
 export { resolveStartOptions } from './cli/resolve-options.js';
 export type { ResolvedStart } from './cli/resolve-options.js';
-export { START_OPTIONS } from './cli/spec.js';
-export type { OptionSpec } from './cli/spec.js';
+export { START_COMMAND, START_OPTIONS } from './cli/spec.js';
+export type { StartOption } from './cli/spec.js';
 export { parseSelector } from './store/selector.js';
 export type { Selector } from './store/selector.js';
 export type {
@@ -28,13 +29,8 @@ export type {
 export type { SourceConfig, SourceSpec } from './sources/uri.js';
 export type { SourceProblem, SourceUpdate } from './sources/types.js';
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
-export {
-  DaemonError,
-  InvalidSelectorError,
-  StartupError,
-  UnsupportedSourceError,
-  UsageError,
-} from './errors.js';
+export { InvalidSelectorError } from './errors/invalid-selector-error.js';
+export { StartupError } from './errors/startup-error.js';
 export type { LogFormat } from './logger.js';
 export { VERSION } from './version.js';
 

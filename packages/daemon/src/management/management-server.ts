@@ -4,8 +4,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuditView } from '../audit/types.js';
-import { StartupError } from '../errors.js';
+import type { AuditView } from '@switchyard/gitops';
+import { StartupError } from '../errors/startup-error.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { GenerationStore } from '../store/generation-store.js';
 
@@ -58,10 +58,9 @@ export async function startManagementServer(
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) =>
       reject(
-        new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port}: ${error.message}`,
-          { cause: error },
-        ),
+        new StartupError(`cannot listen on ${options.host}:${options.port}: ${error.message}`, {
+          cause: error,
+        }),
       ),
     );
     server.listen(options.port, options.host, () => resolve());

@@ -1,5 +1,5 @@
-// flagd.evaluation.v1.Service and flagd.evaluation.v2.Service handlers (flagd-daemon.md §5,
-// wire-protocol.md). Every call reads the `flagd-selector` header, evaluates with @switchyard/core
+// flagd.evaluation.v1.Service and flagd.evaluation.v2.Service handlers (open-feature/flagd-schemas:
+// protobuf/flagd/evaluation/v1/evaluation.proto and v2). Every call reads the `flagd-selector` header, evaluates with @switchyard/core
 // against the selector's view of the current generation, and answers flagd's shapes and status
 // codes. Responses of snapshot-level results (STATIC, and TARGETING_MATCH of a variant) are
 // encoded once per view and written as bytes afterwards.
@@ -16,7 +16,7 @@ import {
   preEncoded,
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { Generation } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { ContextMerger } from './context.js';

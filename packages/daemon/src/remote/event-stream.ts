@@ -1,4 +1,4 @@
-// EventStream of flagd.evaluation v1 and v2 (flagd-daemon.md §5, wire-protocol.md): provider_ready
+// EventStream of flagd.evaluation v1 and v2 (open-feature/flagd-schemas:protobuf/flagd/evaluation): provider_ready
 // on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
 // selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
 // Streams are grouped by selector: each generation is diffed and encoded once per group.
@@ -7,7 +7,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation-store.js';
 import type { MergedFlag } from '../store/payload.js';

@@ -1,4 +1,4 @@
-// OFREP on --ofrep-port (flagd-daemon.md §5 "OFREP"), on node:http directly:
+// OFREP on --ofrep-port (https://github.com/open-feature/protocol, as flagd serves it), on node:http:
 //   POST /ofrep/v1/evaluate/flags/{key}   single evaluation (200, 400, 404)
 //   POST /ofrep/v1/evaluate/flags[/]      bulk evaluation (200, 304 with If-None-Match, 400, 500)
 // 400 INVALID_CONTEXT for a malformed body, 413 over --max-request-body, CORS for --cors-origin.
@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { evaluateAny } from '@switchyard/core';
 import type { EvaluateOptions, JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
-import { InvalidSelectorError, StartupError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
@@ -266,7 +267,7 @@ export async function startOfrepServer(
     server.once('error', (error) =>
       reject(
         new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port} (OFREP): ${error.message}`,
+          `cannot listen on ${options.host}:${options.port} (OFREP): ${error.message}`,
           {
             cause: error,
           },

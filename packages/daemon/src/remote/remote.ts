@@ -2,8 +2,6 @@
 // HTTP (--ofrep-port), both answering from the generation the sync service publishes, through
 // one view cache, so every transport sees the same flags at the same time.
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
-import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { EvaluateOptions } from '@switchyard/core';
 import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
@@ -76,56 +74,61 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
     lstatSync(options.socketPath).isSocket()
   )
     unlinkSync(options.socketPath); // a stale socket from a previous run
-  let grpc: { server: GrpcServer; port: number | undefined; address: string } | undefined;
-  let http: { server: HttpServer; port: number } | undefined;
-  try {
-    [grpc, http] = await Promise.all([
-      serveEvaluation
-        ? startEvaluationServer(
-            new EvaluationService({
-              generation,
-              views,
-              selectors,
-              context,
-              events,
-              ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-            }),
-            {
-              host: options.host,
-              port: options.evaluationPort ?? 0,
-              socketPath: options.socketPath,
-              certPath: options.certPath,
-              keyPath: options.keyPath,
-              maxRequestBody: options.maxRequestBody,
-              maxRequestHeader: options.maxRequestHeader,
-            },
-          )
-        : undefined,
-      options.ofrepPort !== undefined
-        ? startOfrepServer(
-            new OfrepHandler({
-              generation,
-              views,
-              selectors,
-              context,
-              corsOrigins: options.corsOrigins,
-              maxRequestBody: options.maxRequestBody,
-              logger: options.logger,
-              ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-            }),
-            {
-              host: options.host,
-              port: options.ofrepPort,
-              maxRequestHeader: options.maxRequestHeader,
-            },
-          )
-        : undefined,
-    ]);
-  } catch (error) {
+  // allSettled, not all: when one server fails to start, the one that did start must be closed
+  // too (Promise.all would leave it listening, unreferenced, and the process would not exit).
+  const [grpcStart, httpStart] = await Promise.allSettled([
+    serveEvaluation
+      ? startEvaluationServer(
+          new EvaluationService({
+            generation,
+            views,
+            selectors,
+            context,
+            events,
+            ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+          }),
+          {
+            host: options.host,
+            port: options.evaluationPort ?? 0,
+            socketPath: options.socketPath,
+            certPath: options.certPath,
+            keyPath: options.keyPath,
+            maxRequestBody: options.maxRequestBody,
+            maxRequestHeader: options.maxRequestHeader,
+          },
+        )
+      : undefined,
+    options.ofrepPort !== undefined
+      ? startOfrepServer(
+          new OfrepHandler({
+            generation,
+            views,
+            selectors,
+            context,
+            corsOrigins: options.corsOrigins,
+            maxRequestBody: options.maxRequestBody,
+            logger: options.logger,
+            ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+          }),
+          {
+            host: options.host,
+            port: options.ofrepPort,
+            maxRequestHeader: options.maxRequestHeader,
+          },
+        )
+      : undefined,
+  ]);
+  const grpc = grpcStart.status === 'fulfilled' ? grpcStart.value : undefined;
+  const http = httpStart.status === 'fulfilled' ? httpStart.value : undefined;
+  const failed = [grpcStart, httpStart].find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
+  if (failed) {
     unsubscribe();
+    events.close();
     grpc?.server.forceShutdown();
     http?.server.close();
-    throw error;
+    throw failed.reason;
   }
   const grpcServer = grpc?.server;
   const httpServer = http?.server;

@@ -1,6 +1,6 @@
 // Selector headers are parsed once per distinct string, not once per call.
 import type { Metadata } from '@grpc/grpc-js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 

@@ -1,7 +1,7 @@
-// flagd's selector grammar (flagd-daemon.md §2, core/pkg/store/query.go): `flagSetId=<id>`,
+// flagd's selector grammar (open-feature/flagd:core/pkg/store/query.go): `flagSetId=<id>`,
 // `source=<uri>`, a bare `<value>` (= source), `flagSetId=` (flags without a set). The string is
 // split at the first `=`, so commas are not parsed; any other key is INVALID_ARGUMENT.
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 
 export type Selector =
   | { readonly kind: 'all' }
@@ -18,7 +18,7 @@ export function parseSelector(text: string | undefined): Selector {
   if (key === 'flagSetId') return { kind: 'flagSetId', flagSetId: arg === '' ? undefined : arg };
   if (key === 'source') return { kind: 'source', source: arg };
   throw new InvalidSelectorError(
-    `INVALID_SELECTOR: unsupported selector key "${key}" in "${value}"; use flagSetId=<id>, source=<source> or a bare source`,
+    `unsupported selector key "${key}" in "${value}"; use flagSetId=<id>, source=<source> or a bare source`,
   );
 }
 

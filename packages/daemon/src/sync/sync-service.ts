@@ -1,4 +1,5 @@
-// flagd.sync.v1.FlagSyncService handlers (flagd-daemon.md §5). Each stream is grouped by its
+// flagd.sync.v1.FlagSyncService handlers (open-feature/flagd-schemas:protobuf/flagd/sync/v1/sync.proto).
+// Each stream is grouped by its
 // selector; a new generation's payload is encoded once per selector and written as the same
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
 // Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
@@ -21,7 +22,7 @@ import type {
   SyncFlagsRequest,
 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { Generation, GenerationStore } from '../store/generation-store.js';

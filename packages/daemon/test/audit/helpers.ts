@@ -2,8 +2,7 @@
 // after git is resolved), the sha256 a provider can compute over the payload it received, and
 // git in a temporary repository with its own identity (no global config is relied on).
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import type { Daemon } from '../../src/daemon.js';
 import type { Generation } from '../../src/store/generation-store.js';
 
@@ -28,17 +27,5 @@ export const payloadHash = (g: Generation) =>
     .update(g.payload({ kind: 'all' }).json)
     .digest('hex')}`;
 
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-  }).trim();
-}
-
-/** A repository with a local identity. */
-export function initRepo(dir: string, name: string, email: string): void {
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.name', name);
-  git(dir, 'config', 'user.email', email);
-}
+// git in a temporary repository with its own identity: the gitops package's test helpers.
+export { git, initRepo } from '../../../gitops/test/git/helpers.js';

@@ -1,11 +1,11 @@
-// Issue 7 item 4: the in-memory trail behind GET /audit is bounded (the last 100 entries by
+// The in-memory trail behind GET /audit is bounded (the last 100 entries by
 // default), keeps generation order, and `recent(limit)` returns the newest `limit` of them.
 // The log line of a large change lists at most 25 flags per kind; the entry itself keeps all.
 // The trail runs on a real GenerationStore fed parsed configurations (no files needed here).
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import { parseFlags } from '../../src/engine.js';
 import { GenerationStore } from '../../src/store/generation-store.js';
 import { flagsDoc } from '../helpers/harness.js';
