@@ -1,6 +1,8 @@
 // Binding a grpc-js server the flagd way, shared by the sync server (--sync-port) and the
 // evaluation server (--port): plain or TLS (--server-cert-path/--server-key-path, no client
-// auth), on a TCP port or a unix socket, with startup failures as typed StartupErrors.
+// auth), on a TCP port or a unix socket, with startup failures as typed StartupErrors; and
+// stopping it.
+import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { Server } from '@grpc/grpc-js';
@@ -36,9 +38,15 @@ async function credentialsOf(options: ListenOptions): Promise<ServerCredentials>
   }
 }
 
+/** A socket file left by a previous run would make the bind fail: remove it (only a socket). */
+function removeStaleSocket(path: string | undefined): void {
+  if (path && existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
+}
+
 /** Binds `server` as `options` say; rejects with a StartupError naming the address. */
 export async function listen(server: Server, options: ListenOptions): Promise<Bound> {
   const credentials = await credentialsOf(options);
+  removeStaleSocket(options.socketPath);
   const address = options.socketPath
     ? `unix:${options.socketPath}`
     : `${options.host}:${options.port}`;
@@ -56,4 +64,18 @@ export async function listen(server: Server, options: ListenOptions): Promise<Bo
   return options.socketPath
     ? { server, port: undefined, address }
     : { server, port, address: `${options.host}:${port}` };
+}
+
+/** Stops accepting calls and waits for open calls to end (forcing them after `graceMs`). */
+export function stopGrpcServer(server: Server, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }

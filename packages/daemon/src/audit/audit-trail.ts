@@ -17,8 +17,11 @@ import {
   type GitRunner,
 } from '@switchyard/gitops';
 import type { Logger } from '../logger.js';
-import type { Generation, GenerationStore } from '../store/generation-store.js';
-import type { MergedFlag } from '../store/payload.js';
+import type { Generation } from '../store/generation.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import type { MergedFlag } from '../store/merge.js';
+import { ALL_FLAGS } from '../store/selector.js';
+import { flagConfigurationJson } from '../sync/flag-configuration.js';
 import { AuditFile } from './audit-file.js';
 
 export interface AuditTrailOptions {
@@ -144,7 +147,7 @@ export class AuditTrail implements AuditView {
     generation: Generation,
     previous: readonly MergedFlag[],
   ): Promise<AuditEntry> {
-    const json = generation.payload({ kind: 'all' }).json;
+    const json = flagConfigurationJson(generation.view(ALL_FLAGS));
     const changes = compareFlags(previous, generation.flags);
     const git = await this.git.resolve(
       generation.sources.flatMap((source) => {

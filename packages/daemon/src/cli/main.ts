@@ -2,7 +2,7 @@
 // `start`, `version` and `help` are the daemon's; validate, diff and eval come from
 // @switchyard/gitops and parse their own arguments with the same parser. Every error raised on
 // purpose ends the command with its ERROR_CODES exit code (2 for usage, 1 for startup).
-import { UsageError } from '@switchyard/core';
+import { UsageError } from '../engine.js';
 import { type CliIo, gitopsCommand, reportError } from '@switchyard/gitops';
 import { type Daemon, startDaemon } from '../daemon.js';
 import { routeGrpcLogs } from '../grpc-logs.js';

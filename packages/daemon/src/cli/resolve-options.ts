@@ -1,7 +1,7 @@
 // Layers defaults < --config file < FLAGD_* environment < command line (viper's precedence in
 // flagd) into DaemonOptions. Relative source paths resolve against the process cwd, like flagd.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '@switchyard/core';
+import { UsageError } from '../engine.js';
 import { type ParsedArgs, parseBool } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/core';
+import { SwitchyardError } from '../engine.js';
 
 /** A selector with a key other than `flagSetId` or `source` (gRPC INVALID_ARGUMENT). */
 export class InvalidSelectorError extends SwitchyardError {

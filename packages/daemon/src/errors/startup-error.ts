@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/core';
+import { SwitchyardError } from '../engine.js';
 
 /** The daemon could not start: a port in use, a missing TLS key, an audit log it cannot open. */
 export class StartupError extends SwitchyardError {

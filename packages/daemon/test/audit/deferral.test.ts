@@ -22,7 +22,7 @@ function configuration(defaultVariant: string) {
 function setup(delayMs: number) {
   const file = join(tempDir(), 'flags.json'); // outside any work tree
   writeFileSync(file, flagsDoc({ a: 'on' }));
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const gitAt: number[] = [];
   const trail = new AuditTrail(store, {
     sources: [{ id: 'flags.json', path: file }],
@@ -41,9 +41,9 @@ function setup(delayMs: number) {
   trail.subscribe((entry) => written.push({ entry, at: performance.now() }));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
       sourceId: 'flags.json',
       configuration: configuration(v),
+      problems: [],
       warnings: [],
       eventAt: undefined,
     });

@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '@switchyard/gitops';
 import type { Daemon } from '../../src/daemon.js';
-import type { Generation } from '../../src/store/generation-store.js';
+import type { Generation } from '../../src/store/generation.js';
+import { ALL_FLAGS } from '../../src/store/selector.js';
+import { flagConfigurationJson } from '../../src/sync/flag-configuration.js';
 
 export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry> {
   return new Promise((resolve) => {
@@ -24,7 +26,7 @@ export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry
 
 export const payloadHash = (g: Generation) =>
   `sha256:${createHash('sha256')
-    .update(g.payload({ kind: 'all' }).json)
+    .update(flagConfigurationJson(g.view(ALL_FLAGS)))
     .digest('hex')}`;
 
 // git in a temporary repository with its own identity: the gitops package's test helpers.

@@ -17,7 +17,7 @@ function configuration(defaultVariant: string) {
 }
 
 test('keeps the newest entries up to its capacity, oldest first', async () => {
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const trail = new AuditTrail(store, {
     sources: [{ id: 'flags.json', path: '/nonexistent/flags.json' }],
     logger: pino({ level: 'silent' }),
@@ -27,9 +27,9 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
   trail.subscribe((e) => written.push(e));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
       sourceId: 'flags.json',
       configuration: configuration(v),
+      problems: [],
       warnings: [],
       eventAt: undefined,
     });
@@ -47,7 +47,7 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
 });
 
 test('the log line of a large change is truncated, the entry is not', async () => {
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const lines: { audit?: AuditEntry & { truncated?: boolean }; msg: string }[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -62,9 +62,9 @@ test('the log line of a large change is truncated, the entry is not', async () =
   const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'on']));
   const result = parseFlags(flagsDoc(many), { source: 'flags.json' });
   store.apply({
-    kind: 'configuration',
     sourceId: 'flags.json',
     configuration: result.configuration!,
+    problems: [],
     warnings: [],
     eventAt: undefined,
   });
