@@ -83,7 +83,14 @@ function booleanCase(
     name,
     () => {
       for (const c of ctxs)
-        sink ^= evaluate(snapshot, key, 'boolean', false, c as EvaluationContext).value ? 1 : 0;
+        sink ^= evaluate(snapshot, {
+          flagKey: key,
+          type: 'boolean',
+          defaultValue: false,
+          context: c as EvaluationContext,
+        }).value
+          ? 1
+          : 0;
     },
     () => {
       for (const c of ctxs)

@@ -1,13 +1,13 @@
 // explain: the same evaluation as evaluateAny, run through the rule's recording path, with a
 // trace of how the result came about. Opt-in, so evaluate() pays nothing for it.
-import { beforeRule, fromRuleResult, makeScope, notFound } from './evaluate.js';
+import { beforeRule, Evaluation, fromRuleResult, notFound, UNTYPED } from './evaluation.js';
 import { CompiledSnapshot, type FlagEntry } from './snapshot.js';
 import type { TraceNode } from './targeting/types.js';
 import type {
   EvaluateOptions,
-  EvaluationContext,
   EvaluationResult,
   ExplainTrace,
+  FlagRequest,
   FlagSnapshot,
   JsonValue,
 } from './types.js';
@@ -16,37 +16,32 @@ type Result = EvaluationResult<JsonValue | undefined>;
 
 export function explain(
   snapshot: FlagSnapshot,
-  flagKey: string,
-  context?: EvaluationContext,
+  request: FlagRequest,
   options: EvaluateOptions = {},
 ): { result: Result; trace: ExplainTrace } {
+  const { flagKey } = request;
   const entry = snapshot instanceof CompiledSnapshot ? snapshot.entry(flagKey) : undefined;
   if (entry === undefined) {
-    const result = notFound<JsonValue | undefined>(snapshot, flagKey, undefined);
+    const result = notFound<JsonValue | undefined>(snapshot, flagKey, UNTYPED);
     return {
       result,
-      trace: trace(
-        flagKey,
-        undefined,
-        result,
-        `flag "${flagKey}" does not exist in this configuration`,
-      ),
+      trace: trace({ flagKey }, result, `flag "${flagKey}" does not exist in this configuration`),
     };
   }
-  const early = beforeRule<JsonValue | undefined>(entry, undefined, undefined);
+  const early = beforeRule<JsonValue | undefined>(entry, UNTYPED);
   if (early !== undefined)
-    return { result: early, trace: trace(flagKey, entry, early, whyBefore(entry, early)) };
+    return { result: early, trace: trace({ flagKey, entry }, early, whyBefore(entry, early)) };
 
   let ruleTrace: TraceNode | undefined;
   let raw: unknown;
   let result: Result;
   try {
     const ran = (entry.rule as NonNullable<FlagEntry['rule']>).explain(
-      makeScope(flagKey, context, options),
+      new Evaluation().begin(request, options),
     );
     ruleTrace = ran.trace;
     raw = ran.value;
-    result = fromRuleResult<JsonValue | undefined>(entry, raw, undefined, undefined);
+    result = fromRuleResult<JsonValue | undefined>(entry, raw, UNTYPED);
   } catch (error) {
     const message = `targeting of flag "${flagKey}" failed: ${(error as Error)?.message ?? String(error)}`;
     result = {
@@ -56,7 +51,7 @@ export function explain(
       errorMessage: message,
       flagMetadata: entry.metadata,
     };
-    return { result, trace: trace(flagKey, entry, result, message) };
+    return { result, trace: trace({ flagKey, entry }, result, message) };
   }
   const shown = raw === undefined ? 'undefined' : safeJson(raw);
   let why: string;
@@ -70,7 +65,7 @@ export function explain(
   } else {
     why = result.errorMessage ?? `targeting returned ${shown}`;
   }
-  const base = trace(flagKey, entry, result, why);
+  const base = trace({ flagKey, entry }, result, why);
   return {
     result,
     trace: { ...base, ...(ruleTrace === undefined ? {} : { rule: ruleTrace }), ruleResult: raw },
@@ -89,8 +84,7 @@ function whyBefore(entry: FlagEntry, result: Result): string {
 }
 
 function trace(
-  flagKey: string,
-  entry: FlagEntry | undefined,
+  { flagKey, entry }: { flagKey: string; entry?: FlagEntry },
   result: Result,
   why: string,
 ): ExplainTrace {

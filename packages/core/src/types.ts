@@ -145,6 +145,24 @@ export interface FlagSnapshot {
   readonly metadata: FlagMetadata;
 }
 
+/** Which flag to evaluate, for whom (evaluateAny, explain). */
+export interface FlagRequest {
+  readonly flagKey: string;
+  /** The caller's context (highest precedence). */
+  readonly context?: EvaluationContext | undefined;
+}
+
+/**
+ * A typed evaluation (evaluate). The request is read before any rule runs, so a caller on a hot
+ * path may keep one request object and change its fields between calls: evaluating then
+ * allocates nothing.
+ */
+export interface EvaluationRequest<T> extends FlagRequest {
+  readonly type: FlagValueType;
+  /** What the caller gets when the code default applies (and on errors). */
+  readonly defaultValue: T;
+}
+
 export interface EvaluateOptions {
   /** Lowest-precedence context (the daemon's sync_context); the caller's context wins. */
   baseContext?: EvaluationContext;

@@ -188,8 +188,12 @@ describe('limits: deep nesting and huge rules never overflow the stack', () => {
     expect(rejected(doc)).toMatchObject({ code: 'RULE_TOO_DEEP', flagKey: 'deep' });
     const r = parseFlags(doc, { mode: 'isolating' });
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'deep', 'boolean', false).errorCode).toBe('PARSE_ERROR');
-    expect(evaluate(snap, 'fine', 'boolean', false).reason).toBe('STATIC');
+    expect(
+      evaluate(snap, { flagKey: 'deep', type: 'boolean', defaultValue: false }).errorCode,
+    ).toBe('PARSE_ERROR');
+    expect(evaluate(snap, { flagKey: 'fine', type: 'boolean', defaultValue: false }).reason).toBe(
+      'STATIC',
+    );
   });
   test('100-level nesting through $ref chains is measured too', () => {
     const doc = {
@@ -257,12 +261,16 @@ describe('__proto__ keys stay plain keys (no prototype pollution)', () => {
     // biome-ignore lint/suspicious/noProto: the test proves `__proto__` stayed an own data key.
     expect(f.metadata.__proto__).toBe('flag');
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, '__proto__', 'object', {})).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: '__proto__', type: 'object', defaultValue: {} }),
+    ).toMatchObject({
       value: { polluted: true },
       variant: '__proto__',
       reason: 'STATIC',
     });
-    expect(evaluate(snap, 'constructor', 'object', {}).errorCode).toBe('FLAG_NOT_FOUND');
+    expect(
+      evaluate(snap, { flagKey: 'constructor', type: 'object', defaultValue: {} }).errorCode,
+    ).toBe('FLAG_NOT_FOUND');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   test('a JSON value with an own __proto__ key (as JSON.parse makes it) is copied safely', () => {

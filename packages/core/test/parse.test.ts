@@ -124,7 +124,10 @@ describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
   test('targeting {} means no targeting (STATIC)', () => {
     const c = ok({ flags: { f: { ...bool, targeting: {} } } });
     expect(c.flags[0]?.targeting).toBeUndefined();
-    expect(evaluate(createSnapshot(c).snapshot, 'f', 'boolean', false).reason).toBe('STATIC');
+    expect(
+      evaluate(createSnapshot(c).snapshot, { flagKey: 'f', type: 'boolean', defaultValue: false })
+        .reason,
+    ).toBe('STATIC');
   });
 
   test('unknown per-flag keys (such as `source` in a sync payload) are accepted silently', () => {
@@ -183,7 +186,9 @@ describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 ev
       "variants": {"on": true, "off": false}, "defaultVariant": "off", "targeting": ${ref}}}}`;
     const c = ok(text);
     expect(c.flags[0]?.targeting).toEqual({ $return: 'on' });
-    expect(evaluate(createSnapshot(c).snapshot, 'f', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(createSnapshot(c).snapshot, { flagKey: 'f', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       value: true,
       reason: 'TARGETING_MATCH',
     });
@@ -214,12 +219,16 @@ describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 ev
     });
     for (const options of [{ mode: 'isolating' }, { targetingErrors: 'isolate' }] as const) {
       const snap = createSnapshot(ok(doc, options)).snapshot;
-      expect(evaluate(snap, 'bad', 'boolean', false)).toMatchObject({
+      expect(
+        evaluate(snap, { flagKey: 'bad', type: 'boolean', defaultValue: false }),
+      ).toMatchObject({
         value: false,
         reason: 'ERROR',
         errorCode: 'PARSE_ERROR',
       });
-      expect(evaluate(snap, 'good', 'boolean', false)).toMatchObject({
+      expect(
+        evaluate(snap, { flagKey: 'good', type: 'boolean', defaultValue: false }),
+      ).toMatchObject({
         value: true,
         reason: 'TARGETING_MATCH',
       });
@@ -267,7 +276,9 @@ describe('modes (docs/architecture.md ParseOptions, docs/adr/0002)', () => {
     const bad = r.configuration?.flags.find((f) => f.key === 'bad-targeting');
     expect(bad?.error).toMatchObject({ code: 'UNKNOWN_OPERATOR', flagKey: 'bad-targeting' });
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'odd-argument', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'odd-argument', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       value: true,
       reason: 'TARGETING_MATCH',
     });
@@ -276,13 +287,19 @@ describe('modes (docs/architecture.md ParseOptions, docs/adr/0002)', () => {
     const r = parseFlags(doc, { mode: 'isolating' });
     expect(r.ok).toBe(true);
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'bad-structure', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bad-structure', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'PARSE_ERROR',
     });
-    expect(evaluate(snap, 'bad-targeting', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bad-targeting', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'PARSE_ERROR',
     });
-    expect(evaluate(snap, 'good', 'boolean', false).reason).toBe('STATIC');
+    expect(evaluate(snap, { flagKey: 'good', type: 'boolean', defaultValue: false }).reason).toBe(
+      'STATIC',
+    );
   });
   test('isolating still rejects document-level errors', () => {
     for (const bad of [

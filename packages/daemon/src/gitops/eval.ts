@@ -87,8 +87,8 @@ export async function runEval(argv: string[], io: CliIo): Promise<number> {
     const explain = args.flags.has('--explain');
     const options = { now: () => nowMs };
     const { result, trace } = explain
-      ? engine.explain(snapshot, flagKey, context, options)
-      : { result: engine.evaluateAny(snapshot, flagKey, context, options), trace: undefined };
+      ? engine.explain(snapshot, { flagKey, context }, options)
+      : { result: engine.evaluateAny(snapshot, { flagKey, context }, options), trace: undefined };
 
     if (format === 'json') {
       const report = { flagKey, ...result, ...(trace === undefined ? {} : { trace }) };

@@ -184,8 +184,7 @@ export class OfrepHandler {
     const view = this.options.views.view(this.options.generation(), selected.selector);
     const result = evaluateAny(
       view.snapshot,
-      key,
-      this.contextOf(req, body.context),
+      { flagKey: key, context: this.contextOf(req, body.context) },
       this.evaluateOptions,
     );
     if (result.errorCode !== undefined) {
@@ -224,7 +223,11 @@ export class OfrepHandler {
       const elements: string[] = [];
       for (const key of view.snapshot.keys()) {
         elements.push(
-          bulkElement(view, key, evaluateAny(view.snapshot, key, context, this.evaluateOptions)),
+          bulkElement(
+            view,
+            key,
+            evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions),
+          ),
         );
       }
       payload = bulkBody(view, elements);
