@@ -3,7 +3,7 @@
 // The hot path allocates nothing: results are precomputed and frozen per variant when the
 // snapshot is built, and targeted flags run in one module-wide Evaluation (see evaluate.ts).
 import type { FlagEntry } from './snapshot.js';
-import type { TargetingScope } from './targeting/types.js';
+import { RuleFailure, type TargetingScope } from './targeting/types.js';
 import type {
   EvaluateOptions,
   EvaluationContext,
@@ -92,6 +92,7 @@ export function fromRuleResult<T>(
       return slot.match as EvaluationResult<T>;
   }
   if (raw === null || raw === undefined) return defaultVariant(entry, spec, entry.defaultResult);
+  if (raw instanceof RuleFailure) return ruleFailed(entry, raw.message, spec);
   const name = variantName(raw);
   const slot = name === undefined ? undefined : entry.variants.get(name);
   if (slot === undefined) {
@@ -165,6 +166,8 @@ export class Evaluation<T = unknown> implements TargetingScope, ResultSpec<T> {
   flagKey = '';
   type: FlagValueType | undefined = undefined;
   defaultValue: T = undefined as T;
+  /** The budget's allowance, set by the compiled rule when it starts. */
+  steps = 0;
 
   /** Copies everything the evaluation reads, so the caller's objects may change meanwhile. */
   begin(request: AnyRequest<T>, options: EvaluateOptions): this {

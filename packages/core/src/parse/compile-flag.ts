@@ -1,7 +1,13 @@
-// One flag's targeting: resolve `$ref`s (with the rule limits), then hand the rule to the
-// targeting compiler through the seam in targeting/types.ts.
+// One flag's targeting: check the rule limits (iteratively, before anything recurses over the
+// rule), resolve `$ref`s (which checks them again on the expanded rule), then hand the rule to
+// the targeting compiler through the seam in targeting/types.ts. A rule over the limits is
+// refused for its flag only (PARSE_ERROR) and replaced by a small stand-in, so nothing
+// downstream — hashing, the daemon's sync payload, a client's JSON parser — ever walks it
+// (docs/adr/0019).
 import { formatPath, parsePath, type PathSegment } from '../internal/paths.js';
 import { compileTargeting } from '../targeting-compiler.js';
+import { ROOT_PATH } from '../targeting/build.js';
+import { checkRuleLimits } from '../targeting/limits.js';
 import type { Diagnostic } from '../types.js';
 import type { FlagDraft } from './flag.js';
 import type { ParseRun } from './parse-run.js';
@@ -14,21 +20,35 @@ export function compileFlagTargeting(run: ParseRun, draft: FlagDraft): void {
   const raw = draft.rawTargeting;
   if (raw === undefined) return;
   const at = [...segments, 'targeting'];
+  const adopt = (d: Diagnostic): Problem => adoptDiagnostic(run, d, { key, segments });
+  const refused = checkRuleLimits(raw, run.limits);
+  if (refused !== undefined) {
+    const path = formatPath(at) + refused.relPath.slice(ROOT_PATH.length);
+    const problem = adopt({
+      severity: 'error',
+      code: refused.code,
+      message: refused.message,
+      path,
+    });
+    refuse(draft, problem);
+    return;
+  }
   const resolved = (run.resolver as RefResolver).resolve(raw);
   if ('problem' in resolved) {
     const { code, message, path } = resolved.problem;
     draft.targeting = raw;
-    draft.targetingError = run.report({
+    const problem = run.report({
       code,
       message,
       scope: 'targeting',
       at: [...at, ...path],
       flagKey: key,
     });
+    if (isLimit(code)) refuse(draft, problem);
+    else draft.targetingError = problem;
     return;
   }
   draft.targeting = resolved.rule;
-  const adopt = (d: Diagnostic): Problem => adoptDiagnostic(run, d, { key, segments });
   try {
     const result = compileTargeting(resolved.rule, {
       flagKey: key,
@@ -38,6 +58,7 @@ export function compileFlagTargeting(run: ParseRun, draft: FlagDraft): void {
     });
     for (const warning of result.warnings) adopt(warning);
     if (result.ok) draft.rule = result.rule;
+    else if (isLimit(result.error.code)) refuse(draft, adopt(result.error));
     else draft.targetingError = adopt(result.error);
   } catch (error) {
     const message = `the targeting compiler failed: ${(error as Error)?.message ?? String(error)}`;
@@ -49,6 +70,21 @@ export function compileFlagTargeting(run: ParseRun, draft: FlagDraft): void {
       flagKey: key,
     });
   }
+}
+
+function isLimit(code: string): boolean {
+  return code === 'RULE_TOO_DEEP' || code === 'RULE_TOO_LARGE';
+}
+
+/**
+ * Refuses a rule over the limits: the flag keeps `error` (PARSE_ERROR) and its targeting becomes
+ * `{"$refused": "CODE: message"}`, an operation no JSONLogic engine knows, so clients of the
+ * daemon refuse the flag the same way instead of receiving the oversized rule.
+ */
+function refuse(draft: FlagDraft, problem: Problem): void {
+  draft.targeting = { $refused: `${problem.code}: ${problem.message}` };
+  draft.targetingError = problem;
+  draft.rule = undefined;
 }
 
 /** A compiler diagnostic as a targeting problem of the flag, its path made absolute. */

@@ -4,6 +4,7 @@
 // no later recursion over a rule can overflow the stack.
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import type { PathSegment } from '../internal/paths.js';
+import { depthLimit } from '../targeting/limits.js';
 import type { Limits } from '../targeting/types.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
@@ -52,7 +53,7 @@ export class RefResolver {
     private readonly evaluators: JsonObject | undefined,
     limits: Pick<Limits, 'maxDepth' | 'maxRuleNodes'>,
   ) {
-    this.maxDepth = limits.maxDepth;
+    this.maxDepth = depthLimit(limits);
     this.maxNodes = limits.maxRuleNodes;
   }
 
