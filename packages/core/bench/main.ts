@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 
   if (args.has('--readme')) {
     const dir = process.env.BENCH_PACKAGE_DIR;
-    if (!dir) throw new Error('BENCH_PACKAGE_DIR is not set (run through bench/run.mjs)');
+    if (!dir) throw new Error('BENCH_PACKAGE_DIR is not set (run through scripts/run-ts.mjs)');
     updateReadme(`${dir}/README.md`, table);
     process.stdout.write(`\nUpdated ${dir}/README.md\n`);
   }

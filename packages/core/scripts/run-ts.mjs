@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// Runs the core benchmark: transpiles src/ and bench/ (TypeScript) to ESM with @swc/core (no
-// type checking; `tsc` does that) under node_modules/.cache (ignored by git and biome, and
-// dependencies still resolve from there), then runs bench/main.ts.
+// Runs one of core's TypeScript programs, `bench/main.ts` or `fuzz/main.ts`: transpiles src/ and
+// that directory to ESM with @swc/core (no type checking; `tsc` does that) under
+// node_modules/.cache (ignored by git and biome, and dependencies still resolve from there),
+// then runs <dir>/main.js with the remaining arguments.
 // Usage: pnpm --filter @switchyard/core bench [-- --readme] [-- --quick]
+//        pnpm --filter @switchyard/core fuzz [-- --runs N] [-- --seed S]
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from '@swc/core';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(pkg, 'node_modules', '.cache', 'switchyard-bench');
+const program = process.argv[2];
+if (program !== 'bench' && program !== 'fuzz') {
+  process.stderr.write('usage: node scripts/run-ts.mjs bench|fuzz [args]\n');
+  process.exit(2);
+}
+const out = join(pkg, 'node_modules', '.cache', `switchyard-${program}`);
 rmSync(out, { recursive: true, force: true });
 
 function transpile(dir) {
@@ -33,7 +40,7 @@ function transpile(dir) {
 
 process.env.BENCH_PACKAGE_DIR = pkg;
 transpile(join(pkg, 'src'));
-transpile(join(pkg, 'bench'));
+transpile(join(pkg, program));
 // Package scope lookup stops at node_modules, so mark the output as ESM explicitly.
 writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
-await import(pathToFileURL(join(out, 'bench', 'main.js')).href);
+await import(pathToFileURL(join(out, program, 'main.js')).href);
