@@ -202,10 +202,11 @@ const hostileRule: fc.Arbitrary<{ text: string; shape: string }> = fc.oneof(
       in: ['x', { merge: Array.from({ length: n }, () => ({ var: 'xs' })) }],
     }),
   })),
-  fc.integer({ min: 1, max: 4 }).map((levels) => {
+  fc.integer({ min: 1, max: 3 }).map((levels) => {
+    // Inside an iteration `var` reads the element, so nested levels iterate the rows' rows.
     let body: JsonValue = { '==': [{ var: '' }, 3] };
-    for (let i = 0; i < levels; i++) body = { some: [{ var: 'xs' }, body] };
-    return { shape: 'nested-iteration', text: JSON.stringify({ some: [{ var: 'xs' }, body] }) };
+    for (let i = 0; i < levels; i++) body = { some: [{ var: '' }, body] };
+    return { shape: 'nested-iteration', text: JSON.stringify({ some: [{ var: 'rows' }, body] }) };
   }),
   fc.constantFrom('map', 'filter', 'all', 'none', 'some').map((op) => ({
     shape: `${op}-large`,
@@ -251,6 +252,11 @@ const context: fc.Arbitrary<Record<string, unknown>> = fc
         size(100, 30_000).map(range),
       ),
       user: fc.record({ name: smallString }, { requiredKeys: [] }),
+      // Rows of rows of one shared array: large nested iterations from a small context.
+      rows: size(2, 3000).map((n) => {
+        const row = range(n);
+        return new Array(n).fill(new Array(n).fill(row));
+      }),
       version: fc.constantFrom('1.2.3', 'v2.0.0', '2.0.0-rc.1', 'x'.repeat(300), ''),
     },
     { requiredKeys: [] },
