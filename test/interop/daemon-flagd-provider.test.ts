@@ -1,4 +1,4 @@
-// Real peer (issue 4 "Done when"): the official @openfeature/flagd-provider, in-process
+// Real peer: the official @openfeature/flagd-provider, in-process
 // resolver, pointed at `switchyard` serving the testbed's flag files the way the launchpad does
 // (flags/*.json merged into allFlags.json, plus selector-flags.json, -X injectedmetadata=set),
 // evaluates every flag identically to local evaluation with @switchyard/core; gets
@@ -21,7 +21,7 @@ type Doc = {
   $evaluators?: Record<string, unknown>;
 };
 
-// The launchpad's merge (testbed.md §4): every flags/*.json but selector-*, in filename order,
+// The launchpad's merge (open-feature/flagd-testbed:launchpad): every flags/*.json but selector-*, in filename order,
 // `flags` and `$evaluators` deep-merged and re-serialised.
 function launchpadMerge(): string {
   const merged: Doc = { flags: {}, $evaluators: {} };
@@ -79,8 +79,8 @@ const knownDifferences: ReadonlyArray<{
   why: string;
 }> = [
   // A fractional bucketing value that evaluates to null (a literal null, or a missing
-  // {"var": "hashing_input"}): flagd buckets on flagKey+targetingKey (flagd-daemon.md §4),
-  // @openfeature/flagd-core returns null (js-provider.md §3.5 "Spec deviation").
+  // {"var": "hashing_input"}): flagd buckets on flagKey+targetingKey (open-feature/flagd:core/pkg/evaluator/json.go),
+  // @openfeature/flagd-core returns null (open-feature/js-sdk-contrib:libs/shared/flagd-core: its fractional deviates from the spec).
   ...['fractional-null-bucket-key-flag', 'targeting-null-flag', 'fractional-basic-flag'].map(
     (flag) => ({
       flag,
@@ -178,7 +178,7 @@ test('every testbed flag evaluates identically through switchyard and with @swit
     const kind = kindOf(flag.variants);
     for (const ctx of contexts) {
       const remote = await official(kind, key, ctx);
-      // flagd's precedence (flagd-daemon.md §4): the -X sync context beats the request context;
+      // flagd's precedence : the -X sync context beats the request context;
       // the official provider merges it the same way, so the local side does too.
       const local = evaluate(snapshot, {
         flagKey: key,

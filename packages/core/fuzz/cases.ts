@@ -6,12 +6,44 @@
 import fc from 'fast-check';
 import type { FlagValueType, JsonValue } from '../src/index.js';
 
+/**
+ * The context of a case, small enough to print: plain values, and the sizes of the large ones
+ * (built by `contextOf`, so a counterexample never prints megabytes).
+ */
+export interface ContextSpec {
+  readonly plain: Record<string, unknown>;
+  /** Length of `s`, a string of 'x'. */
+  readonly s?: number;
+  /** Length of `xs`, the array 0..n-1. */
+  readonly xs?: number;
+  /** `rows`: n rows of n rows of 0..n-1 (shared arrays). */
+  readonly rows?: number;
+  /** Own `__proto__` and `constructor` keys that would pollute if copied naively. */
+  readonly withProto: boolean;
+}
+
+export function contextOf(spec: ContextSpec): Record<string, unknown> {
+  const ctx: Record<string, unknown> = spec.withProto
+    ? (JSON.parse(
+        '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+      ) as Record<string, unknown>)
+    : {};
+  for (const key of Object.keys(spec.plain)) ctx[key] = spec.plain[key];
+  if (spec.s !== undefined) ctx.s = 'x'.repeat(spec.s);
+  if (spec.xs !== undefined) ctx.xs = range(spec.xs);
+  if (spec.rows !== undefined) {
+    const row = range(spec.rows);
+    ctx.rows = new Array(spec.rows).fill(new Array(spec.rows).fill(row));
+  }
+  return ctx;
+}
+
 /** One case: the rule as JSON text (deep shapes cannot go through JSON.stringify), a context. */
 export interface FuzzCase {
   readonly ruleText: string;
   /** An evaluator the rule may `$ref`, as JSON text. */
   readonly evaluatorText: string;
-  readonly context: Record<string, unknown>;
+  readonly context: ContextSpec;
   readonly type: FlagValueType;
   /** Which generator made the rule, for the fuzz summary. */
   readonly shape: string;
@@ -236,43 +268,29 @@ const hostileRule: fc.Arbitrary<{ text: string; shape: string }> = fc.oneof(
 const smallString = fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 12 }));
 
 /** Contexts: the keys rules read, sometimes huge, sometimes with own `__proto__` keys. */
-const context: fc.Arbitrary<Record<string, unknown>> = fc
-  .record(
-    {
-      targetingKey: smallString,
-      tier: fc.oneof(smallString, fc.integer()),
-      email: smallString,
-      n: fc.integer({ min: -10, max: 100 }),
-      s: fc.oneof(
-        smallString,
-        fc.integer({ min: 1_000, max: 120_000 }).map((k) => 'x'.repeat(k)),
-      ),
-      xs: fc.oneof(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), smallString), { maxLength: 6 }),
-        size(100, 30_000).map(range),
-      ),
-      user: fc.record({ name: smallString }, { requiredKeys: [] }),
-      // Rows of rows of one shared array: large nested iterations from a small context.
-      rows: size(2, 3000).map((n) => {
-        const row = range(n);
-        return new Array(n).fill(new Array(n).fill(row));
-      }),
-      version: fc.constantFrom('1.2.3', 'v2.0.0', '2.0.0-rc.1', 'x'.repeat(300), ''),
-    },
-    { requiredKeys: [] },
-  )
-  .chain((ctx) =>
-    fc.boolean().map((withProto) =>
-      withProto
-        ? {
-            ...(JSON.parse(
-              '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
-            ) as object),
-            ...ctx,
-          }
-        : ctx,
+const context: fc.Arbitrary<ContextSpec> = fc.record(
+  {
+    plain: fc.record(
+      {
+        targetingKey: smallString,
+        tier: fc.oneof(smallString, fc.integer()),
+        email: smallString,
+        n: fc.integer({ min: -10, max: 100 }),
+        s: smallString,
+        xs: fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), smallString), { maxLength: 6 }),
+        user: fc.record({ name: smallString }, { requiredKeys: [] }),
+        version: fc.constantFrom('1.2.3', 'v2.0.0', '2.0.0-rc.1', 'x'.repeat(300), ''),
+      },
+      { requiredKeys: [] },
     ),
-  );
+    s: size(1_000, 120_000),
+    xs: size(100, 30_000),
+    // Rows of rows of one shared array: large nested iterations from a small context.
+    rows: size(2, 3000),
+    withProto: fc.boolean(),
+  },
+  { requiredKeys: ['plain', 'withProto'] },
+);
 
 const ruleText: fc.Arbitrary<{ text: string; shape: string }> = fc.oneof(
   {

@@ -18,7 +18,7 @@ import {
   type ParseOptions,
   parseFlags,
 } from '../src/index.js';
-import type { FuzzCase } from './cases.js';
+import { contextOf, type FuzzCase } from './cases.js';
 
 /** Outcome counts, for the fuzz summary. */
 export type FuzzStats = Map<string, number>;
@@ -74,7 +74,7 @@ function snapshotOf(c: FuzzCase, options: ParseOptions): FlagSnapshot {
 /** Runs one case through parse and every evaluation entry point; throws on a violation. */
 export function checkCase(c: FuzzCase, stats?: FuzzStats): void {
   const before = prototypeFingerprint();
-  const context = c.context as EvaluationContext;
+  const context = contextOf(c.context) as EvaluationContext;
   for (const options of MODES) {
     const snapshot = snapshotOf(c, options);
     const typed = evaluate(snapshot, {

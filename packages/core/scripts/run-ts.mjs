@@ -5,6 +5,7 @@
 // then runs <dir>/main.js with the remaining arguments.
 // Usage: pnpm --filter @switchyard/core bench [-- --readme] [-- --quick]
 //        pnpm --filter @switchyard/core fuzz [-- --runs N] [-- --seed S]
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,11 +20,36 @@ if (program !== 'bench' && program !== 'fuzz') {
 const out = join(pkg, 'node_modules', '.cache', `switchyard-${program}`);
 rmSync(out, { recursive: true, force: true });
 
-function transpile(dir) {
+/**
+ * The engine before the evaluation budget, for the bench's "budget cost" column: core's sources
+ * at BUDGET_BASELINE, taken from git into <out>/baseline/src. Skipped (with a note) where git or
+ * the commit is missing, e.g. in a shallow clone.
+ */
+const BUDGET_BASELINE = 'df70f0e';
+
+function extractBaseline() {
+  const tmp = join(out, 'baseline-ts');
+  mkdirSync(tmp, { recursive: true });
+  const archive = spawnSync('git', ['archive', BUDGET_BASELINE, 'src'], {
+    cwd: pkg,
+    maxBuffer: 64 << 20,
+  });
+  if (archive.status !== 0) {
+    process.stderr.write(
+      `bench: no baseline ${BUDGET_BASELINE} in git; the budget cost column is left out\n`,
+    );
+    return;
+  }
+  const untar = spawnSync('tar', ['-x', '-C', tmp], { input: archive.stdout });
+  if (untar.status !== 0) return;
+  transpile(join(tmp, 'src'), { from: tmp, to: join(out, 'baseline') });
+}
+
+function transpile(dir, where = { from: pkg, to: out }) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') transpile(path);
+      if (entry.name !== 'node_modules') transpile(path, where);
       continue;
     }
     if (!entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
@@ -32,7 +58,7 @@ function transpile(dir) {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
       module: { type: 'es6' },
     });
-    const target = join(out, relative(pkg, path)).replace(/\.ts$/, '.js');
+    const target = join(where.to, relative(where.from, path)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, code);
   }
@@ -41,6 +67,7 @@ function transpile(dir) {
 process.env.BENCH_PACKAGE_DIR = pkg;
 transpile(join(pkg, 'src'));
 transpile(join(pkg, program));
+if (program === 'bench') extractBaseline();
 // Package scope lookup stops at node_modules, so mark the output as ESM explicitly.
 writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
 await import(pathToFileURL(join(out, program, 'main.js')).href);

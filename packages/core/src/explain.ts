@@ -98,12 +98,45 @@ function trace(
   };
 }
 
+/**
+ * A short JSON preview of a rule's result for `why`: at most PREVIEW characters, built without
+ * serializing the whole value (a rule may return a large context value).
+ */
 function safeJson(value: unknown): string {
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return String(value);
-    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-  } catch {
-    return String(value);
+  const text = preview(value, { left: PREVIEW + 1, depth: 0 });
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW - 3)}...` : text;
+}
+
+const PREVIEW = 200;
+
+function preview(value: unknown, budget: { left: number; depth: number }): string {
+  if (budget.left <= 0) return '';
+  if (value === null || typeof value !== 'object' || value instanceof Date) {
+    // As JSON.stringify writes it (a string only as far as the preview reaches).
+    const text =
+      (typeof value === 'string'
+        ? JSON.stringify(value.slice(0, budget.left))
+        : JSON.stringify(value)) ?? 'null';
+    budget.left -= text.length;
+    return text;
   }
+  if (budget.depth > 8) return '…';
+  const inner = { left: budget.left - 2, depth: budget.depth + 1 };
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && inner.left > 0; i++) parts.push(preview(value[i], inner));
+    budget.left = inner.left;
+    return `[${parts.join(',')}]`;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length && inner.left > 0; i++) {
+    const key = keys[i] as string;
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function') continue;
+    const name = JSON.stringify(key.slice(0, inner.left));
+    inner.left -= name.length + 1;
+    parts.push(`${name}:${preview(item, inner)}`);
+  }
+  budget.left = inner.left;
+  return `{${parts.join(',')}}`;
 }

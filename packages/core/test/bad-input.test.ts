@@ -237,7 +237,26 @@ describe('limits: deep nesting and huge rules never overflow the stack', () => {
   test('a cyclic JSON value passed in is rejected, not followed forever', () => {
     const doc: Record<string, JsonValue> = { flags: {} };
     (doc.flags as Record<string, JsonValue>).f = doc;
-    expect(rejected(doc).code).toBe('DOCUMENT_TOO_DEEP');
+    expect(rejected(doc).code).toBe('DOCUMENT_CYCLIC');
+  });
+  test('a JSON value passed in is copied without recursion: a 10,000-deep rule costs its flag only', () => {
+    let rule: JsonValue = { var: 'x' };
+    for (let i = 0; i < 10_000; i++) rule = { '!': rule };
+    const parsed = parseFlags(
+      { flags: { deep: flag({ targeting: rule }), fine: flag() } },
+      {
+        mode: 'isolating',
+      },
+    );
+    expect(parsed.ok).toBe(true);
+    expect(parsed.diagnostics.map((d) => [d.code, d.flagKey])).toEqual([['RULE_TOO_DEEP', 'deep']]);
+  });
+  test('shared sub-values count each time they are reached (no exponential copy)', () => {
+    let shared: JsonValue = [1];
+    for (let i = 0; i < 40; i++) shared = [shared, shared];
+    const doc = { flags: { f: flag({ metadata: { x: 1 } }) }, junk: shared };
+    // 2^41 leaves reached; the copy stops at maxBytes / 8 = 10,000 values.
+    expect(rejected(doc, { limits: { maxBytes: 80_000 } }).code).toBe('DOCUMENT_TOO_LARGE');
   });
 });
 

@@ -1,5 +1,5 @@
-// Evaluation results exactly as flagd gives them: flagd-daemon.md §4 ("Order of evaluation",
-// "Reasons and error codes") and js-provider.md §3.3 (the evaluation-semantics table).
+// Evaluation results exactly as flagd gives them: the order of evaluation, reasons and error
+// codes of open-feature/flagd:core/pkg/evaluator/json.go and of open-feature/js-sdk-contrib:libs/shared/flagd-core (src/lib/feature-flag.ts).
 // Rules here go through the fake compiler (test/support/fake-compiler.ts) so each raw rule
 // result is chosen precisely; JSONLogic itself is tested in test/targeting.
 import { createSnapshot, evaluate, evaluateAll, evaluateAny, parseFlags } from '../src/index.js';
@@ -77,7 +77,7 @@ const snap = snapshotOf({
   },
 });
 
-describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
+describe('flagd results (reasons and error codes)', () => {
   test('FLAG_NOT_FOUND carries the flag-set metadata', () => {
     const r = evaluate(snap, { flagKey: 'nope', type: 'number', defaultValue: 7 });
     expect(r).toEqual({

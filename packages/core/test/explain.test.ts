@@ -1,4 +1,4 @@
-// explain (issue 3, "Explain"): the evaluateAny result plus a trace with flagKey, state, the
+// explain: the evaluateAny result plus a trace with flagKey, state, the
 // rule's TraceNode, the chosen variant, reason and a one-line why.
 import { createSnapshot, evaluateAny, explain, parseFlags } from '../src/index.js';
 

@@ -1,5 +1,5 @@
-// The flag model as flagd reads it: flagd-daemon.md §3 (top level, per flag, $ref, YAML) and
-// js-provider.md §3.2 (set metadata merged under the flag's, ''/null defaultVariant).
+// The flag model as flagd reads it (open-feature/flagd:core/pkg/evaluator/json.go: top level, per flag, $ref, YAML) and as
+// open-feature/js-sdk-contrib:libs/shared/flagd-core stores it (set metadata merged under the flag's, ''/null defaultVariant).
 import { createSnapshot, evaluate, parseFlags } from '../src/index.js';
 import type { JsonValue, ParseOptions } from '../src/index.js';
 
@@ -15,7 +15,7 @@ const codes = (input: string | JsonValue, options?: ParseOptions) =>
 
 const bool = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' };
 
-describe('forms (flagd-daemon.md §3 "Top level")', () => {
+describe('forms (top level)', () => {
   test('object form keeps document order; $schema is ignored without a warning', () => {
     const c = ok({
       $schema: 'https://flagd.dev/schema/v0/flags.json',
@@ -91,7 +91,7 @@ describe('forms (flagd-daemon.md §3 "Top level")', () => {
   });
 });
 
-describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
+describe('per flag', () => {
   test.each([
     ['null', null],
     ['empty string', ''],
@@ -151,7 +151,7 @@ describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
   });
 });
 
-describe('metadata (flagd-daemon.md §4 "Metadata", js-provider.md §3.2)', () => {
+describe('metadata', () => {
   const doc = {
     metadata: { flagSetId: 'set', version: '1', shared: 'set', n: 1 },
     flags: {
@@ -174,7 +174,7 @@ describe('metadata (flagd-daemon.md §4 "Metadata", js-provider.md §3.2)', () =
   });
 });
 
-describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 evaluator-refs)', () => {
+describe('$ref on the parsed tree (flagd-testbed evaluator-refs.json)', () => {
   const texts = [
     '{"$ref":"is_x"}',
     '{"$ref": "is_x"}',

@@ -1,4 +1,4 @@
-// The daemon's behaviour on the conformance flags (testbed.md §6 edge-case-flags.json and
+// The daemon's behaviour on the conformance flags (open-feature/flagd-testbed:flags/edge-case-flags.json and
 // evaluator-refs.json; docs/adr/0002): with targetingErrors 'isolate' the configuration is
 // accepted, uncompilable targeting gives PARSE_ERROR, operator-argument problems are warnings
 // and evaluate to null (→ the default variant). Strict 'reject' refuses the same files.
@@ -9,7 +9,7 @@ import { testbedDir } from './support/paths.js';
 
 const read = (name: string) => readFileSync(join(testbedDir(), 'flags', name), 'utf8');
 
-describe('edge-case-flags.json (testbed.md §6)', () => {
+describe('edge-case-flags.json', () => {
   const text = read('edge-case-flags.json');
   const parsed = parseFlags(text, { source: 'edge-case-flags.json', targetingErrors: 'isolate' });
   const snap = createSnapshot(parsed.configuration!).snapshot;
@@ -73,7 +73,7 @@ describe('edge-case-flags.json (testbed.md §6)', () => {
   });
 });
 
-describe('evaluator-refs.json (testbed.md §6)', () => {
+describe('evaluator-refs.json', () => {
   const parsed = parseFlags(read('evaluator-refs.json'), {
     source: 'evaluator-refs.json',
     targetingErrors: 'isolate',

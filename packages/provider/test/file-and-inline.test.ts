@@ -1,6 +1,6 @@
 // Issue 5 item 2, file and inline sources. The file source watches the parent directory
-// (js-provider.md §2.3: the official provider polls with fs.watchFile every ~5 s), so edits,
-// atomic renames and delete/recreate are seen at once; testbed.md §4 uses delete + recreate as
+// (the official provider polls with fs.watchFile every ~5 s: open-feature/js-sdk-contrib:libs/providers/flagd/src/lib/service/in-process/file/file-fetch.ts), so edits,
+// atomic renames and delete/recreate are seen at once; the flagd-testbed launchpad uses delete + recreate as
 // the file-mode "outage" (STALE → ERROR → READY in events.feature @file).
 import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // Issue 5 item 4: the connection state machine against a real loopback sync server that is
 // killed, restarted, slowed, ends its streams, hits deadlines and sends invalid payloads.
 // Events are OpenFeature spec §5 (5.1.1 event types, 5.1.4/5.1.5 ERROR with an error code);
-// the defects these tests pin down are listed in js-provider.md §2.1–2.2.
+// the defects these tests pin down are in open-feature/js-sdk-contrib:libs/providers/flagd/src/lib/service/in-process/grpc/grpc-fetch.ts and flagd-provider.ts.
 import { ErrorCode, ProviderEvents } from '@openfeature/server-sdk';
 import { type SwitchyardProviderOptions, SwitchyardProvider } from '../src/index.js';
 import { type EventLog, recordEvents } from './support/events.js';
@@ -107,7 +107,7 @@ test('a short outage is STALE then READY, without ERROR, when it ends within the
   expect(log!.types()).toEqual([ProviderEvents.Stale, ProviderEvents.Ready]);
 });
 
-test('a stream the server ends with status OK reconnects without STALE (js-provider.md §2.1: "end" is not handled upstream)', async () => {
+test('a stream the server ends with status OK reconnects without STALE (upstream does not handle "end")', async () => {
   server = await TestSyncServer.start(flagConfig('blue'));
   const p = make(server.port);
   await p.initialize();

@@ -2,7 +2,7 @@
 // precise diagnostics. Modes and what they reject: docs/architecture.md and docs/adr/0002.
 // The parse runs in stages over one ParseRun: read the input, check the top level, list the
 // flags, read `$evaluators` and the set metadata, read and compile each flag, decide, build.
-import { cloneJson, TooDeep } from '../internal/clone.js';
+import { cloneJson } from '../internal/clone.js';
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import type { PathSegment } from '../internal/paths.js';
 import type { Diagnostic, JsonObject, JsonValue, ParseOptions, ParseResult } from '../types.js';
@@ -15,7 +15,6 @@ import { RefResolver } from './refs.js';
 import { toDiagnostics } from './to-diagnostics.js';
 
 const TOP_LEVEL_KEYS = new Set(['$schema', 'flags', '$evaluators', 'metadata']);
-const MAX_INPUT_DEPTH = 1000;
 
 export function parseFlags(input: string | JsonValue, options: ParseOptions = {}): ParseResult {
   try {
@@ -47,19 +46,26 @@ function parseUnguarded(input: string | JsonValue, run: ParseRun): ParseResult {
   return { ok: true, configuration: buildConfiguration(run, byProblem), diagnostics };
 }
 
-/** Text (bounded by `maxBytes`, JSON or YAML) or a caller's value (copied, depth-bounded). */
+/**
+ * Text (bounded by `maxBytes`, JSON or YAML) or a caller's value (copied without recursion,
+ * at most one node per 8 bytes of `maxBytes`, no cycles).
+ */
 function readInput(run: ParseRun, input: string | JsonValue): JsonValue | undefined {
   if (typeof input !== 'string') {
-    try {
-      return cloneJson(input, MAX_INPUT_DEPTH);
-    } catch (error) {
-      if (!(error instanceof TooDeep)) throw error;
+    const maxNodes = Math.floor(run.limits.maxBytes / 8);
+    const copy = cloneJson(input, maxNodes);
+    if (copy === 'cyclic') {
+      run.documentError('DOCUMENT_CYCLIC', 'the document contains itself (a cycle)');
+      return undefined;
+    }
+    if (copy === 'too-large') {
       run.documentError(
-        'DOCUMENT_TOO_DEEP',
-        `the document is nested deeper than ${MAX_INPUT_DEPTH} levels (or cyclic)`,
+        'DOCUMENT_TOO_LARGE',
+        `the document has more than the limit of ${maxNodes} values (maxBytes / 8)`,
       );
       return undefined;
     }
+    return copy;
   }
   const { maxBytes } = run.limits;
   if (input.length > maxBytes) {

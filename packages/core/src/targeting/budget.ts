@@ -67,26 +67,30 @@ export class BudgetSite {
   /** `toText`, with arrays joined under the string limit instead of by Array#join. */
   text(s: TargetingScope, v: unknown): string {
     if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return this.produced(s, this.join(v, 0));
+    if (Array.isArray(v)) return this.produced(s, this.join(s, v, 0));
     return toText(v);
   }
 
   /** What `==` and `<` coerce an operand to: arrays become their (bounded) text. */
   primitive(s: TargetingScope, v: unknown): unknown {
-    return Array.isArray(v) ? this.produced(s, this.join(v, 0)) : v;
+    return Array.isArray(v) ? this.produced(s, this.join(s, v, 0)) : v;
   }
 
-  /** Array#join(',') of `items` (nested arrays flattened, null → ""), bounded in length. */
-  private join(items: readonly unknown[], depth: number): string {
+  /**
+   * Array#join(',') of `items` (nested arrays flattened, null → ""), bounded in length; every
+   * element walked is paid for before the text is built.
+   */
+  private join(s: TargetingScope, items: readonly unknown[], depth: number): string {
     if (depth > MAX_JOIN_DEPTH) {
       throw new BudgetExceeded(`${this.at}: arrays nested deeper than ${MAX_JOIN_DEPTH} levels`);
     }
+    this.charge(s, items.length);
     const max = this.limits.maxStringLength;
     let out = '';
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (i > 0) out += ',';
-      out += Array.isArray(item) ? this.join(item, depth + 1) : toText(item);
+      out += Array.isArray(item) ? this.join(s, item, depth + 1) : toText(item);
       if (out.length > max) {
         throw new BudgetExceeded(
           `${this.at}: text of an array is longer than the limit of ${max} characters`,

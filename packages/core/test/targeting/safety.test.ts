@@ -1,4 +1,4 @@
-// Untrusted input (issue 3 §7): prototype safety of `var`, bounded depth and size with
+// Untrusted input: prototype safety of `var`, bounded depth and size with
 // diagnostics instead of exceptions, unknown operators, nothing thrown from evaluate, no code
 // generation; and the flagd-schemas targeting test rules (positives compile cleanly, negatives
 // produce a warning or an error).

@@ -1,4 +1,4 @@
-// `switchyard eval FLAG --context JSON` (issue 7, item 3): evaluates one flag locally, as the
+// `switchyard eval FLAG --context JSON`: evaluates one flag locally, as the
 // daemon would, and prints value, variant, reason and, with --explain, the rule trace.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// OFREP on --ofrep-port (flagd-daemon.md §5 "OFREP"), on node:http directly:
+// OFREP on --ofrep-port (open-feature/flagd:flagd/pkg/service/flag-evaluation/ofrep), on node:http directly:
 //   POST /ofrep/v1/evaluate/flags/{key}   single evaluation (200, 400, 404)
 //   POST /ofrep/v1/evaluate/flags[/]      bulk evaluation (200, 304 with If-None-Match, 400, 500)
 // 400 INVALID_CONTEXT for a malformed body, 413 over --max-request-body, CORS for --cors-origin.

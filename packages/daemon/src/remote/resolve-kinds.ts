@@ -1,5 +1,5 @@
 // The five typed resolvers of flagd.evaluation and how a core result becomes their response
-// (flagd-daemon.md §4–5, wire-protocol.md): v2 leaves value and variant unset when the caller's
+// (open-feature/flagd:flagd/pkg/service/flag-evaluation, open-feature/flagd-schemas:protobuf/flagd/evaluation): v2 leaves value and variant unset when the caller's
 // code default applies; v1 has flagd's quirks (code default → FLAG_NOT_FOUND, DISABLED → the
 // zero value with an empty variant).
 import { evaluate } from '@switchyard/core';
