@@ -1,7 +1,7 @@
 // One jest run covers every package and the cross-package tests in test/.
 // Sources are transformed by swc (type checking is `tsc`'s job, run separately);
-// workspace packages resolve to their TypeScript sources so tests never need a build,
-// except the package tests in test/package, which deliberately use the packed tarballs.
+// workspace packages resolve to their TypeScript sources so tests never need a build. The packed
+// tarballs are checked outside jest, by scripts/check-packages.mjs (the last step of `npm test`).
 const path = require('node:path');
 
 const pkg = (name, dir) => ({
@@ -13,6 +13,8 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/.tmp/'],
+  // The flagd-testbed and flagd-schemas submodules are data read in place, not modules.
+  modulePathIgnorePatterns: ['<rootDir>/test/flagd-testbed/', '<rootDir>/test/flagd-schemas/'],
   transform: {
     '^.+\\.(t|j)s$': [
       '@swc/jest',
@@ -28,6 +30,7 @@ module.exports = {
     ...pkg('core', 'core'),
     ...pkg('protocol', 'protocol'),
     ...pkg('sources', 'sources'),
+    ...pkg('gitops', 'gitops'),
     ...pkg('daemon', 'daemon'),
     ...pkg('openfeature-provider', 'provider'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Proves the dual build on what users actually install: packs each package with pnpm (which
 // rewrites workspace: ranges), checks the tarball's type resolution with attw under every
-// resolution mode, installs the four tarballs into a throw-away consumer project outside the
+// resolution mode, installs the tarballs into a throw-away consumer project outside the
 // workspace (offline, from the pnpm store), and imports each package from ESM and from CJS.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ const packages = [
     exports: ['FlagSyncServiceDefinition', 'SyncFlagsResponseSchema', 'FlagSyncServiceClient'],
   },
   { dir: 'sources', exports: ['SOURCE_PROBLEM_CODES'] },
+  { dir: 'gitops', exports: ['gitopsCommand', 'parseArgs', 'compareFlags', 'GitResolver'] },
   { dir: 'daemon', exports: ['startDaemon'] },
   { dir: 'provider', exports: ['SwitchyardProvider'] },
 ];

@@ -6,10 +6,16 @@
 // installed from the lockfile, the packages are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import schemas from './flagd-schemas.cjs';
+import testbed from './flagd-testbed.cjs';
 
+const { locateSchemas, describeSchemas } = schemas;
+const { locateTestbed, describeTestbed } = testbed;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const pnpmVersion = manifest.packageManager.split('@')[1];
 const ci = process.env.CI === 'true' || process.env.CI === '1';
@@ -56,20 +62,25 @@ function summary() {
   }
 }
 
-function testbedDir() {
-  return resolve(root, process.env.FLAGD_TESTBED_DIR ?? '../shared/flagd-testbed');
-}
-
-function requireTestbed() {
-  const dir = testbedDir();
-  if (!existsSync(join(dir, 'gherkin')) || !existsSync(join(dir, 'evaluator'))) {
-    process.stderr.write(
-      `✖ The flagd conformance suite was not found at ${dir}.\n` +
-        '  Tests read it in place: check out the project beside ../shared, or set FLAGD_TESTBED_DIR.\n',
-    );
+/**
+ * The flagd conformance suite and flag schemas, read in place (scripts/flagd-testbed.cjs,
+ * scripts/flagd-schemas.cjs: the environment variable, else the git submodule, else ../shared).
+ * Missing data fails the run at once: a conformance run that silently checks nothing is worse
+ * than a red one. The directories found are passed on to every child through the environment.
+ */
+function requireReferenceData() {
+  const found = [];
+  try {
+    const testbed = locateTestbed();
+    const schemas = locateSchemas();
+    process.env.FLAGD_TESTBED_DIR = testbed.dir;
+    process.env.FLAGD_SCHEMAS_DIR = schemas.dir;
+    found.push(describeTestbed(testbed), describeSchemas(schemas));
+  } catch (error) {
+    process.stderr.write(`✖ ${error.message}\n`);
     process.exit(1);
   }
-  process.env.FLAGD_TESTBED_DIR = dir;
+  for (const line of found) process.stdout.write(`  ${line}\n`);
 }
 
 function pnpm(args, options) {
@@ -96,7 +107,7 @@ function newestMtime(dir) {
 
 /** True when some package's sources are newer than its CommonJS build (or it has none). */
 function buildIsStale() {
-  return ['core', 'protocol', 'sources', 'daemon', 'provider'].some((name) => {
+  return ['core', 'protocol', 'sources', 'gitops', 'daemon', 'provider'].some((name) => {
     const pkg = join(root, 'packages', name);
     const built = join(pkg, 'dist', 'cjs', 'index.js');
     return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
@@ -140,7 +151,7 @@ const rest = process.argv.slice(3);
 
 switch (command) {
   case 'test': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     step('check generated code is current', () =>
@@ -172,7 +183,7 @@ switch (command) {
     break;
   }
   case 'conformance': {
-    requireTestbed();
+    requireReferenceData();
     install();
     build();
     jest(['test/conformance', ...rest], 'conformance');
@@ -182,13 +193,46 @@ switch (command) {
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
-    const args = rest.length > 0 ? rest : ['start', '--uri', 'file:flags'];
+    // `npm start` → `switchyard start --uri file:flags`; `npm start -- --port 18013 -X env=dev`
+    // adds start options to that (flags/ stays the source unless they name one); `npm start --
+    // validate flags` runs another command. Decided by the CLI's own parser (cli/npm-start.ts).
+    const { npmStartArgs } = require(join(root, 'packages/daemon/dist/cjs/cli/npm-start.js'));
+    const args = npmStartArgs(rest, process.env);
     const child = spawnSync(
       process.execPath,
       [join(root, 'packages', 'daemon', 'bin', 'switchyard.cjs'), ...args],
       { stdio: 'inherit', cwd: root },
     );
     process.exit(child.status ?? (child.signal === 'SIGTERM' || child.signal === 'SIGINT' ? 0 : 1));
+    break;
+  }
+  case 'pack': {
+    // The packages as tarballs in packs/, for applications to install before they are on a
+    // registry (README: "Use the packages from this repository"). pnpm pack rewrites the
+    // workspace: ranges between them to their versions.
+    if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
+    if (buildIsStale()) build();
+    const packs = join(root, 'packs');
+    rmSync(packs, { recursive: true, force: true });
+    mkdirSync(packs);
+    for (const name of readdirSync(join(root, 'packages')).sort()) {
+      const dir = join(root, 'packages', name);
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.private) continue;
+      step(`pack ${pkg.name}`, () =>
+        pnpm(['pack', '--pack-destination', packs], {
+          cwd: dir,
+          stdio: ['ignore', 'ignore', 'inherit'],
+        }),
+      );
+    }
+    process.stdout.write(
+      `\n${readdirSync(packs)
+        .sort()
+        .map((f) => `  packs/${f}`)
+        .join('\n')}\n`,
+    );
     break;
   }
   case 'bench': {
@@ -214,7 +258,7 @@ switch (command) {
   }
   default:
     process.stderr.write(
-      'usage: node scripts/entry.mjs test|conformance|start|bench|fuzz [args]\n',
+      'usage: node scripts/entry.mjs test|conformance|start|pack|bench|fuzz [args]\n',
     );
     process.exit(2);
 }

@@ -1,7 +1,8 @@
 // flagd-testbed evaluator suite ($FLAGD_TESTBED_DIR/evaluator): every .feature under
 // evaluator/gherkin against evaluator/flags/testkit-flags.json, evaluated by @switchyard/core.
-// Issue #3 "Done when": everything passes except @fractional-v1 (legacy bucketing),
-// @fractional-v3 (CBOR hashing, not in flagd yet) and @deprecated (testbed.md §0, §2).
+// Everything passes except @fractional-v1 (the legacy bucketing), @fractional-v3 (CBOR hashing:
+// open-feature/flagd:docs/architecture-decisions/fractional-non-string-rand-units.md is accepted
+// but not implemented in flagd) and @deprecated.
 import { readFileSync } from 'node:fs';
 import { coreEvaluatorClient, loadSnapshot } from '../gherkin/adapters/core-evaluator.js';
 import { defineSuite, type KnownFailure } from '../gherkin/runner.js';

@@ -1,6 +1,6 @@
 // flagd-testbed provider suite, @in-process, with the OFFICIAL @openfeature/flagd-provider
 // (0.16.1, resolverType 'in-process') against `switchyard start` run by the emulated launchpad:
-// proof of the daemon side independent of our provider (issue #5 "Done when").
+// proof of the daemon side independent of our provider.
 //
 // Every @in-process scenario (minus @fractional-v1, @fractional-v3, @deprecated) runs. The
 // official provider's own shortcomings are listed in KNOWN_FAILURES below — each entry is still
@@ -14,11 +14,13 @@ import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
 
 /**
- * The official provider's shortcomings (../shared/reference/js-provider.md), by test name
+ * The official provider's shortcomings (its source: open-feature/js-sdk-contrib,
+ * libs/providers/flagd), by test name
  * (`<feature> › <scenario>[ › <example>]`). None of these is a daemon defect.
  */
 const KNOWN_FAILURES: Readonly<Record<string, KnownFailure>> = {
-  // Option defaults that differ from the flagd provider configuration contract (testbed.md §5).
+  // Option defaults that differ from the flagd provider configuration contract
+  // (open-feature/flagd-testbed:gherkin/config.feature).
   'Configuration Test › Default Config › Fatal Status Codes: option=fatalStatusCodes, type=StringList, default=':
     {
       reason:
@@ -26,17 +28,18 @@ const KNOWN_FAILURES: Readonly<Record<string, KnownFailure>> = {
     },
   'Configuration Test › Default Config › Events: option=retryBackoffMaxMs, type=Integer, default=12000':
     {
-      reason: 'retryBackoffMaxMs defaults to 5000 in 0.16.1, not 12000 (js-provider.md §1)',
+      reason: 'retryBackoffMaxMs defaults to 5000 in 0.16.1, not 12000 (configuration.ts)',
     },
   'Configuration Test › Default Config › Events: option=retryGracePeriod, type=Integer, default=5':
     {
-      reason: 'retryGracePeriod defaults to 10 s in 0.16.1, not 5 (js-provider.md §1)',
+      reason: 'retryGracePeriod defaults to 10 s in 0.16.1, not 5 (configuration.ts)',
     },
   'Configuration Test › Default Config › Sync: option=selector, type=String, default=null': {
-    reason: "selector defaults to '' in 0.16.1, not null (js-provider.md §1)",
+    reason: "selector defaults to '' in 0.16.1, not null (configuration.ts)",
   },
-  // No targetUri and no providerId (js-provider.md §1, js-sdk-contrib #1187). The "Dedicated
-  // Config" rows for both pass only because getConfig spreads unknown options into its result.
+  // No targetUri and no providerId (configuration.ts; open-feature/js-sdk-contrib#1187). The
+  // "Dedicated Config" rows for both pass only because getConfig spreads unknown options into its
+  // result.
   'Configuration Test › Dedicated Config via Env_var › Target URI: option=targetUri, env=FLAGD_TARGET_URI, type=String, value=path':
     { reason: 'FLAGD_TARGET_URI is not read: the official provider has no targetUri' },
   'Configuration Test › Dedicated Config via Env_var › providerId: option=providerId, env=FLAGD_PROVIDER_ID, type=String, value=env-providerId':

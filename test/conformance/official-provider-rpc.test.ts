@@ -1,9 +1,10 @@
 // flagd-testbed provider suite, @rpc, with the OFFICIAL @openfeature/flagd-provider (0.16.1,
 // resolverType 'rpc': flagd.evaluation.v2 ResolveBoolean/String/Float/Object and EventStream,
-// js-provider.md §2.4) against `switchyard start` run by the emulated launchpad (issue 6 "Done
-// when"): every @rpc scenario except @fractional-v1, @fractional-v3 and @deprecated runs through
-// the shared step library. Scenarios the official provider itself cannot pass are in
-// KNOWN_FAILURES with the reason; each is still run and must fail, so the list cannot go stale.
+// libs/providers/flagd/src/lib/service/grpc/grpc-service.ts in open-feature/js-sdk-contrib) against
+// `switchyard start` run by the emulated launchpad: every @rpc scenario except @fractional-v1,
+// @fractional-v3 and @deprecated runs through the shared step library. Scenarios the official
+// provider itself cannot pass are in KNOWN_FAILURES with the reason; each is still run and must
+// fail, so the list cannot go stale.
 import { rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -23,37 +24,38 @@ import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
 
 /**
- * The official provider's shortcomings (js-provider.md), by test name
+ * The official provider's shortcomings (its source: open-feature/js-sdk-contrib,
+ * libs/providers/flagd), by test name
  * (`<feature> › <scenario>[ › <example>]`). None of these is a daemon defect.
  */
 const KNOWN_FAILURES: Readonly<Record<string, KnownFailure>> = {
   'Configuration Test › Default Config › Fatal Status Codes: option=fatalStatusCodes, type=StringList, default=':
     {
       reason:
-        'provider config: 0.16.1 leaves fatalStatusCodes unset instead of defaulting it to [] (config.feature §5)',
+        'provider config: 0.16.1 leaves fatalStatusCodes unset instead of defaulting it to [] (gherkin/config.feature)',
     },
   'Configuration Test › Default Config › Events: option=retryBackoffMaxMs, type=Integer, default=12000':
     {
       reason:
-        'provider config: 0.16.1 changed the retryBackoffMaxMs default to 5000 (js-provider.md §1); the testbed expects 12000',
+        'provider config: 0.16.1 changed the retryBackoffMaxMs default to 5000 (configuration.ts); the testbed expects 12000',
     },
   'Configuration Test › Default Config › Events: option=retryGracePeriod, type=Integer, default=5':
     {
       reason:
-        'provider config: 0.16.1 changed the retryGracePeriod default to 10 s (js-provider.md §1); the testbed expects 5',
+        'provider config: 0.16.1 changed the retryGracePeriod default to 10 s (configuration.ts); the testbed expects 5',
     },
   'Configuration Test › Dedicated Config via Env_var › Target URI: option=targetUri, env=FLAGD_TARGET_URI, type=String, value=path':
     {
       reason:
-        'provider config: the JS provider has no targetUri/FLAGD_TARGET_URI (grpc-js has no custom name resolvers, js-provider.md §1)',
+        'provider config: the JS provider has no targetUri/FLAGD_TARGET_URI (grpc-js has no custom name resolvers)',
     },
   'flagd provider disconnect and reconnect functionality › Connection via TargetUri rpc': {
     reason:
-      'the JS provider has no targetUri option, so it never reaches the envoy:// authority proxy (js-provider.md §1, #1187)',
+      'the JS provider has no targetUri option, so it never reaches the envoy:// authority proxy (open-feature/js-sdk-contrib#1187)',
   },
   'Flag evaluation with Caching › Stale and Error stage': {
     reason:
-      'RPC cache: 0.16.1 clears its cache as soon as the EventStream fails (js-provider.md §2.4), so a STALE evaluation is ERROR, not CACHED',
+      'RPC cache: 0.16.1 clears its cache as soon as the EventStream fails (grpc-service.ts), so a STALE evaluation is ERROR, not CACHED',
   },
 };
 
@@ -103,7 +105,7 @@ async function rpcConnection(
 ): Promise<Record<string, unknown>> {
   const { ports } = lp;
   if (typeof options.targetUri === 'string') {
-    // 0.16.1 has no targetUri option (js-provider.md §1): passed through as the scenario sets it.
+    // 0.16.1 has no targetUri option: passed through as the scenario sets it.
     return { targetUri: options.targetUri.replace('<port>', String(ports.proxy)) };
   }
   switch (kind) {
@@ -127,8 +129,8 @@ async function rpcConnection(
 
 /**
  * Closes the provider for good. In 0.16.1 the cancelled EventStream's error schedules a
- * reconnect on the closed client, which fails and schedules again (js-provider.md §2.1
- * "disconnect() doesn't cancel a pending reconnect timer"); replacing `reconnect` cuts the loop.
+ * reconnect on the closed client, which fails and schedules again (its disconnect() does not
+ * cancel a pending reconnect timer); replacing `reconnect` cuts the loop.
  */
 async function closeOfficial(provider: FlagdProvider): Promise<void> {
   const service = (provider as unknown as { _service?: { reconnect?: unknown } })._service;
@@ -180,7 +182,8 @@ function rpcFixture(launchpad: () => Launchpad, begin: (w: World) => void): Suit
  * through the provider) against the steps' 10 s event windows: after a 6 s outage the provider's
  * next connection attempt lands at ~9–11 s, so "Use enriched context on connection error for RPC"
  * passes or fails by a few hundred ms depending on machine load (it passes alone). The JS e2e
- * harness retries for the same reason (js-provider.md §5: retryTimes(3)); a retry re-runs the
+ * harness retries for the same reason (`retryTimes(3)` in open-feature/js-sdk-contrib:
+ * libs/providers/flagd/src/e2e); a retry re-runs the
  * whole scenario from a fresh provider. Known failures are not affected: their test passes when
  * the scenario fails, and one that starts passing fails on every attempt.
  */

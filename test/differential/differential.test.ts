@@ -1,4 +1,4 @@
-// Differential test (issue #3 "Done when"): thousands of seeded, generated flag configurations
+// Differential test: thousands of seeded, generated flag configurations
 // and contexts, evaluated by @switchyard/core and by @openfeature/flagd-core, must give the same
 // value, variant, reason, error code (and flag metadata). The generator stays where the
 // reference follows flagd; its exclusions are marked "EXCLUDED:" in generate.ts.

@@ -1,7 +1,8 @@
 // Seeded generators of flagd flag configurations and evaluation contexts for the differential
 // test against @openfeature/flagd-core. Everything is ASCII and stays inside the area where the
 // reference implements flagd's semantics; each exclusion is marked "EXCLUDED:" with its reason
-// (js-provider.md §3.5, flagd-daemon.md §4).
+// (flagd: open-feature/flagd:core/pkg/evaluator; the reference:
+// open-feature/js-sdk-contrib:libs/shared/flagd-core/src/lib/targeting).
 import type { Rng } from './prng.js';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

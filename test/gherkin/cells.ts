@@ -1,4 +1,4 @@
-// Typed values from gherkin cells, following the conventions of testbed.md §3:
+// Typed values from gherkin cells, following the conventions of the testbed's feature files:
 // types Boolean String Integer Float Long Object ResolverType CacheType StringList; booleans are
 // case-insensitive; StringList splits on commas and trims; Object cells are JSON, where the
 // evaluator suite escapes quotes as \" (unescaped first); "null" for String/Object means "no
@@ -98,7 +98,7 @@ export function parseTyped(type: GherkinType, raw: string): unknown {
     }
     case 'ResolverType':
     case 'CacheType':
-      // Values are case-insensitive (`IN-PROCESS`, `RPC`), compared in lower case (testbed.md §5).
+      // Values are case-insensitive (`IN-PROCESS`, `RPC`; gherkin/config.feature): lower-cased.
       return raw.trim().toLowerCase();
     case 'StringList':
       return raw

@@ -1,5 +1,5 @@
 // Every step in both testbed suites (gherkin/ and evaluator/gherkin/, all tags, including
-// excluded ones) matches exactly one shared step definition (testbed.md §3: write each once).
+// excluded ones) matches exactly one shared step definition (each pattern is written once).
 import { testbedPath } from '../support/testbed.js';
 import { loadFeatures } from './feature-loader.js';
 import { createStepLibrary } from './steps/index.js';

@@ -163,7 +163,7 @@ export class World {
   }
 }
 
-/** Provider kinds of `a <kind> flagd provider` (testbed.md §3). */
+/** Provider kinds of `a <kind> flagd provider` (the testbed's `Given` steps). */
 export type ProviderKind =
   | 'stable'
   | 'ssl'

@@ -21,8 +21,8 @@ type Doc = {
   $evaluators?: Record<string, unknown>;
 };
 
-// The launchpad's merge (open-feature/flagd-testbed:launchpad): every flags/*.json but selector-*, in filename order,
-// `flags` and `$evaluators` deep-merged and re-serialised.
+// The launchpad's merge (open-feature/flagd-testbed:launchpad/pkg/json.go): every flags/*.json but
+// selector-*, in filename order, `flags` and `$evaluators` deep-merged and re-serialised.
 function launchpadMerge(): string {
   const merged: Doc = { flags: {}, $evaluators: {} };
   for (const name of readdirSync(testbedPath('flags'))
@@ -79,8 +79,8 @@ const knownDifferences: ReadonlyArray<{
   why: string;
 }> = [
   // A fractional bucketing value that evaluates to null (a literal null, or a missing
-  // {"var": "hashing_input"}): flagd buckets on flagKey+targetingKey (open-feature/flagd:core/pkg/evaluator/json.go),
-  // @openfeature/flagd-core returns null (open-feature/js-sdk-contrib:libs/shared/flagd-core: its fractional deviates from the spec).
+  // {"var": "hashing_input"}): flagd buckets on flagKey+targetingKey, @openfeature/flagd-core
+  // returns null (docs/adr/0019).
   ...['fractional-null-bucket-key-flag', 'targeting-null-flag', 'fractional-basic-flag'].map(
     (flag) => ({
       flag,
@@ -178,16 +178,14 @@ test('every testbed flag evaluates identically through switchyard and with @swit
     const kind = kindOf(flag.variants);
     for (const ctx of contexts) {
       const remote = await official(kind, key, ctx);
-      // flagd's precedence : the -X sync context beats the request context;
-      // the official provider merges it the same way, so the local side does too.
+      // flagd's precedence (open-feature/flagd:flagd/pkg/service/flag-evaluation/context_utils.go):
+      // the -X sync context beats the request context; the official provider merges it the same
+      // way, so the local side does too.
       const local = evaluate(snapshot, {
         flagKey: key,
         type: kind,
         defaultValue: defaults[kind],
-        context: {
-          ...ctx,
-          ...syncContext,
-        } as never,
+        context: { ...ctx, ...syncContext } as never,
       });
       const expected = {
         value: local.value,

@@ -1,5 +1,5 @@
 // Interop: the official @openfeature/ofrep-provider (OFREPProvider with baseUrl) evaluates every
-// example flag in flags/ against `switchyard start`'s OFREP port (issue 6 "Done when"), and its
+// example flag in flags/ against `switchyard start`'s OFREP port, and its
 // answers equal @switchyard/core evaluating the same files in-process (same merge: later source
 // wins a key), over a set of contexts.
 import { OFREPProvider } from '@openfeature/ofrep-provider';

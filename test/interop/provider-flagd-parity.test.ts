@@ -2,7 +2,7 @@
 // @openfeature/flagd-provider in file mode (offlineFlagSourcePath), over every flag of the
 // testbed's evaluator/flags/testkit-flags.json and a set of ASCII contexts: same value, variant,
 // reason and error code. Non-ASCII inputs are excluded on purpose: the official core hashes
-// UTF-16 code units in `fractional` (js-provider.md §3.5), so they legitimately differ.
+// UTF-16 code units in `fractional` (docs/adr/0019), so they legitimately differ.
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import type {
   EvaluationContext,
@@ -60,7 +60,7 @@ const knownDifferences: ReadonlyArray<{
     applies: (c) => typeof c.targetingKey === 'string',
     reason:
       'a null bucketing value falls back to flagKey+targetingKey in flagd; @openfeature/flagd-core ' +
-      'returns null instead (js-provider.md §3.5 "Spec deviation")',
+      'returns null instead (docs/adr/0019)',
   },
   ...['fractional-flag', 'fractional-flag-A-shared-seed', 'fractional-flag-B-shared-seed'].map(
     (flag) => ({

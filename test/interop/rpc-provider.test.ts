@@ -1,7 +1,7 @@
 // Interop: the official @openfeature/flagd-provider in RPC mode (flagd.evaluation.v2, cache off)
 // evaluates every example flag in flags/ against `switchyard start`'s --port, and its answers equal
 // @switchyard/core evaluating the same files in-process (same merge: later source wins a key), over
-// a set of contexts (issue 6 "Deliver" 3: remote and in-process answers are identical).
+// a set of contexts: remote and in-process answers are identical.
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
 import type { Daemon } from '@switchyard/daemon';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await OpenFeature.setProviderAndWait('rpc-interop', provider);
 });
 afterAll(async () => {
-  // 0.16.1 reschedules reconnects of a closed client forever (js-provider.md §2.1): cut the loop.
+  // 0.16.1 reschedules reconnects of a closed client forever (grpc-fetch.ts): cut the loop.
   const service = (provider as unknown as { _service?: { reconnect?: unknown } })._service;
   if (service && typeof service.reconnect === 'function') service.reconnect = () => {};
   await OpenFeature.clearProviders();

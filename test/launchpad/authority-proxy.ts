@@ -1,4 +1,4 @@
-// `envoy://localhost:<port>/<authority>` targets (testbed.md §4 "Ports"): the testbed's envoy
+// `envoy://localhost:<port>/<authority>` targets (the testbed's docker-compose.yaml): its envoy
 // listener 9211 routes by `:authority` — sync.service, flagd-sync.service and sync.flagd.local
 // to the sync port, everything else to the evaluation port. A plaintext HTTP/2 proxy doing the
 // same, so a provider that sends the authority from the target URI reaches the sync service

@@ -1,4 +1,4 @@
-// The daemon as a child process (testbed.md §4 step 1): a SIGKILL really drops its HTTP/2
+// The daemon as a child process: a SIGKILL really drops its HTTP/2
 // streams, as the launchpad's `/stop` and `/restart` do to flagd. Output goes to a log file in
 // the work dir; errors quote its tail.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -67,7 +67,7 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function readyzStatus(port: number): Promise<number | undefined> {
+export function readyzStatus(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const req = get({ host: '127.0.0.1', port, path: '/readyz', timeout: 1000 }, (res) => {
       res.resume();

@@ -1,4 +1,4 @@
-// The launchpad's envoy stand-ins and helpers (testbed.md §4 "Ports", "TLS", steps 4–6),
+// The launchpad's envoy stand-ins and helpers (the 403 responder, the authority proxy, TLS),
 // tested against real grpc-js peers on loopback — no daemon needed.
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

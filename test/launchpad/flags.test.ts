@@ -1,4 +1,4 @@
-// The launchpad's merged flag file (testbed.md §4 "Behaviour", launchpad/pkg/json.go).
+// The launchpad's merged flag file (open-feature/flagd-testbed:launchpad/pkg/json.go).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ test('allFlags.json holds every flag and $evaluator of the non-selector files, n
   const doc = merged();
   expect(new Set(Object.keys(doc.flags))).toEqual(expectedKeys);
   expect(new Set(Object.keys(doc.$evaluators ?? {}))).toEqual(evaluators);
-  // zero-flags.json refers to is_ballmer, which only evaluator-refs.json defines (testbed.md §6).
+  // zero-flags.json refers to is_ballmer, which only evaluator-refs.json defines.
   expect(doc.$evaluators).toHaveProperty('is_ballmer');
   expect(doc.flags).not.toHaveProperty('selector-flag');
   expect(doc.flags).toHaveProperty('changing-flag');

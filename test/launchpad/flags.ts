@@ -1,4 +1,4 @@
-// The launchpad's flag files (testbed.md §4): the testbed's flags/ copied to a work dir as
+// The launchpad's flag files: the testbed's flags/ copied to a work dir as
 // rawflags/, and flags/allFlags.json generated from them the way launchpad/pkg/json.go does it:
 // every rawflags/*.json except selector-* in filename order, deep-merged (objects merge key by
 // key, anything else is replaced), so both `flags` and `$evaluators` of all files end up in one

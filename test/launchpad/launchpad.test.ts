@@ -1,4 +1,4 @@
-// The launchpad emulation against the real daemon child process (testbed.md §4): each named
+// The launchpad emulation against the real daemon child process: each named
 // config starts and serves what the gherkin steps expect, and stop/restart/change behave as the
 // launchpad's HTTP routes do.
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// A TypeScript emulation of the flagd-testbed launchpad (testbed.md §4) around `switchyard
-// start`: the merged flag file in a temp work dir, the named daemon configs on free loopback
-// ports, start/stop/restart/change, and the envoy stand-ins (a 403 responder, an
+// A TypeScript emulation of the flagd-testbed launchpad (open-feature/flagd-testbed:launchpad)
+// around `switchyard start`: the merged flag file in a temp work dir, the named daemon configs on
+// free loopback ports, start/stop/restart/change, and the envoy stand-ins (a 403 responder, an
 // authority-routing proxy) plus a closed port for `unavailable`.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// `@customCert` (testbed.md §4 "TLS"): a server key and certificate for `localhost`, signed by
+// `@customCert`: a server key and certificate for `localhost`, signed by
 // the testbed's committed CA (ssl/custom-ca.key, ssl/custom-root-cert.crt), minted with openssl
 // into the launchpad's temp dir. Unlike the Docker image's certificate it carries
 // subjectAltName=DNS:localhost, which grpc-js (Node's TLS) requires for host name checks.

@@ -1,45 +1,37 @@
-// Locates the flagd-testbed checkout (FLAGD_TESTBED_DIR, default ../shared/flagd-testbed resolved
-// against the repository root). The testbed has no license, so it is read in place and never
-// copied into this repository (testbed.md §1). A missing testbed is an error, never a skip:
-// a conformance run that silently checks nothing is worse than a red one.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+// The flagd conformance suite (open-feature/flagd-testbed) and the flag schemas
+// (open-feature/flagd-schemas) for the cross-package tests. Where they are found is decided once,
+// in scripts/flagd-testbed.cjs and scripts/flagd-schemas.cjs: FLAGD_TESTBED_DIR /
+// FLAGD_SCHEMAS_DIR, else the git submodules under test/, else ../shared. The testbed has no
+// license, so it is read in place and never copied into this repository. A missing testbed is an
+// error, never a skip: a conformance run that silently checks nothing is worse than a red one.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemasJsonDir } from '../../scripts/flagd-schemas.cjs';
+import { locateTestbed } from '../../scripts/flagd-testbed.cjs';
+import {
+  REPOSITORY_ROOT,
+  ReferenceCheckoutMissingError,
+} from '../../scripts/reference-checkout.cjs';
 
-export class TestbedMissingError extends Error {
-  override readonly name = 'TestbedMissingError';
-}
+export { ReferenceCheckoutMissingError as TestbedMissingError };
 
-/** The repository root: the nearest ancestor holding pnpm-workspace.yaml. */
-export function repositoryRoot(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no pnpm-workspace.yaml above ${from}`);
-    dir = parent;
-  }
+/** The repository root. */
+export function repositoryRoot(): string {
+  return REPOSITORY_ROOT;
 }
 
 /** Absolute path of the testbed; throws TestbedMissingError when it is absent. */
 export function testbedDir(): string {
-  const configured = process.env.FLAGD_TESTBED_DIR;
-  const raw = configured && configured.length > 0 ? configured : '../shared/flagd-testbed';
-  const dir = isAbsolute(raw) ? raw : resolve(repositoryRoot(), raw);
-  const source = configured ? `FLAGD_TESTBED_DIR=${configured}` : 'the default location';
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new TestbedMissingError(
-      `flagd-testbed not found at ${dir} (from ${source}). Check out open-feature/flagd-testbed ` +
-        'there or set FLAGD_TESTBED_DIR; conformance tests fail rather than skip without it.',
-    );
-  }
-  return dir;
+  return locateTestbed().dir;
 }
 
 /** A path inside the testbed that must exist (a file or directory). */
 export function testbedPath(...parts: string[]): string {
   const path = join(testbedDir(), ...parts);
   if (!existsSync(path)) {
-    throw new TestbedMissingError(`flagd-testbed at ${testbedDir()} has no ${parts.join('/')}`);
+    throw new ReferenceCheckoutMissingError(
+      `flagd-testbed at ${testbedDir()} has no ${parts.join('/')}`,
+    );
   }
   return path;
 }
@@ -48,4 +40,9 @@ export function testbedPath(...parts: string[]): string {
 export function testbedVersion(): string {
   const file = join(testbedDir(), 'version.txt');
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'unknown';
+}
+
+/** The flagd schemas' json/ directory (flags.json, targeting.json, test/, examples/). */
+export function schemasDir(): string {
+  return schemasJsonDir();
 }

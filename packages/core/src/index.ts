@@ -33,6 +33,8 @@ export {
   type SwitchyardErrorCode,
 } from './errors/error-codes.js';
 export { ConfigurationError } from './errors/configuration-error.js';
+export { UsageError } from './errors/usage-error.js';
+export { UnsupportedSourceError } from './errors/unsupported-source-error.js';
 export { parseFlags } from './parse/parse-flags.js';
 export { createSnapshot } from './snapshot.js';
 export { evaluate, evaluateAll, evaluateAny } from './evaluate.js';

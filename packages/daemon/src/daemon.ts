@@ -1,27 +1,29 @@
-// startDaemon: sources → store of generations → sync transport + management server.
-import { existsSync, lstatSync, unlinkSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+// startDaemon: sources → store of generations → transports (sync, remote evaluation, OFREP) and
+// the management server. Each step is a function of its own; this file wires them in order.
 import { resolve as resolvePath } from 'node:path';
-import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { FlagSource } from '@switchyard/sources';
+import type { AuditView } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
-import type { AuditView } from './audit/types.js';
 import type { JsonObject } from './engine.js';
-import { formatDiagnostic } from './engine.js';
+import { healthReport } from './health/health-report.js';
+import type { HealthReport } from './health/health-report.js';
+import { Readiness } from './health/readiness.js';
 import { createLogger } from './logger.js';
 import type { LogFormat, Logger } from './logger.js';
-import { startManagementServer } from './management/management-server.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, observeStore } from './metrics.js';
 import type { DaemonMetrics } from './metrics.js';
+import { startServers } from './servers.js';
+import type { Servers } from './servers.js';
 import { FileSource } from './sources/file-source.js';
 import type { FileSourceOptions } from './sources/file-source.js';
-import type { FlagSource } from './sources/types.js';
+import { SourceUpdateAdapter } from './sources/source-update-adapter.js';
 import { specFromConfig, specFromUri } from './sources/uri.js';
 import type { SourceConfig, SourceSpec } from './sources/uri.js';
-import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
-import type { Remote } from './remote/remote.js';
+import type { Generation } from './store/generation.js';
 import { GenerationStore } from './store/generation-store.js';
-import type { Generation, SourceStatus, StoreEvent } from './store/generation-store.js';
-import { startSyncServer, stopSyncServer } from './sync/sync-server.js';
+import type { StoreEvent } from './store/generation-store.js';
+import type { SourceStatus } from './store/source-state.js';
+import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
 
 export interface DaemonOptions {
@@ -81,26 +83,28 @@ export interface Daemon {
     readonly ofrep?: number | undefined;
   };
   readonly syncAddress: string;
-  /** Resolves once every source applied a first valid configuration. */
+  /** Resolves once every source serves flags and the first generation is published. */
   readonly ready: Promise<void>;
+  /**
+   * Resolves once clients are answered: every source serves flags, or the startup grace
+   * (`startupGateMs`) is over. /readyz can answer 200 only from then on.
+   */
+  readonly serving: Promise<void>;
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
-  /** The current generation (the first is published once every source made its first attempt). */
+  /** The current generation (undefined until a source has usable content and servers listen). */
   generation(): Generation | undefined;
+  /** Per source: what it serves and which of its entries are unusable since when. */
   status(): SourceStatus[];
-  /** Store events: generations, source problems and recoveries. */
+  /** What /readyz answers (its `ready` decides 200 or 412). */
+  health(): HealthReport;
+  /** Store events: generations, problems that appear or clear, new warnings. */
   subscribe(listener: (event: StoreEvent) => void): () => void;
   /** The audit trail: an entry per published generation, written in order once git is resolved. */
   readonly audit: AuditView;
-  /** Stops watching, ends every stream with UNAVAILABLE and closes both servers. */
+  /** Stops watching, ends every stream with UNAVAILABLE and closes every server. */
   close(): Promise<void>;
 }
-
-const LIST_LIMIT = 25;
-const short = (keys: readonly string[]) =>
-  keys.length > LIST_LIMIT
-    ? [...keys.slice(0, LIST_LIMIT), `…${keys.length - LIST_LIMIT} more`]
-    : keys;
 
 export function resolveSources(sources: DaemonOptions['sources'], cwd?: string): SourceSpec[] {
   const specs = sources.map((s) =>
@@ -110,149 +114,56 @@ export function resolveSources(sources: DaemonOptions['sources'], cwd?: string):
   return specs.filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
-export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
-  const specs = resolveSources(options.sources, options.cwd);
-  const logger =
+/** One source per spec, in merge order. */
+function createSources(specs: readonly SourceSpec[], options: DaemonOptions): FlagSource[] {
+  return specs.map(
+    (spec) => new SourceUpdateAdapter(new FileSource(spec, options.watch ?? {}), spec.path),
+  );
+}
+
+function loggerOf(options: DaemonOptions): Logger {
+  return (
     options.logger ??
     createLogger({
       format: options.logFormat ?? 'console',
       debug: options.debug ?? false,
       ...(options.logLevel ? { level: options.logLevel } : {}),
-    });
-  const metrics = createMetrics();
-  const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
-  const store = new GenerationStore(
-    specs.map((s) => s.id),
-    syncContext,
+    })
   );
-  let resolveReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    resolveReady = resolve;
-  });
-  let gateTimer: NodeJS.Timeout | undefined;
-  const gate = Promise.race([
-    ready,
-    new Promise<void>((resolve) => {
-      gateTimer = setTimeout(resolve, options.startupGateMs ?? 5000);
-      gateTimer.unref();
-    }),
-  ]);
-  store.subscribe((event) => onStoreEvent(event, logger, metrics));
-  store.subscribe(() => {
-    for (const s of store.status()) metrics.sourceReady.set({ source: s.source }, s.ready ? 1 : 0);
-    if (store.ready && store.generation) resolveReady();
-  });
-  const audit = new AuditTrail(store, { sources: specs, logger });
+}
 
-  const service = new SyncService({
-    store,
-    syncContext,
-    disableSyncMetadata: options.disableSyncMetadata ?? false,
-    streamDeadlineMs: options.streamDeadlineMs ?? 0,
-    gate,
-    logger,
-    metrics,
-  });
-  const host = options.host ?? '0.0.0.0';
-  if (
-    options.syncSocketPath &&
-    existsSync(options.syncSocketPath) &&
-    lstatSync(options.syncSocketPath).isSocket()
-  ) {
-    unlinkSync(options.syncSocketPath); // a stale socket from a previous run
-  }
-  const sources: FlagSource[] = specs.map((spec) => new FileSource(spec, options.watch ?? {}));
-  let sync: { server: GrpcServer; port: number | undefined; address: string } | undefined;
-  let management: { server: HttpServer; port: number } | undefined;
-  let remote: Remote | undefined;
-  try {
-    // First: a failure here must not leave servers listening.
-    if (options.auditLog) await audit.open(resolvePath(options.cwd ?? '', options.auditLog));
-    // allSettled, not all: when one server fails to start, the ones that did start must be
-    // closed too (Promise.all would leave them listening, unreferenced).
-    const started = await Promise.allSettled([
-      startSyncServer(service, {
-        host,
-        port: options.syncPort ?? 8015,
-        socketPath: options.syncSocketPath,
-        certPath: options.serverCertPath,
-        keyPath: options.serverKeyPath,
-      }),
-      startManagementServer(store, metrics, {
-        host,
-        port: options.managementPort ?? 8014,
-        audit,
-      }),
-      startRemote({
-        store,
-        host,
-        evaluationPort: options.evaluationPort,
-        socketPath: options.socketPath,
-        ofrepPort: options.ofrepPort,
-        certPath: options.serverCertPath,
-        keyPath: options.serverKeyPath,
-        contextValues: options.contextValues ?? {},
-        contextFromHeaders: options.contextFromHeaders ?? {},
-        corsOrigins: options.corsOrigins ?? [],
-        maxRequestBody: options.maxRequestBody ?? DEFAULT_REQUEST_LIMIT,
-        maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
-        keepAliveMs: options.eventKeepAliveMs ?? 0,
-        streamDeadlineMs: options.streamDeadlineMs ?? 0,
-        logger,
-      }),
-      Promise.all(sources.map((source) => source.start((update) => store.apply(update)))),
-    ]);
-    if (started[0].status === 'fulfilled') sync = started[0].value;
-    if (started[1].status === 'fulfilled') management = started[1].value;
-    if (started[2].status === 'fulfilled') remote = started[2].value;
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  } catch (error) {
-    await audit.close();
-    await Promise.all(sources.map((s) => s.close()));
-    sync?.server.forceShutdown();
-    management?.server.close();
-    await remote?.close();
-    clearTimeout(gateTimer);
-    throw error;
-  }
-  // Every server started (a rejection was rethrown above); this narrows the types.
-  if (sync === undefined || management === undefined || remote === undefined) {
-    throw new Error('BUG: a server neither started nor failed');
-  }
-  store.start();
-  const syncServer = sync.server;
-  const managementServer = management.server;
-  const remoteServers = remote;
+interface Parts {
+  readonly store: GenerationStore;
+  readonly readiness: Readiness;
+  readonly servers: Servers;
+  readonly audit: AuditTrail;
+  readonly metrics: DaemonMetrics;
+  readonly logger: Logger;
+}
+
+function handleOf({ store, readiness, servers, audit, metrics, logger }: Parts): Daemon {
   let closing: Promise<void> | undefined;
   return {
     ports: {
-      sync: sync.port,
-      management: management.port,
-      evaluation: remote.ports.evaluation,
-      ofrep: remote.ports.ofrep,
+      sync: servers.sync.port,
+      management: servers.management.port,
+      evaluation: servers.remote.ports.evaluation,
+      ofrep: servers.remote.ports.ofrep,
     },
-    syncAddress: sync.address,
-    ready,
+    syncAddress: servers.sync.address,
+    ready: readiness.complete,
+    serving: readiness.gate,
     metrics,
     logger,
     generation: () => store.generation,
     status: () => store.status(),
+    health: () => healthReport(store, readiness),
     subscribe: (listener) => store.subscribe(listener),
     audit,
     close() {
       closing ??= (async () => {
-        clearTimeout(gateTimer);
-        await Promise.all(sources.map((s) => s.close()));
-        service.closeAll();
-        await Promise.all([
-          remoteServers.close(),
-          stopSyncServer(syncServer),
-          new Promise<void>((resolve) => {
-            managementServer.close(() => resolve());
-            managementServer.closeAllConnections();
-          }),
-        ]);
+        readiness.close();
+        await servers.close();
         await audit.close();
       })();
       return closing;
@@ -260,49 +171,45 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   };
 }
 
-function onStoreEvent(event: StoreEvent, logger: Logger, metrics: DaemonMetrics): void {
-  switch (event.type) {
-    case 'generation': {
-      const g = event.generation;
-      metrics.generations.inc();
-      metrics.generation.set(g.number);
-      metrics.flagsLoaded.set(g.flags.length);
-      if (g.eventAt !== undefined)
-        metrics.publishLatency.observe((g.publishedAt - g.eventAt) / 1000);
-      logger.info(
-        {
-          generation: g.number,
-          source: g.sources.join(','),
-          flags: g.flags.length,
-          added: short(g.changes.added),
-          changed: short(g.changes.changed),
-          removed: short(g.changes.removed),
-          ...(g.eventAt !== undefined
-            ? { latencyMs: Number((g.publishedAt - g.eventAt).toFixed(2)) }
-            : {}),
-        },
-        `published generation ${g.number} from ${g.sources.join(', ')}: ${g.changes.added.length} added, ${g.changes.changed.length} changed, ${g.changes.removed.length} removed`,
-      );
-      return;
-    }
-    case 'problem':
-      metrics.loadErrors.inc({ source: event.source, code: event.problem.code });
-      logger.error(
-        { source: event.source, code: event.problem.code },
-        `${event.problem.message} (source ${event.source}: ${event.problem.code === 'MISSING' ? 'waiting for it to appear' : 'keeping the last good flags'})`,
-      );
-      return;
-    case 'recovered':
-      logger.info({ source: event.source }, `source ${event.source} recovered`);
-      return;
-    case 'warnings': {
-      const u = event.update;
-      const lines = u.kind === 'configuration' ? u.warnings.map(formatDiagnostic) : [];
-      logger.warn(
-        { source: event.source, warnings: short(lines) },
-        `${lines.length} warning(s) in ${event.source}; affected flags are served as written (flagd does the same)`,
-      );
-      return;
-    }
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const specs = resolveSources(options.sources, options.cwd);
+  const logger = loggerOf(options);
+  const metrics = createMetrics();
+  const store = new GenerationStore({ sources: specs.map((s) => s.id) });
+  const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
+  logStore(store, logger);
+  observeStore(store, metrics);
+  const audit = new AuditTrail(store, { sources: specs, logger });
+  const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
+  const sync = new SyncService({
+    store,
+    syncContext,
+    disableSyncMetadata: options.disableSyncMetadata ?? false,
+    streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    gate: readiness.gate,
+    logger,
+    metrics,
+  });
+  let servers: Servers;
+  try {
+    // First: a failure here must not leave servers listening.
+    if (options.auditLog) await audit.open(resolvePath(options.cwd ?? '', options.auditLog));
+    servers = await startServers({
+      options,
+      store,
+      sync,
+      sources: createSources(specs, options),
+      health: () => healthReport(store, readiness),
+      metrics,
+      audit,
+      logger,
+    });
+  } catch (error) {
+    readiness.close();
+    await audit.close();
+    throw error;
   }
+  // Every server listens: publish the first generation (sources loaded while servers started).
+  store.start();
+  return handleOf({ store, readiness, servers, audit, metrics, logger });
 }

@@ -1,11 +1,28 @@
-// The daemon's only doorway to the flag engine (@switchyard/core). Everything the daemon uses
-// from core is re-exported here, so the engine seam is visible in one place.
+// The daemon's only doorway to @switchyard/core (the flag engine and the error family): everything
+// the daemon uses from core is re-exported here, so the engine seam is visible in one place and a
+// change of core's API is met in one file. biome.json forbids importing @switchyard/core anywhere
+// else in packages/daemon/src.
 export type {
   Diagnostic,
+  ErrorCode,
+  EvaluateOptions,
+  EvaluationContext,
+  EvaluationResult,
   FlagConfiguration,
   FlagDefinition,
   FlagMetadata,
+  FlagSnapshot,
   JsonObject,
   JsonValue,
 } from '@switchyard/core';
-export { formatDiagnostic, parseFlags } from '@switchyard/core';
+export {
+  SwitchyardError,
+  UnsupportedSourceError,
+  UsageError,
+  createSnapshot,
+  evaluate,
+  evaluateAll,
+  evaluateAny,
+  formatDiagnostic,
+  parseFlags,
+} from '@switchyard/core';

@@ -1,7 +1,10 @@
 // Prometheus metrics (prom-client), one registry per daemon so several daemons can share a
-// process (tests, embedding). flagd's own names differ (OTel conversions, flagd-daemon.md §6);
-// these cover what an operator of a file-fed sync daemon asks: is it loading, how fast, how many.
+// process (tests, embedding). flagd's own names differ (OpenTelemetry conversions,
+// https://flagd.dev/reference/monitoring/); these cover what an operator of a file-fed sync daemon
+// asks: is it loading, is every source healthy, how fast, how many.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GenerationStore, StoreEvent } from './store/generation-store.js';
+import { newRuleErrors, ruleErrorsOf } from './store/rule-errors.js';
 
 export interface DaemonMetrics {
   readonly registry: Registry;
@@ -9,6 +12,9 @@ export interface DaemonMetrics {
   readonly generation: Gauge;
   readonly loadErrors: Counter<'source' | 'code'>;
   readonly sourceReady: Gauge<'source'>;
+  readonly sourceHealthy: Gauge<'source'>;
+  readonly ruleErrorFlags: Gauge<'source'>;
+  readonly ruleErrors: Counter<'source'>;
   readonly activeStreams: Gauge;
   readonly flagsLoaded: Gauge;
   readonly publishLatency: Histogram;
@@ -38,7 +44,25 @@ export function createMetrics(): DaemonMetrics {
     }),
     sourceReady: new Gauge({
       name: 'switchyard_source_ready',
-      help: '1 once the source applied a first valid configuration',
+      help: '1 while the source serves flags (it has had usable content since start)',
+      labelNames: ['source'],
+      registers,
+    }),
+    sourceHealthy: new Gauge({
+      name: 'switchyard_source_healthy',
+      help: '1 while every entry of the source is usable; 0 while one is missing, unreadable or invalid (its last good content is served)',
+      labelNames: ['source'],
+      registers,
+    }),
+    ruleErrorFlags: new Gauge({
+      name: 'switchyard_flags_with_rule_errors',
+      help: 'Flags of the current generation served with an isolated rule error (evaluating them gives PARSE_ERROR)',
+      labelNames: ['source'],
+      registers,
+    }),
+    ruleErrors: new Counter({
+      name: 'switchyard_flag_rule_errors_total',
+      help: 'Flags published (added or changed) with an isolated rule error',
       labelNames: ['source'],
       registers,
     }),
@@ -59,4 +83,40 @@ export function createMetrics(): DaemonMetrics {
       registers,
     }),
   };
+}
+
+function onGeneration(metrics: DaemonMetrics, store: GenerationStore, event: StoreEvent): void {
+  if (event.type !== 'generation') return;
+  const g = event.generation;
+  metrics.generations.inc();
+  metrics.generation.set(g.number);
+  metrics.flagsLoaded.set(g.flags.length);
+  if (g.eventAt !== undefined) metrics.publishLatency.observe((g.publishedAt - g.eventAt) / 1000);
+  const flagged = ruleErrorsOf(g);
+  for (const s of store.status()) {
+    metrics.ruleErrorFlags.set({ source: s.source }, flagged.get(s.source)?.length ?? 0);
+  }
+  for (const m of newRuleErrors(g)) metrics.ruleErrors.inc({ source: m.sourceId });
+}
+
+/** Keeps the metrics current with the store's events. */
+export function observeStore(store: GenerationStore, metrics: DaemonMetrics): () => void {
+  const sourceGauges = () => {
+    for (const s of store.status()) {
+      metrics.sourceReady.set({ source: s.source }, s.health === 'unavailable' ? 0 : 1);
+      metrics.sourceHealthy.set({ source: s.source }, s.health === 'ok' ? 1 : 0);
+    }
+  };
+  sourceGauges();
+  for (const s of store.status()) {
+    metrics.ruleErrorFlags.set({ source: s.source }, 0);
+    metrics.ruleErrors.inc({ source: s.source }, 0);
+  }
+  return store.subscribe((event) => {
+    onGeneration(metrics, store, event);
+    if (event.type === 'problem') {
+      metrics.loadErrors.inc({ source: event.source, code: event.problem.code });
+    }
+    sourceGauges();
+  });
 }

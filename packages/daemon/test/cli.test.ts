@@ -1,19 +1,22 @@
-// Issue 4 item 1: flagd's options, short forms, FLAGD_* variables and --config (the flagd
-// testbed's launchpad configs, flagd-daemon.md §1), --help, exit code 2 for bad usage, clear
-// errors for providers that are not supported yet; the real command in a child process.
+// The `switchyard` command line: flagd's start options, short forms, FLAGD_* variables and
+// --config (the flagd testbed's launchpad configs; https://flagd.dev/reference/flagd-cli/flagd_start/),
+// --help, --version, exit code 2 for bad usage, clear errors for providers that are not supported
+// yet, what `npm start -- ARGS` runs, and the real command in a child process.
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { locateTestbed } from '../../../scripts/flagd-testbed.cjs';
 import { main } from '../src/cli/main.js';
-import { parseArgs } from '../src/cli/args.js';
+import { parseCommandLine } from '../src/cli/command-line.js';
+import { npmStartArgs } from '../src/cli/npm-start.js';
 import { resolveStartOptions } from '../src/cli/resolve-options.js';
 import { START_OPTIONS } from '../src/cli/spec.js';
+import { VERSION } from '../src/version.js';
 import { flagsDoc, tempDir } from './helpers/harness.js';
 
-const TESTBED =
-  process.env.FLAGD_TESTBED_DIR ?? join(__dirname, '../../../../shared/flagd-testbed');
+const TESTBED = locateTestbed().dir;
 const resolve = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
-  resolveStartOptions(parseArgs(argv), env);
+  resolveStartOptions(parseCommandLine(argv).args, env);
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
@@ -30,7 +33,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-describe('switchyard start options (flagd-daemon.md §1)', () => {
+describe('switchyard start options (as flagd start)', () => {
   test('long and short forms, repeatable and comma-separated --uri, -X pairs', () => {
     const r = resolve([
       'start',
@@ -217,6 +220,85 @@ describe('help', () => {
       if (o.short) expect(start.stdout).toContain(`-${o.short}, --${o.name}`);
     }
     expect(start.stdout).toContain('FLAGD_SYNC_PORT');
+  });
+});
+
+describe('--version', () => {
+  test.each([[['--version']], [['version']], [['start', '--version']], [['--version', 'start']]])(
+    '%j prints the version and exits 0',
+    async (argv) => {
+      const r = await run(argv);
+      expect(r).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    },
+  );
+
+  test('flagd has no -v, and neither does switchyard', async () => {
+    const r = await run(['-v']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option -v/);
+  });
+
+  test('--version and --help are command-line only: no FLAGD_ variable, no --config key', async () => {
+    expect(resolve(['start', '-f', 'file:x'], { FLAGD_VERSION: 'true' }).ignored).toEqual([]);
+    const path = join(tempDir(), 'c.json');
+    writeFileSync(path, '{"uri": ["file:x"], "version": true}');
+    const r = await run(['start', '--config', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown key "version"/);
+  });
+});
+
+describe('npm start -- ARGS (scripts/entry.mjs)', () => {
+  test.each([
+    [[], ['start', '--uri', 'file:flags']],
+    [
+      ['--port', '18013'],
+      ['start', '--port', '18013', '--uri', 'file:flags'],
+    ],
+    [
+      ['start', '-p', '18013'],
+      ['start', '-p', '18013', '--uri', 'file:flags'],
+    ],
+    [
+      ['-f', 'file:mine.json'],
+      ['start', '-f', 'file:mine.json'],
+    ],
+    [
+      ['--uri=file:mine.json', '-p', '1'],
+      ['start', '--uri=file:mine.json', '-p', '1'],
+    ],
+    [
+      ['--sources', '[]'],
+      ['start', '--sources', '[]'],
+    ],
+    [
+      ['--config', 'c.yaml'],
+      ['start', '--config', 'c.yaml'],
+    ],
+    [
+      ['validate', 'flags'],
+      ['validate', 'flags'],
+    ],
+    [['--bogus'], ['start', '--bogus']],
+  ])('%j → switchyard %j', (args, expected) => {
+    expect(npmStartArgs(args, {})).toEqual(expected);
+  });
+
+  test('sources from the environment replace the default too', () => {
+    expect(npmStartArgs(['-p', '1'], { FLAGD_URI: 'file:env.json' })).toEqual(['start', '-p', '1']);
+    expect(npmStartArgs(['-p', '1'], { FLAGD_URI: '' })).toEqual([
+      'start',
+      '-p',
+      '1',
+      '--uri',
+      'file:flags',
+    ]);
+  });
+
+  test('the result is a valid start command line serving ./flags on the given port', () => {
+    const r = resolve(npmStartArgs(['--port', '18013'], {}));
+    expect(r.options.sources).toEqual(['file:flags']);
+    expect(r.evaluationPort).toBe(18013);
   });
 });
 

@@ -2,7 +2,7 @@
 // (flagd.sync.v1 wire format), for every payload size class of the length varint and for
 // non-ASCII JSON, with and without a sync_context.
 import { SyncFlagsResponseSchema, encode } from '@switchyard/protocol';
-import { encodeSyncMessage } from '../src/store/sync-message.js';
+import { encodeSyncMessage } from '../src/sync/sync-message.js';
 
 const reference = (json: string, syncContext: Record<string, string>) =>
   encode(SyncFlagsResponseSchema, {

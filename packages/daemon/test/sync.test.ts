@@ -1,4 +1,4 @@
-// Issue 4 items 4 and 5 through a raw grpc-js client (the typed client of @switchyard/protocol):
+// The sync service through a raw grpc-js client (the typed client of @switchyard/protocol):
 // merging, every selector form, the flagd payload shape, SyncFlags/FetchAllFlags/GetMetadata,
 // not re-sending unchanged payloads, one encoding per generation and selector, stream deadline.
 import { writeFileSync } from 'node:fs';
@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
 import type { SyncFlagsRequest } from '@switchyard/protocol';
-
+import { ALL_FLAGS, parseSelector } from '../src/store/selector.js';
+import { syncPayloadSlot } from '../src/sync/sync-payload.js';
 import {
   atomicWrite,
   flagKeys,
@@ -81,7 +82,7 @@ function fetchAll(d: TestDaemon, selector: string, metadata = new Metadata()): P
   });
 }
 
-describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
+describe('SyncFlags payload and merging', () => {
   test('sends the current configuration at once, in flagd payload shape, with sync_context = -X map', async () => {
     t = await threeSources();
     const stream = streamReader(t.syncClient().syncFlags(request()));
@@ -89,7 +90,7 @@ describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
     expect(first.syncContext).toEqual({ env: 'test', region: 'eu' });
     const payload = JSON.parse(first.flagConfiguration);
     expect(Object.keys(payload)).toEqual(['flags']); // no $evaluators, no top-level metadata
-    // flagd-daemon.md §5: {state, defaultVariant, variants, targeting?, metadata?, source}, $ref inlined.
+    // flagd's payload: {state, defaultVariant, variants, targeting?, metadata?, source}, $ref inlined.
     expect(payload.flags.only_a).toEqual({
       state: 'ENABLED',
       defaultVariant: 'off',
@@ -189,10 +190,12 @@ describe('SyncFlags payload and merging (issue 4 items 4-5)', () => {
   test('a payload is encoded once per generation and selector, shared by every stream', async () => {
     t = await threeSources();
     const g = t.daemon.generation()!;
-    const a = g.payload({ kind: 'flagSetId', flagSetId: 'team-b' });
-    expect(g.payload({ kind: 'flagSetId', flagSetId: 'team-b' })).toBe(a);
-    expect(g.payload({ kind: 'flagSetId', flagSetId: 'team-b' }).syncMessage).toBe(a.syncMessage);
-    expect(g.payload({ kind: 'all' })).not.toBe(a);
+    const payloads = syncPayloadSlot({});
+    const view = g.view(parseSelector('flagSetId=team-b'));
+    const a = view.cached(payloads);
+    expect(g.view(parseSelector(' flagSetId = team-b '))).toBe(view);
+    expect(g.view(parseSelector('flagSetId=team-b')).cached(payloads)).toBe(a);
+    expect(g.view(ALL_FLAGS).cached(payloads)).not.toBe(a);
   });
 
   test('FetchAllFlags returns the same payload; GetMetadata returns the -X map', async () => {

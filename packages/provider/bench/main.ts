@@ -1,10 +1,15 @@
-// Provider benchmark (issue 5 "Done when"): run by `pnpm --filter @switchyard/openfeature-provider
-// bench` (bench/run.mjs), never by tests. Same process, same flags for every provider:
+// Provider benchmark: run by `pnpm --filter @switchyard/openfeature-provider bench`
+// (bench/run.mjs), never by tests. Same process, same flags for every provider:
 //   1. OpenFeature client calls through SwitchyardProvider vs a no-op provider (the SDK's floor)
 //      vs @openfeature/flagd-provider in file mode — target: ours ≤ 1.05× the floor;
 //   2. direct resolve*Evaluation calls, ours vs the official provider — target: ≥ 4× faster;
-//   3. cold start from a persisted last-known-good of 1,000 flags, daemon absent — ≤ 50 ms.
-// `--readme` rewrites the table in README.md between the bench markers; `--quick` runs shorter.
+//   3. cold start from a persisted last-known-good of 1,000 flags, daemon absent — ≤ 50 ms;
+//   4. reconnect after a SIGKILL of a real daemon, 200 clients in 4 processes, ours vs the
+//      official provider (bench/reconnect.ts) — target: every client of ours holds the new
+//      value within 3 s of /readyz 200, and no evaluation returns a default meanwhile.
+// `--readme` rewrites the tables in README.md between the bench markers; `--quick` runs shorter;
+// `--only=evaluation` or `--only=reconnect` runs one part; `--outage-ms=N` sets how long the
+// daemon stays down before the restart (default 3000).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +20,10 @@ import { createEvaluator } from '@switchyard/core';
 import { silentLogger } from '../test/support/flags.js';
 import { TestSyncServer } from '../test/support/sync-server.js';
 import { benchContext, benchFlags } from './fixtures.js';
+import { measureReconnect, type ReconnectOptions, reconnectTable } from './reconnect.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const BATCH = 200; // calls per sample: keeps timer resolution out of sub-microsecond results
 const logger = silentLogger();
 
@@ -116,7 +123,14 @@ async function directCalls(ours: Provider, official: Provider): Promise<Row[]> {
 }
 
 /** Starts providers against an absent daemon with a 1,000-flag last-known-good on disk. */
-async function coldStart(): Promise<{ p50: number; p95: number; max: number; parse: number }> {
+interface ColdStart {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+  readonly parse: number;
+}
+
+async function coldStart(): Promise<ColdStart> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-lkg-'));
   const server = await TestSyncServer.start(JSON.stringify(benchFlags(1000)));
   const options = {
@@ -160,7 +174,7 @@ async function coldStart(): Promise<{ p50: number; p95: number; max: number; par
   };
 }
 
-async function main(): Promise<void> {
+async function evaluationBenchmarks(): Promise<{ table: string; env: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const flagsPath = join(dir, 'flags.json');
   writeFileSync(flagsPath, JSON.stringify(benchFlags(200)));
@@ -178,7 +192,10 @@ async function main(): Promise<void> {
   const cold = await coldStart();
   await OpenFeature.close();
   rmSync(dir, { recursive: true, force: true });
+  return { table: evaluationTable(client, direct, cold), env: evaluationEnv() };
+}
 
+function evaluationTable(client: Row[], direct: Row[], cold: ColdStart): string {
   const lines: string[] = [];
   lines.push('| benchmark | ns/call (p50) |', '|---|---:|');
   for (const r of [...client, ...direct]) lines.push(`| ${r.name} | ${r.nsPerCall.toFixed(0)} |`);
@@ -202,22 +219,55 @@ async function main(): Promise<void> {
   lines.push(
     `| of which core parse + compile of the 1,000 flags (p50) | ${cold.parse.toFixed(1)} ms | – |`,
   );
-  const table = lines.join('\n');
-  const env = `Node ${process.version}, ${process.platform}/${process.arch}; ${ROUNDS} interleaved rounds (median of per-round p50s and ratios), ${BATCH} sequential awaited calls per sample; context with 4 attributes; 200 flags.`;
-  process.stdout.write(`\n${table}\n\n${env}\n`);
+  return lines.join('\n');
+}
 
-  if (process.argv.includes('--readme')) {
-    const readme = join(process.env.BENCH_PACKAGE_DIR ?? '.', 'README.md');
-    const text = readFileSync(readme, 'utf8');
-    const start = '<!-- bench:start -->';
-    const end = '<!-- bench:end -->';
-    const from = text.indexOf(start);
-    const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error('README.md has no bench markers');
-    writeFileSync(
-      readme,
-      `${text.slice(0, from + start.length)}\n${table}\n\n${env}\n${text.slice(to)}`,
-    );
+function evaluationEnv(): string {
+  return `Node ${process.version}, ${process.platform}/${process.arch}; ${ROUNDS} interleaved rounds (median of per-round p50s and ratios), ${BATCH} sequential awaited calls per sample; context with 4 attributes; 200 flags.`;
+}
+
+/** Ours, then the official provider, each against its own daemon; fails if ours returned a default. */
+async function reconnectBenchmark(): Promise<{ table: string; env: string }> {
+  const outage = process.argv
+    .find((a) => a.startsWith('--outage-ms='))
+    ?.slice('--outage-ms='.length);
+  const options: ReconnectOptions = {
+    clients: 200,
+    processes: 4,
+    outageMs: outage !== undefined ? Number(outage) : quick ? 1000 : 3000,
+  };
+  const ours = await measureReconnect('switchyard', options);
+  const official = await measureReconnect('flagd-provider', options);
+  const { table, env } = reconnectTable([ours, official], options);
+  const defaults = `no evaluation returned a default during the outage: switchyard ${ours.defaults === 0 ? 'yes' : `NO (${ours.defaults}, e.g. ${ours.firstDefault})`}, flagd-provider ${official.defaults === 0 ? 'yes' : `NO (${official.defaults}, e.g. ${official.firstDefault})`}`;
+  process.stdout.write(`\n${table}\n\n${env}\n${defaults}\n`);
+  if (ours.defaults > 0)
+    throw new Error(`switchyard returned ${ours.defaults} defaults during the outage`);
+  return { table, env };
+}
+
+/** Replaces the text between `<!-- <marker>:start -->` and `<!-- <marker>:end -->`. */
+function writeReadmeSection(marker: string, body: string): void {
+  const readme = join(process.env.BENCH_PACKAGE_DIR ?? '.', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${marker} markers`);
+  writeFileSync(readme, `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}`);
+}
+
+async function main(): Promise<void> {
+  const readme = process.argv.includes('--readme');
+  if (only === undefined || only === 'evaluation') {
+    const { table, env } = await evaluationBenchmarks();
+    process.stdout.write(`\n${table}\n\n${env}\n`);
+    if (readme) writeReadmeSection('bench', `${table}\n\n${env}`);
+  }
+  if (only === undefined || only === 'reconnect') {
+    const { table, env } = await reconnectBenchmark();
+    if (readme) writeReadmeSection('bench-reconnect', `${table}\n\n${env}`);
   }
 }
 

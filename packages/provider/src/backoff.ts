@@ -1,6 +1,8 @@
-// Capped exponential backoff with jitter, for real stream errors (not routine recycling).
-// The official provider waits a flat retryBackoffMaxMs after every error; here the first retry
-// comes after about retryBackoffMs and the delay doubles up to retryBackoffMaxMs.
+// Capped exponential backoff with jitter, for streams the server failed without delivering a
+// valid configuration (a reachable server that refuses us). The official provider waits a flat
+// retryBackoffMaxMs after every error; here the first retry comes after about retryBackoffMs and
+// the delay doubles up to retryBackoffMaxMs. A lost healthy stream does not use it: it is
+// reopened once the channel reconnects (sources/stream-retry.ts, docs/adr/0020).
 
 export interface Backoff {
   /** The delay before the next attempt; each call doubles the next one, up to the cap. */
@@ -14,11 +16,13 @@ export function createBackoff(
   maxMs: number,
   random: () => number = Math.random,
 ): Backoff {
-  const cap = Math.max(initialMs, maxMs);
+  // A 0 initial delay still grows (1, 2, 4 ms…): retries never settle into a hot loop.
+  const base = Math.max(1, initialMs);
+  const cap = Math.max(base, maxMs);
   let attempt = 0;
   return {
     next() {
-      const ceiling = Math.min(cap, initialMs * 2 ** attempt);
+      const ceiling = Math.min(cap, base * 2 ** attempt);
       attempt = Math.min(attempt + 1, 30);
       // "Equal jitter": half fixed, half random, so retries of many clients spread out but no
       // retry comes sooner than half the nominal delay.

@@ -1,6 +1,7 @@
 // Options of SwitchyardProvider. Names, defaults and precedence follow flagd's provider
-// configuration contract (flagd-testbed config.feature; ../shared/reference/testbed.md §5),
-// so a `FlagdProvider` options object works unchanged.
+// configuration contract (open-feature/flagd-testbed:gherkin/config.feature and
+// open-feature/flagd:docs/reference/specifications/providers.md "Configuration"), so a
+// `FlagdProvider` options object works unchanged.
 import type { EvaluationContext, JsonValue } from '@switchyard/core';
 
 /**
@@ -35,9 +36,15 @@ export interface SwitchyardProviderOptions {
   deadlineMs?: number;
   /** FLAGD_STREAM_DEADLINE_MS, default 600000; 0 = no deadline. */
   streamDeadlineMs?: number;
-  /** FLAGD_RETRY_BACKOFF_MS, default 1000: first reconnect delay after a real error. */
+  /**
+   * FLAGD_RETRY_BACKOFF_MS, default 1000: first delay of the stream backoff, and first pause
+   * between connection attempts while the server is down (capped at 1 s; docs/adr/0020).
+   */
   retryBackoffMs?: number;
-  /** FLAGD_RETRY_BACKOFF_MAX_MS, default 12000: cap of the exponential backoff. */
+  /**
+   * FLAGD_RETRY_BACKOFF_MAX_MS, default 12000: cap of the stream backoff (a reachable server
+   * that fails streams); connection attempts pause at most min(this, 1 s).
+   */
   retryBackoffMaxMs?: number;
   /** FLAGD_RETRY_GRACE_PERIOD, seconds, default 5: time spent STALE before ERROR. */
   retryGracePeriod?: number;

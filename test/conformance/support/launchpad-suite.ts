@@ -1,4 +1,4 @@
-// One emulated launchpad per provider suite file (testbed.md §4): created before the first
+// One emulated launchpad per provider suite file (test/launchpad): created before the first
 // scenario, closed after the last. Scenarios run sequentially within a file, as the launchpad
 // has global state (the running config, the changing-flag toggle). SWITCHYARD_LAUNCHPAD_KEEP=1
 // keeps the work dir (flag files, configs, daemon.log) for a look after a failed run.

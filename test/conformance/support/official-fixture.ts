@@ -1,5 +1,5 @@
 // SuiteFixture for the official @openfeature/flagd-provider (0.16.1, resolverType 'in-process')
-// against our daemon (issue #5: proof of the daemon side independent of our provider).
+// against our daemon: proof of the daemon side independent of our provider.
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { openFeatureClient } from '../../gherkin/adapters/openfeature-client.js';
@@ -12,7 +12,8 @@ type FlagdProviderOptions = NonNullable<ConstructorParameters<typeof FlagdProvid
 
 /**
  * How long creating a provider waits for READY. The official provider retries a failed first
- * connect forever without rejecting initialize (js-provider.md §2.1), so a scenario it cannot
+ * connect forever without rejecting initialize (open-feature/js-sdk-contrib:
+ * libs/providers/flagd/src/lib/service/in-process/grpc/grpc-fetch.ts), so a scenario it cannot
  * serve (an ignored targetUri) would otherwise wait for the jest timeout.
  */
 const READY_TIMEOUT_MS = 10_000;
@@ -62,7 +63,7 @@ let domains = 0;
 
 /**
  * Closes the provider for good. 0.16.1's disconnect() neither cancels its reconnect timer nor
- * sets a closed flag (js-provider.md §2.1): the cancelled stream's error schedules `listen()`
+ * sets a closed flag (grpc-fetch.ts): the cancelled stream's error schedules `listen()`
  * on the closed client, which fails and schedules again — a zero-delay loop that burns CPU
  * and keeps the test process alive forever. The loop is cut by replacing `reconnect` on the
  * provider's sync fetcher before the provider is closed.
@@ -95,7 +96,7 @@ export function officialFixture(
       await preparePlan(plan, lp);
       const seenBefore = lp.proxy.seen.length;
       // targetUri is passed through as the scenario sets it; 0.16.1 has no such option
-      // (js-provider.md §1) and connects to its default host and port instead.
+      // (configuration.ts) and connects to its default host and port instead.
       const provider = new FlagdProvider({
         ...(TEST_DEFAULTS as FlagdProviderOptions),
         ...(plan.connection as FlagdProviderOptions),

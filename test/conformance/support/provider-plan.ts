@@ -1,12 +1,13 @@
-// What `a <kind> flagd provider` means for each resolver (testbed.md §3 "Given"): which
+// What `a <kind> flagd provider` means for each resolver (the testbed's `Given` steps): which
 // launchpad config runs, and the connection options the provider gets on top of the scenario's
 // options and the test defaults. Shared by our provider's suites and the official provider's.
 import type { Launchpad, LaunchpadConfig } from '../../launchpad/launchpad.js';
 import type { ProviderKind } from '../../gherkin/world.js';
 
 /**
- * The JS e2e harness's fast settings (js-provider.md §5, testbed.md §3): retryGracePeriod 2 s
- * is required by the grace timings (a 3 s outage must give stale → error → ready).
+ * The JS e2e harness's fast settings (open-feature/js-sdk-contrib:libs/providers/flagd/src/e2e):
+ * retryGracePeriod 2 s is required by the grace timings (a 3 s outage must give stale → error →
+ * ready).
  */
 export const TEST_DEFAULTS: Readonly<Record<string, unknown>> = {
   retryGracePeriod: 2,
@@ -79,7 +80,8 @@ export function inProcessPlan(
 
 /**
  * File mode: offlineFlagSourcePath of the generated allFlags.json; the metadata provider reads
- * selector-flag-combined-metadata.json (selector files are not merged, testbed.md §7); an
+ * selector-flag-combined-metadata.json (the launchpad does not merge selector files into
+ * allFlags.json, open-feature/flagd-testbed:launchpad/pkg/json.go); an
  * unavailable provider points at a file that does not exist. No daemon is needed.
  */
 export function filePlan(kind: ProviderKind, launchpad: Launchpad): ProviderPlan {

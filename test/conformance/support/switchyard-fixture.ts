@@ -1,4 +1,4 @@
-// SuiteFixture for our SwitchyardProvider (issue #5 "Conformance"): in-process against the
+// SuiteFixture for our SwitchyardProvider: in-process against the
 // daemon run by the emulated launchpad, or file mode over the launchpad's generated files.
 import { OpenFeature } from '@openfeature/server-sdk';
 import {

@@ -1,5 +1,5 @@
-// Our provider's testbed suites (issue #5 "Conformance"): every .feature under
-// $FLAGD_TESTBED_DIR/gherkin, one mode tag, with SwitchyardProvider against our daemon.
+// Our provider's testbed suites: every .feature under the testbed's gherkin/, one mode tag, with
+// SwitchyardProvider against our daemon.
 import type { KnownFailure } from '../../gherkin/runner.js';
 import { createStepLibrary } from '../../gherkin/steps/index.js';
 import { testbedPath, testbedVersion } from '../../support/testbed.js';
@@ -8,8 +8,8 @@ import { defineCountedSuite } from './suite-counts.js';
 import { type SwitchyardMode, switchyardFixture } from './switchyard-fixture.js';
 
 /**
- * Issue #5: everything of the mode passes except these three tags (testbed.md §0); @os.linux
- * (unix sockets) is left out only where the platform is not Linux.
+ * Everything of the mode passes except these three tags (legacy and future fractional bucketing,
+ * deprecated scenarios); @os.linux (unix sockets) is left out only where the platform is not Linux.
  */
 export const EXCLUDED_TAGS = `not @fractional-v1 and not @fractional-v3 and not @deprecated${
   process.platform === 'linux' ? '' : ' and not @os.linux'

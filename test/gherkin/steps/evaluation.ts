@@ -1,5 +1,5 @@
 // Steps that need no daemon: the flag under test, the evaluation context, the evaluation and
-// its assertions (testbed.md §3). Shared by the evaluator suite and the provider suites.
+// its assertions. Shared by the evaluator suite and the provider suites.
 import assert from 'node:assert/strict';
 import { asGherkinType, parseTyped, valueTypeOf } from '../cells.js';
 import type { StepContext, StepRegistry } from '../registry.js';
@@ -178,7 +178,7 @@ export function registerEvaluationSteps(registry: StepRegistry): void {
 
   registry.define('the resolved metadata is empty', ({ world }: StepContext) => {
     const details = requireDetails(world);
-    // Exactly {}: no injected keys such as flagSetId (testbed.md §7).
+    // Exactly {}: no injected keys such as flagSetId (gherkin/metadata.feature).
     assert.deepStrictEqual(
       { ...details.flagMetadata },
       {},

@@ -1,4 +1,4 @@
-// The shared step library: every testbed step pattern (testbed.md §3), defined once.
+// The shared step library: every testbed step pattern, defined once.
 import { StepRegistry } from '../registry.js';
 import { registerEvaluationSteps } from './evaluation.js';
 import { type ProviderStepOptions, registerProviderSteps } from './provider.js';

@@ -1,12 +1,12 @@
 // Steps that need a provider (and behind it a daemon): options and environment, config
-// resolution, providers, launchpad actions and events (testbed.md §3). The suite-specific work
+// resolution, providers, launchpad actions and events. The suite-specific work
 // is done by SuiteFixture hooks; everything that can be checked generically is checked here.
 import assert from 'node:assert/strict';
 import { asGherkinType, parseTyped } from '../cells.js';
 import type { StepContext, StepRegistry } from '../registry.js';
 import type { FlagClient, FlagEventKind, ProviderKind, SuiteFixture, World } from '../world.js';
 
-/** How long `a <kind> event was fired` / `… should have been executed` wait (testbed.md §3). */
+/** How long `a <kind> event was fired` / `… should have been executed` wait (as the JS harness). */
 export const DEFAULT_EVENT_TIMEOUT_MS = 10_000;
 
 const PROVIDER_KINDS = '{stable|ssl|socket|unavailable|forbidden|metadata|syncpayload}';

@@ -72,6 +72,24 @@ export const ERROR_CODES = {
     httpStatus: 503,
     summary: 'the daemon could not start (port in use, unreadable TLS key, ...)',
   },
+  INPUT_UNREADABLE: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 404,
+    summary: 'a file, directory or context a command was given cannot be found or read',
+  },
+  INVALID_FLAGS: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary: 'a flag configuration a command was given does not parse (strict mode)',
+  },
+  GIT_FAILED: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INTERNAL,
+    httpStatus: 500,
+    summary: 'git could not be run or refused the command (unknown revision, not a repository)',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every code a SwitchyardError may carry. */

@@ -2,7 +2,7 @@
 // every line lands whole at the end of the file even when another process appends to it too.
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { StartupError } from '../errors.js';
+import { StartupError } from '../errors/startup-error.js';
 
 export class AuditFile {
   private constructor(
@@ -14,10 +14,9 @@ export class AuditFile {
     try {
       return new AuditFile(path, await open(path, 'a'));
     } catch (error) {
-      throw new StartupError(
-        `STARTUP: cannot open the audit log ${path}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new StartupError(`cannot open the audit log ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 

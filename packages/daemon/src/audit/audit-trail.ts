@@ -5,16 +5,24 @@
 // Building an entry (comparing flags, hashing the payload, git) starts `delayMs` after the last
 // generation, not at once: a generation is delivered to many streams over many event-loop turns
 // (flow control), and work squeezed between them delayed delivery to 100 streams by ~10 ms.
+// The entry's model, the flag comparison and the git lookup are @switchyard/gitops's; this file
+// is the daemon's side: the store subscription, the timing, the ring and the file.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import {
+  type AuditEntry,
+  type AuditView,
+  compareFlags,
+  GitResolver,
+  type GitRunner,
+} from '@switchyard/gitops';
 import type { Logger } from '../logger.js';
-import type { Generation, GenerationStore } from '../store/generation-store.js';
-import type { MergedFlag } from '../store/payload.js';
+import type { Generation } from '../store/generation.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import type { MergedFlag } from '../store/merge.js';
+import { ALL_FLAGS } from '../store/selector.js';
+import { flagConfigurationJson } from '../sync/flag-configuration.js';
 import { AuditFile } from './audit-file.js';
-import { compareFlags } from './flag-changes.js';
-import { GitResolver } from './git-info.js';
-import type { GitRunner } from './git-runner.js';
-import type { AuditEntry, AuditView } from './types.js';
 
 export interface AuditTrailOptions {
   /** Source ids and the paths behind them (for git). */
@@ -139,7 +147,7 @@ export class AuditTrail implements AuditView {
     generation: Generation,
     previous: readonly MergedFlag[],
   ): Promise<AuditEntry> {
-    const json = generation.payload({ kind: 'all' }).json;
+    const json = flagConfigurationJson(generation.view(ALL_FLAGS));
     const changes = compareFlags(previous, generation.flags);
     const git = await this.git.resolve(
       generation.sources.flatMap((source) => {

@@ -1,5 +1,5 @@
 // Go's time.ParseDuration syntax, which flagd's duration flags use: "1h2m3.5s", "300ms", "0".
-import { UsageError } from '../errors.js';
+import { UsageError } from '../engine.js';
 
 const UNITS: Record<string, number> = {
   ns: 1e-6,
@@ -24,7 +24,7 @@ export function parseDuration(text: string, option: string): number {
   }
   if (value === '' || matched !== value.length) {
     throw new UsageError(
-      `USAGE: --${option}: invalid duration "${text}" (examples: 0, 500ms, 30s, 10m, 1h30m)`,
+      `--${option}: invalid duration "${text}" (examples: 0, 500ms, 30s, 10m, 1h30m)`,
     );
   }
   return total;

@@ -1,14 +1,14 @@
 // `switchyard --help` and `switchyard start --help`, generated from the option table.
-import { GITOPS_HELP } from '../gitops/index.js';
+import { GITOPS_HELP } from '@switchyard/gitops';
 import { VERSION } from '../version.js';
-import { START_OPTIONS, envName } from './spec.js';
+import { START_OPTIONS, type StartOption, envName } from './spec.js';
 
 export function rootHelp(): string {
   return `switchyard ${VERSION}: a flagd-compatible feature-flag sync daemon
 
 Usage:
-  switchyard start [options]     watch flag files and serve them over flagd.sync.v1
-${GITOPS_HELP}  switchyard version             print the version
+  switchyard start [options]     watch flag files; serve them over flagd sync, evaluation and OFREP
+${GITOPS_HELP}  switchyard --version           print the version (also: switchyard version)
   switchyard --help              this help; \`switchyard start --help\` lists every option
 
 Example:
@@ -43,9 +43,9 @@ source=<source>, or a bare <source>. Source names are the URIs without "file:".
 `;
 }
 
-function row(o: (typeof START_OPTIONS)[number]): string {
+function row(o: StartOption): string {
   const names = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.arg ? ` ${o.arg}` : ''}`;
-  const env = o.name === 'config' || o.name === 'help' ? '' : ` [${envName(o.name)}]`;
+  const env = o.commandLineOnly ? '' : ` [${envName(o.name)}]`;
   const dflt = o.defaultText ? ` (default ${o.defaultText})` : '';
   return `  ${names.padEnd(36)} ${o.description}${dflt}${env}`;
 }

@@ -1,14 +1,16 @@
 // The `switchyard` command. bin/switchyard.cjs calls `main(argv)` and exits with its result.
-import { startDaemon } from '../daemon.js';
-import type { Daemon } from '../daemon.js';
-import { DaemonError, UnsupportedSourceError, UsageError } from '../errors.js';
-import { gitopsCommand } from '../gitops/index.js';
+// `start`, `version` and `help` are the daemon's; validate, diff and eval come from
+// @switchyard/gitops and parse their own arguments with the same parser. Every error raised on
+// purpose ends the command with its ERROR_CODES exit code (2 for usage, 1 for startup).
+import { UsageError } from '../engine.js';
+import { type CliIo, gitopsCommand, reportError } from '@switchyard/gitops';
+import { type Daemon, startDaemon } from '../daemon.js';
+import { routeGrpcLogs } from '../grpc-logs.js';
+import { createLogger } from '../logger.js';
 import { VERSION } from '../version.js';
-import { parseArgs } from './args.js';
+import { type CommandLine, parseCommandLine } from './command-line.js';
 import { rootHelp, startHelp } from './help.js';
-import { resolveStartOptions } from './resolve-options.js';
-
-export const DAEMON_NAME = 'switchyard';
+import { type ResolvedStart, resolveStartOptions } from './resolve-options.js';
 
 export interface MainIo {
   readonly env?: NodeJS.ProcessEnv;
@@ -32,108 +34,109 @@ function signalled(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Entry point of the `switchyard` command; returns the process exit code. */
-export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+/** The command's I/O as the gitops commands take it. */
+function cliIo(io: MainIo): CliIo {
   const out = io.stdout ?? ((t: string) => process.stdout.write(t));
   const err = io.stderr ?? ((t: string) => process.stderr.write(t));
-  // validate / diff / eval parse their own arguments (docs/gitops.md).
+  return {
+    stdout: { write: out },
+    stderr: { write: err },
+    cwd: process.cwd(),
+    env: io.env ?? process.env,
+  };
+}
+
+/** Entry point of the `switchyard` command; returns the process exit code. */
+export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+  const cli = cliIo(io);
   const gitops = gitopsCommand(argv[0]);
-  if (gitops) {
-    return gitops(argv.slice(1), {
-      stdout: { write: out },
-      stderr: { write: err },
-      cwd: process.cwd(),
-      env: io.env ?? process.env,
-    });
-  }
+  if (gitops) return gitops(argv.slice(1), cli);
   try {
-    const args = parseArgs(argv);
-    const help = args.values.has('help');
-    if (args.command === undefined || args.command === 'help') {
-      out(rootHelp());
-      return help || args.command === 'help' ? 0 : 2;
-    }
-    if (args.command === 'version') {
-      out(`${VERSION}\n`);
-      return 0;
-    }
-    if (args.command !== 'start')
-      throw new UsageError(`USAGE: unknown command "${args.command}"; try \`switchyard --help\``);
-    if (help) {
-      out(startHelp());
-      return 0;
-    }
-    return await start(args, io, out);
+    return await daemonCommand(parseCommandLine(argv), io, cli);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof UnsupportedSourceError) {
-      err(`switchyard: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof DaemonError) {
-      err(`switchyard: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return reportError(error, cli);
   }
 }
 
-async function start(
-  args: ReturnType<typeof parseArgs>,
-  io: MainIo,
-  out: (t: string) => void,
-): Promise<number> {
-  const resolved = resolveStartOptions(args, io.env ?? process.env);
+async function daemonCommand({ command, args }: CommandLine, io: MainIo, cli: CliIo) {
+  const help = args.values.has('help');
+  if (args.values.has('version') || command === 'version') {
+    cli.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === undefined || command === 'help') {
+    cli.stdout.write(rootHelp());
+    return help || command === 'help' ? 0 : 2;
+  }
+  if (command !== 'start')
+    throw new UsageError(`unknown command "${command}"; try \`switchyard --help\``);
+  if (help) {
+    cli.stdout.write(startHelp());
+    return 0;
+  }
+  return start(resolveStartOptions(args, cli.env), io, cli);
+}
+
+async function start(resolved: ResolvedStart, io: MainIo, cli: CliIo): Promise<number> {
   // Listen for the stop signal before starting, so a SIGTERM during startup is not lost.
   const stop = io.stopSignal ?? signalled();
-  const daemon = await startDaemon(resolved.options);
-  const { logger } = daemon;
+  const { logFormat, debug } = resolved.options;
+  const logger = createLogger({ format: logFormat ?? 'console', debug: debug ?? false });
+  routeGrpcLogs(logger);
+  const daemon = await startDaemon({ ...resolved.options, logger });
   if (resolved.ignored.length > 0) {
     logger.warn(
       { options: resolved.ignored },
       `accepted for flagd compatibility, no effect yet: ${resolved.ignored.join(', ')}`,
     );
   }
-  const sync =
-    daemon.ports.sync === undefined ? daemon.syncAddress : `localhost:${daemon.ports.sync}`;
-  const { evaluation, ofrep, management } = daemon.ports;
-  const tls = resolved.options.serverCertPath ? ' (TLS)' : '';
-  logger.info(
-    { sync: daemon.syncAddress, evaluation, ofrep, management },
-    `listening: flagd.sync.v1 on ${daemon.syncAddress}${tls}` +
-      (evaluation === undefined ? '' : `, flagd.evaluation v1/v2 on :${evaluation}${tls}`) +
-      (ofrep === undefined ? '' : `, OFREP on http://localhost:${ofrep}/ofrep/v1`) +
-      `, management on http://localhost:${management} (/healthz /readyz /metrics /audit)`,
-  );
-  if (resolved.options.logFormat !== 'json') {
-    const target =
-      daemon.ports.sync === undefined
-        ? `socketPath: '${resolved.options.syncSocketPath}'`
-        : `host: 'localhost', port: ${daemon.ports.sync}`;
-    const tlsOption = resolved.options.serverCertPath ? ', tls: true' : '';
-    out(
-      [
-        '',
-        `Connect an OpenFeature provider to ${sync} (in-process evaluation, flags streamed over flagd.sync.v1):`,
-        `  new SwitchyardProvider({ ${target}${tlsOption} })   // @switchyard/openfeature-provider`,
-        `  new FlagdProvider({ resolverType: 'in-process', ${target}${tlsOption} })   // @openfeature/flagd-provider`,
-        `  (or FLAGD_RESOLVER=in-process FLAGD_PORT=${daemon.ports.sync ?? ''} for providers configured from the environment)`,
-        ...(evaluation === undefined
-          ? []
-          : [`Remote evaluation: FlagdProvider({ resolverType: 'rpc', port: ${evaluation} })`]),
-        ...(ofrep === undefined
-          ? []
-          : [
-              `OFREP: curl -X POST http://localhost:${ofrep}/ofrep/v1/evaluate/flags -d '{"context":{"targetingKey":"u1"}}'`,
-            ]),
-        '',
-        '',
-      ].join('\n'),
-    );
-  }
+  logListening(daemon, resolved);
+  if (logFormat !== 'json') cli.stdout.write(connectHints(daemon, resolved));
   io.onStarted?.(daemon);
   const reason = await stop;
   logger.info({ reason: String(reason) }, 'shutting down: closing streams');
   await daemon.close();
   logger.info('stopped');
   return 0;
+}
+
+function logListening(daemon: Daemon, resolved: ResolvedStart): void {
+  const { evaluation, ofrep, management } = daemon.ports;
+  const tls = resolved.options.serverCertPath ? ' (TLS)' : '';
+  daemon.logger.info(
+    { sync: daemon.syncAddress, evaluation, ofrep, management },
+    `listening: flagd.sync.v1 on ${daemon.syncAddress}${tls}` +
+      (evaluation === undefined ? '' : `, flagd.evaluation v1/v2 on :${evaluation}${tls}`) +
+      (ofrep === undefined ? '' : `, OFREP on http://localhost:${ofrep}/ofrep/v1`) +
+      `, management on http://localhost:${management} (/healthz /readyz /metrics /audit)`,
+  );
+}
+
+/** How to connect a provider to what just started (console format only). */
+function connectHints(daemon: Daemon, resolved: ResolvedStart): string {
+  const { evaluation, ofrep } = daemon.ports;
+  const sync =
+    daemon.ports.sync === undefined ? daemon.syncAddress : `localhost:${daemon.ports.sync}`;
+  const target =
+    daemon.ports.sync === undefined
+      ? `socketPath: '${resolved.options.syncSocketPath}'`
+      : `host: 'localhost', port: ${daemon.ports.sync}`;
+  const tls = resolved.options.serverCertPath ? ', tls: true' : '';
+  return [
+    '',
+    `Connect an OpenFeature provider to ${sync} (in-process evaluation, flags streamed over flagd.sync.v1):`,
+    `  new SwitchyardProvider({ ${target}${tls} })   // @switchyard/openfeature-provider`,
+    `  new FlagdProvider({ resolverType: 'in-process', ${target}${tls} })   // @openfeature/flagd-provider`,
+    `  (or FLAGD_RESOLVER=in-process FLAGD_PORT=${daemon.ports.sync ?? ''} for providers configured from the environment)`,
+    ...(evaluation === undefined
+      ? []
+      : [`Remote evaluation: FlagdProvider({ resolverType: 'rpc', port: ${evaluation} })`]),
+    ...(ofrep === undefined
+      ? []
+      : [
+          `OFREP: curl -X POST http://localhost:${ofrep}/ofrep/v1/evaluate/flags -d '{"context":{"targetingKey":"u1"}}'`,
+        ]),
+    '',
+    '',
+  ].join('\n');
 }

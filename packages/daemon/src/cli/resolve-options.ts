@@ -1,14 +1,14 @@
 // Layers defaults < --config file < FLAGD_* environment < command line (viper's precedence in
 // flagd) into DaemonOptions. Relative source paths resolve against the process cwd, like flagd.
 import { readFileSync } from 'node:fs';
+import { UsageError } from '../engine.js';
+import { type ParsedArgs, parseBool } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
-import { UsageError } from '../errors.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '../sources/uri.js';
 import { parseDuration } from './duration.js';
 import { BY_NAME, envName } from './spec.js';
-import type { ParsedArgs } from './args.js';
 
 export interface ResolvedStart {
   readonly options: DaemonOptions;
@@ -26,24 +26,25 @@ function configLayer(path: string): Layer {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`USAGE: --config: cannot read ${path}: ${(error as Error).message}`);
+    throw new UsageError(`--config: cannot read ${path}: ${(error as Error).message}`);
   }
   let doc: unknown;
   try {
     doc = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new UsageError(
-      `USAGE: --config: ${path} is not valid JSON or YAML: ${(error as Error).message}`,
+      `--config: ${path} is not valid JSON or YAML: ${(error as Error).message}`,
     );
   }
   if (doc === null || doc === undefined) return new Map();
   if (typeof doc !== 'object' || Array.isArray(doc))
-    throw new UsageError(`USAGE: --config: ${path} must hold an object`);
+    throw new UsageError(`--config: ${path} must hold an object`);
   const layer: Layer = new Map();
   for (const [key, value] of Object.entries(doc)) {
-    if (!BY_NAME.has(key) || key === 'config' || key === 'help') {
+    const spec = BY_NAME.get(key);
+    if (spec === undefined || spec.commandLineOnly) {
       throw new UsageError(
-        `USAGE: --config: unknown key "${key}" in ${path} (keys are the long option names)`,
+        `--config: unknown key "${key}" in ${path} (keys are the long option names)`,
       );
     }
     layer.set(key, value);
@@ -53,10 +54,10 @@ function configLayer(path: string): Layer {
 
 function envLayer(env: NodeJS.ProcessEnv): Layer {
   const layer: Layer = new Map();
-  for (const name of BY_NAME.keys()) {
-    const value = env[envName(name)];
-    if (value !== undefined && value !== '' && name !== 'config' && name !== 'help')
-      layer.set(name, value);
+  for (const spec of BY_NAME.values()) {
+    if (spec.commandLineOnly) continue;
+    const value = env[envName(spec.name)];
+    if (value !== undefined && value !== '') layer.set(spec.name, value);
   }
   return layer;
 }
@@ -83,7 +84,7 @@ const csv = (text: string) =>
 function asList(name: string, value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   if (typeof value === 'string') return csv(value);
-  throw new UsageError(`USAGE: ${name} must be a list or a comma-separated string`);
+  throw new UsageError(`${name} must be a list or a comma-separated string`);
 }
 
 function asMap(name: string, value: unknown): Record<string, string> {
@@ -93,7 +94,7 @@ function asMap(name: string, value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of asList(name, value)) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`USAGE: --${name}: "${pair}" is not KEY=VALUE`);
+    if (eq <= 0) throw new UsageError(`--${name}: "${pair}" is not KEY=VALUE`);
     out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return out;
@@ -102,23 +103,23 @@ function asMap(name: string, value: unknown): Record<string, string> {
 function asInt(name: string, value: unknown): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new UsageError(`USAGE: --${name}: "${String(value)}" is not a port number`);
+    throw new UsageError(`--${name}: "${String(value)}" is not a port number`);
   return n;
 }
 
 function asBytes(name: string, value: unknown): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`USAGE: --${name}: "${String(value)}" is not a positive number of bytes`);
+    throw new UsageError(`--${name}: "${String(value)}" is not a positive number of bytes`);
   return n;
 }
 
 function asBool(name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
-  if (['true', '1', 't'].includes(text)) return true;
-  if (['false', '0', 'f'].includes(text)) return false;
-  throw new UsageError(`USAGE: --${name}: "${String(value)}" is not true or false`);
+  const parsed = parseBool(String(value));
+  if (parsed === undefined)
+    throw new UsageError(`--${name}: "${String(value)}" is not true or false`);
+  return parsed;
 }
 
 function asSources(value: unknown): SourceConfig[] {
@@ -127,11 +128,11 @@ function asSources(value: unknown): SourceConfig[] {
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      throw new UsageError(`USAGE: --sources is not valid JSON: ${(error as Error).message}`);
+      throw new UsageError(`--sources is not valid JSON: ${(error as Error).message}`);
     }
   }
   if (!Array.isArray(parsed))
-    throw new UsageError('USAGE: --sources must be a JSON array of {"uri","provider"} objects');
+    throw new UsageError('--sources must be a JSON array of {"uri","provider"} objects');
   return parsed as SourceConfig[];
 }
 
@@ -141,7 +142,7 @@ export function resolveStartOptions(
 ): ResolvedStart {
   if (args.positionals.length > 0) {
     throw new UsageError(
-      `USAGE: unexpected argument "${args.positionals[0]}"; sources are given with --uri/-f`,
+      `unexpected argument "${args.positionals[0]}"; sources are given with --uri/-f`,
     );
   }
   const cli = argsLayer(args);
@@ -171,12 +172,12 @@ export function resolveStartOptions(
   ];
   if (sources.length === 0) {
     throw new UsageError(
-      'USAGE: no flag source; give one with --uri file:path/to/flags.json (or --sources, --config)',
+      'no flag source; give one with --uri file:path/to/flags.json (or --sources, --config)',
     );
   }
   const logFormat = has('log-format') ? String(get('log-format')) : 'console';
   if (logFormat !== 'console' && logFormat !== 'json') {
-    throw new UsageError(`USAGE: --log-format must be console or json, not "${logFormat}"`);
+    throw new UsageError(`--log-format must be console or json, not "${logFormat}"`);
   }
   const deadline = get('stream-deadline');
   const optional = <T>(name: string, convert: (n: string, v: unknown) => T): T | undefined =>

@@ -1,22 +1,19 @@
 // The options of `switchyard start`: flagd's names, short forms, FLAGD_* environment variables
-// and --config keys (flagd-daemon.md §1, flagd/cmd/start.go). flagd options that do not apply to
-// a sync-only daemon yet are accepted, so flagd command lines and configs keep working, and
-// reported as ignored.
+// and --config keys (open-feature/flagd:flagd/cmd/start.go, https://flagd.dev/reference/flagd-cli/flagd_start/).
+// flagd options that have no effect here yet are accepted, so flagd command lines and configs
+// keep working, and reported as ignored.
+import type { CommandSpec, OptionSpec } from '@switchyard/gitops';
 
-export type OptionType = 'string' | 'int' | 'bool' | 'list' | 'map' | 'duration';
-
-export interface OptionSpec {
-  readonly name: string;
-  readonly short?: string;
-  readonly type: OptionType;
-  readonly arg?: string;
+export interface StartOption extends OptionSpec {
   readonly description: string;
   readonly defaultText?: string;
   /** false: accepted for flagd compatibility, no effect yet. */
   readonly effective?: boolean;
+  /** Read from the command line only: no FLAGD_* variable, no --config key. */
+  readonly commandLineOnly?: boolean;
 }
 
-export const START_OPTIONS: readonly OptionSpec[] = [
+export const START_OPTIONS: readonly StartOption[] = [
   {
     name: 'uri',
     short: 'f',
@@ -123,8 +120,15 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     arg: 'FILE',
     description:
       'JSON or YAML file whose keys are these long option names (e.g. the flagd testbed launchpad configs)',
+    commandLineOnly: true,
   },
-  { name: 'help', short: 'h', type: 'bool', description: 'show this help' },
+  { name: 'help', short: 'h', type: 'bool', description: 'show this help', commandLineOnly: true },
+  {
+    name: 'version',
+    type: 'bool',
+    description: 'print the version and exit',
+    commandLineOnly: true,
+  },
   // Remote evaluation (flagd.evaluation on --port, OFREP on --ofrep-port).
   {
     name: 'cors-origin',
@@ -232,9 +236,13 @@ export const START_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const BY_NAME = new Map(START_OPTIONS.map((o) => [o.name, o]));
-export const BY_SHORT = new Map(
-  START_OPTIONS.filter((o) => o.short).map((o) => [o.short as string, o]),
-);
+
+/** The command line of `switchyard [start]`: pflag semantics, the last of a repeated value wins. */
+export const START_COMMAND: CommandSpec = {
+  name: 'start',
+  options: START_OPTIONS,
+  repeated: 'last-wins',
+};
 
 /** FLAGD_SYNC_PORT for sync-port (viper: prefix FLAGD_, `-` → `_`). */
 export const envName = (name: string) => `FLAGD_${name.toUpperCase().replaceAll('-', '_')}`;

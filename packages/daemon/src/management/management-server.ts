@@ -1,38 +1,35 @@
-// Management HTTP server (flagd port 8014): /healthz, /readyz (200 once every source applied a
-// first valid configuration, else 412; the JSON body names each source's state and last error),
-// /metrics (Prometheus text) and /audit (recent audit entries, `?limit=N`).
+// Management HTTP server (flagd port 8014): /healthz (liveness: 200 while the process answers),
+// /readyz (200 while flags are served, degraded or not, else 412; the JSON body is the health
+// report, packages/daemon/README.md "Health"), /metrics (Prometheus text) and /audit (recent
+// audit entries, `?limit=N`).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { AuditView } from '../audit/types.js';
-import { StartupError } from '../errors.js';
+import type { AuditView } from '@switchyard/gitops';
+import type { HealthReport } from '../health/health-report.js';
+import { listenHttp } from '../http-listen.js';
 import type { DaemonMetrics } from '../metrics.js';
-import type { GenerationStore } from '../store/generation-store.js';
 
-export function readinessBody(store: GenerationStore): { ready: boolean; body: string } {
-  const ready = store.ready;
-  const sources = store.status().map((s) => ({
-    source: s.source,
-    ready: s.ready,
-    flags: s.flags,
-    ...(s.problem ? { error: { code: s.problem.code, message: s.problem.message } } : {}),
-  }));
-  const body = { ready, generation: store.generation?.number ?? 0, sources };
-  return { ready, body: `${JSON.stringify(body)}\n` };
+export interface ManagementOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly health: () => HealthReport;
+  readonly metrics: DaemonMetrics;
+  readonly audit?: AuditView | undefined;
 }
 
 export async function startManagementServer(
-  store: GenerationStore,
-  metrics: DaemonMetrics,
-  options: { host: string; port: number; audit?: AuditView },
+  options: ManagementOptions,
 ): Promise<{ server: Server; port: number }> {
+  const { metrics } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
-      const { ready, body } = readinessBody(store);
-      response.writeHead(ready ? 200 : 412, { 'content-type': 'application/json' }).end(body);
+      const report = options.health();
+      response
+        .writeHead(report.ready ? 200 : 412, { 'content-type': 'application/json' })
+        .end(`${JSON.stringify(report)}\n`);
     } else if (path === '/audit' && options.audit) {
       const limit = new URL(request.url ?? '/', 'http://localhost').searchParams.get('limit');
       if (limit !== null && !/^\d+$/.test(limit)) {
@@ -55,16 +52,6 @@ export async function startManagementServer(
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(
-        new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port}: ${error.message}`,
-          { cause: error },
-        ),
-      ),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  const port = await listenHttp(server, options);
+  return { server, port };
 }

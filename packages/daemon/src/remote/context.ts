@@ -1,7 +1,8 @@
-// The evaluation context of a remote call, merged as flagd does (flag_evaluator.go
-// MergeContextsAndHeaders; flagd-daemon.md §4 "Context merge"): the request's context, then the
-// static `-X` values over it, then `-H` header mappings over both (lowest to highest).
-import type { EvaluationContext, JsonObject } from '@switchyard/core';
+// The evaluation context of a remote call, merged as flagd does (open-feature/flagd:
+// flagd/pkg/service/flag-evaluation/flag_evaluator.go, MergeContextsAndHeaders): the request's
+// context, then the static `-X` values over it, then `-H` header mappings over both (lowest to
+// highest).
+import type { EvaluationContext, JsonObject } from '../engine.js';
 
 export interface ContextPolicy {
   /** `--context-value/-X` (string values). */

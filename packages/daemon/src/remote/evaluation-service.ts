@@ -1,12 +1,11 @@
-// flagd.evaluation.v1.Service and flagd.evaluation.v2.Service handlers (flagd-daemon.md §5,
-// wire-protocol.md). Every call reads the `flagd-selector` header, evaluates with @switchyard/core
-// against the selector's view of the current generation, and answers flagd's shapes and status
-// codes. Responses of snapshot-level results (STATIC, and TARGETING_MATCH of a variant) are
+// flagd.evaluation.v1.Service and flagd.evaluation.v2.Service handlers
+// (https://flagd.dev/reference/specifications/protos/, open-feature/flagd:
+// flagd/pkg/service/flag-evaluation). Every call reads the `flagd-selector` header, evaluates with
+// @switchyard/core against the selector's view of the current generation, and answers flagd's
+// shapes and status codes. Responses of snapshot-level results (STATIC, and TARGETING_MATCH of a variant) are
 // encoded once per view and written as bytes afterwards.
 import { status } from '@grpc/grpc-js';
 import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-import { evaluateAll } from '@switchyard/core';
-import type { EvaluateOptions, JsonObject } from '@switchyard/core';
 import {
   type EvaluationV1ServiceDefinition,
   type EvaluationV2ServiceDefinition,
@@ -16,23 +15,23 @@ import {
   preEncoded,
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
-import type { Generation } from '../store/generation-store.js';
+import { evaluateAll } from '../engine.js';
+import type { EvaluateOptions, JsonObject } from '../engine.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { metadataValue } from '../grpc-metadata.js';
+import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
+import type { FlagView } from '../store/view.js';
 import type { ContextMerger } from './context.js';
 import type { EventStreams } from './event-stream.js';
 import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
 import type { ResolveKind } from './resolve-kinds.js';
-import { metadataValue } from './selectors.js';
-import type { SelectorCache } from './selectors.js';
 import { grpcError } from './status.js';
-import type { EvaluationView, ViewCache } from './views.js';
-import { viewCache } from './views.js';
+import { reflection, resultCache } from './view-caches.js';
 
 export interface EvaluationServiceOptions {
-  readonly generation: () => Generation | undefined;
-  readonly views: ViewCache;
-  readonly selectors: SelectorCache;
+  /** The selector's view of the current generation. */
+  readonly view: (selector: Selector) => FlagView;
   readonly context: ContextMerger;
   readonly events: EventStreams;
   /** Clock for `$flagd.timestamp` (tests). */
@@ -60,7 +59,7 @@ export class EvaluationService {
 
   private selectorOf(metadata: Metadata, reply: Reply): Selector | undefined {
     try {
-      return this.options.selectors.get(metadataValue(metadata, SELECTOR_METADATA_KEY));
+      return parseSelector(metadataValue(metadata, SELECTOR_METADATA_KEY));
     } catch (error) {
       if (!(error instanceof InvalidSelectorError)) throw error;
       reply({ code: status.INVALID_ARGUMENT, details: error.message });
@@ -71,28 +70,33 @@ export class EvaluationService {
   private resolve(version: 1 | 2, kind: ResolveKind) {
     const schemaOf = KINDS[kind];
     const schema = version === 1 ? schemaOf.v1 : schemaOf.v2;
-    const cacheName = `grpc-v${version}-${kind}`;
+    const responses = resultCache<PreEncoded>(`grpc-v${version}-${kind}`);
     return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
       const selector = this.selectorOf(call.metadata, callback);
       if (selector === undefined) return;
-      const view = this.options.views.view(this.options.generation(), selector);
+      const view = this.options.view(selector);
       const context = this.options.context.merge(call.request.context, (name) =>
         metadataValue(call.metadata, name),
       );
-      const result = resolveKind(view, kind, call.request.flagKey, context, this.evaluateOptions);
+      const result = resolveKind(view, {
+        kind,
+        flagKey: call.request.flagKey,
+        context,
+        options: this.evaluateOptions,
+      });
       if (result.errorCode !== undefined) {
         callback(grpcError(result.errorCode, result.errorMessage));
         return;
       }
       // Snapshot-level results are frozen and shared: their encoded response is reusable.
       const cacheable = Object.isFrozen(result);
-      const cache = cacheable ? viewCache<PreEncoded>(view, cacheName) : undefined;
+      const cache = cacheable ? view.cached(responses) : undefined;
       const cached = cache?.get(result);
       if (cached !== undefined) {
         callback(null, cached);
         return;
       }
-      const message = responseMessage(view, version, kind, result);
+      const message = responseMessage(view, { version, kind, result });
       if (message === undefined) {
         callback(
           grpcError(
@@ -119,7 +123,7 @@ export class EvaluationService {
   ): void {
     const selector = this.selectorOf(call.metadata, callback);
     if (selector === undefined) return;
-    const view = this.options.views.view(this.options.generation(), selector);
+    const view = this.options.view(selector);
     const context = this.options.context.merge(call.request.context, (name) =>
       metadataValue(call.metadata, name),
     );
@@ -173,7 +177,7 @@ function anyFlagValue(value: unknown): evaluationV1.AnyFlag['value'] | undefined
 }
 
 export function resolveAllResponse(
-  view: EvaluationView,
+  view: FlagView,
   results: ReturnType<typeof evaluateAll>,
 ): evaluationV1.ResolveAllResponse {
   const flags: Record<string, evaluationV1.AnyFlag> = {};
@@ -192,6 +196,6 @@ export function resolveAllResponse(
   return {
     $typeName: 'flagd.evaluation.v1.ResolveAllResponse',
     flags,
-    metadata: view.reflection as JsonObject,
+    metadata: reflection(view) as JsonObject,
   };
 }

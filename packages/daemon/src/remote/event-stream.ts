@@ -1,29 +1,29 @@
-// EventStream of flagd.evaluation v1 and v2 (flagd-daemon.md §5, wire-protocol.md): provider_ready
+// EventStream of flagd.evaluation v1 and v2 (https://flagd.dev/reference/specifications/protos/,
+// open-feature/flagd: flagd/pkg/service/flag-evaluation): provider_ready
 // on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
 // selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
 // Streams are grouped by selector: each generation is diffed and encoded once per group.
 import { status } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import type { JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
-import { InvalidSelectorError } from '../errors.js';
+import type { JsonObject } from '../engine.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
-import type { Generation } from '../store/generation-store.js';
-import type { MergedFlag } from '../store/payload.js';
+import type { Generation } from '../store/generation.js';
+import { sameFlag } from '../store/merge.js';
+import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
-import { metadataValue } from './selectors.js';
-import type { SelectorCache } from './selectors.js';
-import type { EvaluationView, ViewCache } from './views.js';
+import type { FlagView } from '../store/view.js';
 
 export const KEEP_ALIVE_MS = 20_000;
 
 export type FlagChangeType = 'write' | 'update' | 'delete';
 
 export interface EventStreamOptions {
-  readonly generation: () => Generation | undefined;
-  readonly views: ViewCache;
-  readonly selectors: SelectorCache;
+  /** The selector's view of the current generation. */
+  readonly view: (selector: Selector) => FlagView;
   /** keep_alive after this long without a message (flagd: 20 s). */
   readonly keepAliveMs: number;
   /** Server-side stream deadline (`--stream-deadline`; 0 = none). */
@@ -57,23 +57,17 @@ interface Stream {
 
 interface Group {
   readonly selector: Selector;
-  view: EvaluationView;
+  view: FlagView;
   readonly streams: Set<Stream>;
 }
 
-const changed = (a: MergedFlag, b: MergedFlag) =>
-  a.flag.contentHash !== b.flag.contentHash || a.sourceId !== b.sourceId;
-
 /** The per-flag change set between two views of one selector (flagd's notifications). */
-export function flagChanges(
-  before: EvaluationView,
-  after: EvaluationView,
-): Record<string, FlagChangeType> {
+export function flagChanges(before: FlagView, after: FlagView): Record<string, FlagChangeType> {
   const changes: Record<string, FlagChangeType> = {};
   for (const [key, flag] of after.flags) {
     const was = before.flags.get(key);
     if (was === undefined) changes[key] = 'write';
-    else if (changed(was, flag)) changes[key] = 'update';
+    else if (!sameFlag(was, flag)) changes[key] = 'update';
   }
   for (const key of before.flags.keys()) if (!after.flags.has(key)) changes[key] = 'delete';
   return changes;
@@ -99,17 +93,17 @@ export class EventStreams {
     }
     let selector: Selector;
     try {
-      selector = this.options.selectors.get(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
+      selector = parseSelector(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
     } catch (error) {
       if (!(error instanceof InvalidSelectorError)) throw error;
       call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
       return;
     }
-    const current = this.options.views.view(this.options.generation(), selector);
-    let group = this.groups.get(current.selectorKey);
+    const key = selector.key;
+    let group = this.groups.get(key);
     if (group === undefined) {
-      group = { selector, view: current, streams: new Set() };
-      this.groups.set(current.selectorKey, group);
+      group = { selector, view: this.options.view(selector), streams: new Set() };
+      this.groups.set(key, group);
     }
     const owner = group;
     const keepAlive = setTimeout(() => this.write(stream, KEEP_ALIVE), this.options.keepAliveMs);
@@ -132,22 +126,21 @@ export class EventStreams {
       clearTimeout(keepAlive);
       clearTimeout(deadline);
       owner.streams.delete(stream);
-      if (owner.streams.size === 0 && this.groups.get(current.selectorKey) === owner)
-        this.groups.delete(current.selectorKey);
+      if (owner.streams.size === 0 && this.groups.get(key) === owner) this.groups.delete(key);
     };
     call.on('cancelled', remove);
     call.on('close', remove);
     call.on('finish', remove);
     call.on('error', remove);
     owner.streams.add(stream);
-    this.options.logger.debug({ selector: current.selectorKey }, 'event stream opened');
+    this.options.logger.debug({ selector: key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
   }
 
   /** Sends each group the flags its selector's view gained, changed or lost. */
   publish(generation: Generation): void {
     for (const group of this.groups.values()) {
-      const next = this.options.views.view(generation, group.selector);
+      const next = generation.view(group.selector);
       const changes = flagChanges(group.view, next);
       group.view = next;
       const keys = Object.keys(changes);

@@ -1,12 +1,13 @@
-// OFREP response bodies with flagd's shapes (flagd-daemon.md §5 "OFREP"; flagd
-// core/pkg/service/ofrep/models.go). Bodies of snapshot-level results (frozen, shared by every
+// OFREP response bodies with flagd's shapes (https://flagd.dev/reference/specifications/ofrep/,
+// open-feature/flagd: core/pkg/service/ofrep/models.go). Bodies of snapshot-level results (frozen, shared by every
 // evaluation that lands on them) are serialised once per view and reused.
 import { createHash } from 'node:crypto';
-import type { ErrorCode, EvaluationResult, JsonValue } from '@switchyard/core';
+import type { ErrorCode, EvaluationResult, JsonValue } from '../engine.js';
+import { cacheSlot } from '../store/cache-slot.js';
+import type { FlagView } from '../store/view.js';
 import { responseMetadata, usesCodeDefault } from './resolve-kinds.js';
 import { ofrepDetails } from './status.js';
-import type { EvaluationView } from './views.js';
-import { viewCache } from './views.js';
+import { reflection, resultCache } from './view-caches.js';
 
 export type AnyResult = EvaluationResult<JsonValue | undefined>;
 
@@ -28,11 +29,17 @@ export function errorJson(
   return `{${keyField}"errorCode":"${code}","errorDetails":${JSON.stringify(details)}}`;
 }
 
+const SINGLE_BODIES = resultCache<Buffer>('ofrep:single');
+const BULK_ELEMENTS = resultCache<string>('ofrep:bulk');
+const REFLECTION_JSON = cacheSlot<FlagView, string>('ofrep:reflection', (view) =>
+  JSON.stringify(reflection(view)),
+);
+
 /** A single evaluation's 200 body: metadata = flag metadata over the selector reflection. */
-export function singleBody(view: EvaluationView, key: string, result: AnyResult): Buffer {
+export function singleBody(view: FlagView, key: string, result: AnyResult): Buffer {
   if (!Object.isFrozen(result))
     return Buffer.from(successJson(key, result, responseMetadata(view, result.flagMetadata)));
-  const cache = viewCache<Buffer>(view, 'ofrep-single');
+  const cache = view.cached(SINGLE_BODIES);
   let body = cache.get(result);
   if (body === undefined) {
     body = Buffer.from(successJson(key, result, responseMetadata(view, result.flagMetadata)));
@@ -42,11 +49,11 @@ export function singleBody(view: EvaluationView, key: string, result: AnyResult)
 }
 
 /** One element of a bulk body: a success (flag metadata only) or a per-flag error. */
-export function bulkElement(view: EvaluationView, key: string, result: AnyResult): string {
+export function bulkElement(view: FlagView, key: string, result: AnyResult): string {
   if (result.errorCode !== undefined)
     return errorJson(key, result.errorCode, ofrepDetails(result.errorCode, key));
   if (!Object.isFrozen(result)) return successJson(key, result, result.flagMetadata);
-  const cache = viewCache<string>(view, 'ofrep-bulk');
+  const cache = view.cached(BULK_ELEMENTS);
   let element = cache.get(result);
   if (element === undefined) {
     element = successJson(key, result, result.flagMetadata);
@@ -56,13 +63,10 @@ export function bulkElement(view: EvaluationView, key: string, result: AnyResult
 }
 
 /** `{flags:[...], metadata:{selector reflection}}`. */
-export function bulkBody(view: EvaluationView, elements: readonly string[]): Buffer {
-  let reflection = viewCache<string>(view, 'ofrep-reflection').get(view.reflection);
-  if (reflection === undefined) {
-    reflection = JSON.stringify(view.reflection);
-    viewCache<string>(view, 'ofrep-reflection').set(view.reflection, reflection);
-  }
-  return Buffer.from(`{"flags":[${elements.join(',')}],"metadata":${reflection}}`);
+export function bulkBody(view: FlagView, elements: readonly string[]): Buffer {
+  return Buffer.from(
+    `{"flags":[${elements.join(',')}],"metadata":${view.cached(REFLECTION_JSON)}}`,
+  );
 }
 
 /** A strong ETag over the exact bulk body bytes (docs/adr/0017). */

@@ -1,17 +1,19 @@
-// OFREP on --ofrep-port (open-feature/flagd:flagd/pkg/service/flag-evaluation/ofrep), on node:http directly:
+// OFREP on --ofrep-port (https://flagd.dev/reference/specifications/ofrep/, open-feature/flagd:
+// flagd/pkg/service/flag-evaluation/ofrep/handler.go), on node:http directly:
 //   POST /ofrep/v1/evaluate/flags/{key}   single evaluation (200, 400, 404)
 //   POST /ofrep/v1/evaluate/flags[/]      bulk evaluation (200, 304 with If-None-Match, 400, 500)
 // 400 INVALID_CONTEXT for a malformed body, 413 over --max-request-body, CORS for --cors-origin.
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { evaluateAny } from '@switchyard/core';
-import type { EvaluateOptions, JsonObject } from '@switchyard/core';
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
-import { InvalidSelectorError, StartupError } from '../errors.js';
+import { evaluateAny } from '../engine.js';
+import type { EvaluateOptions, EvaluationContext, JsonObject } from '../engine.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { listenHttp } from '../http-listen.js';
 import type { Logger } from '../logger.js';
-import type { Generation } from '../store/generation-store.js';
+import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
+import type { FlagView } from '../store/view.js';
 import type { ContextMerger } from './context.js';
 import { cors } from './cors.js';
 import type { Cors } from './cors.js';
@@ -23,14 +25,11 @@ import {
   matchesIfNoneMatch,
   singleBody,
 } from './ofrep-body.js';
-import type { SelectorCache } from './selectors.js';
 import { ofrepDetails, ofrepStatus } from './status.js';
-import type { ViewCache } from './views.js';
 
 export interface OfrepOptions {
-  readonly generation: () => Generation | undefined;
-  readonly views: ViewCache;
-  readonly selectors: SelectorCache;
+  /** The selector's view of the current generation. */
+  readonly view: (selector: Selector) => FlagView;
   readonly context: ContextMerger;
   readonly corsOrigins: readonly string[];
   readonly maxRequestBody: number;
@@ -66,6 +65,42 @@ export function parseRequestBody(text: string, logger?: Logger): Body {
   return { ok: true, context: context as JsonObject };
 }
 
+/** One request being answered, with the CORS headers every answer to it carries. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly cors: OutgoingHttpHeaders | undefined;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: Buffer;
+  /** Sent after the content and CORS headers. */
+  readonly headers?: OutgoingHttpHeaders;
+}
+
+/** Answers with a JSON body. */
+function send({ res, cors }: Exchange, { status, body, headers }: Answer): void {
+  const all: OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    'content-length': body.length,
+  };
+  if (cors) Object.assign(all, cors);
+  if (headers) Object.assign(all, headers);
+  res.writeHead(status, all).end(body);
+}
+
+/** The flag key of a single-evaluation path, null for the bulk path, undefined for neither. */
+function routeOf(path: string): string | null | undefined {
+  if (path === BULK || path === `${BULK}/`) return null;
+  if (!path.startsWith(SINGLE) || path.indexOf('/', SINGLE.length) >= 0) return undefined;
+  try {
+    return decodeURIComponent(path.slice(SINGLE.length));
+  } catch {
+    return path.slice(SINGLE.length);
+  }
+}
+
 export class OfrepHandler {
   private readonly cors: Cors | undefined;
   private readonly evaluateOptions: EvaluateOptions;
@@ -79,46 +114,36 @@ export class OfrepHandler {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const extra = this.cors?.headers(req.headers.origin);
+    const exchange: Exchange = { req, res, cors: this.cors?.headers(req.headers.origin) };
     if (req.method === 'OPTIONS' && this.cors) {
       res.writeHead(204, this.cors.preflight(req)).end();
       return;
     }
-    let key: string | undefined;
-    if (path === BULK || path === `${BULK}/`) key = undefined;
-    else if (path.startsWith(SINGLE) && path.indexOf('/', SINGLE.length) < 0) {
-      try {
-        key = decodeURIComponent(path.slice(SINGLE.length));
-      } catch {
-        key = path.slice(SINGLE.length);
-      }
-    } else {
-      send(res, 404, Buffer.from('{"errorDetails":"not found"}'), extra);
+    const key = routeOf(path);
+    if (key === undefined) {
+      send(exchange, { status: 404, body: Buffer.from('{"errorDetails":"not found"}') });
       return;
     }
     if (req.method !== 'POST') {
-      send(res, 405, Buffer.from('{"errorDetails":"method not allowed; use POST"}'), {
-        ...extra,
-        allow: this.cors ? 'POST, OPTIONS' : 'POST',
+      send(exchange, {
+        status: 405,
+        body: Buffer.from('{"errorDetails":"method not allowed; use POST"}'),
+        headers: { allow: this.cors ? 'POST, OPTIONS' : 'POST' },
       });
       return;
     }
-    this.readBody(req, res, extra, (text) => {
-      if (key === undefined) this.bulk(req, res, text, extra);
-      else this.single(req, res, key, text, extra);
+    this.readBody(exchange, (text) => {
+      if (key === null) this.bulk(exchange, text);
+      else this.single(exchange, { key, text });
     });
   };
 
-  private readBody(
-    req: IncomingMessage,
-    res: ServerResponse,
-    extra: OutgoingHttpHeaders | undefined,
-    done: (text: string) => void,
-  ): void {
+  private readBody(exchange: Exchange, done: (text: string) => void): void {
+    const { req } = exchange;
     const limit = this.options.maxRequestBody;
     const declared = Number(req.headers['content-length']);
     const tooLarge = () => {
-      send(res, 413, TOO_LARGE, { ...extra, connection: 'close' });
+      send(exchange, { status: 413, body: TOO_LARGE, headers: { connection: 'close' } });
       req.resume();
     };
     if (declared > limit) {
@@ -157,69 +182,63 @@ export class OfrepHandler {
   private selectorOf(req: IncomingMessage): { selector: Selector } | { invalid: string } {
     const header = req.headers[SELECTOR_METADATA_KEY];
     try {
-      return { selector: this.options.selectors.get(Array.isArray(header) ? header[0] : header) };
+      return { selector: parseSelector(Array.isArray(header) ? header[0] : header) };
     } catch (error) {
       if (!(error instanceof InvalidSelectorError)) throw error;
       return { invalid: `invalid selector: ${error.message}` };
     }
   }
 
-  private single(
-    req: IncomingMessage,
-    res: ServerResponse,
-    key: string,
-    text: string,
-    extra: OutgoingHttpHeaders | undefined,
-  ): void {
-    const body = parseRequestBody(text, this.options.logger);
+  /** The view and context of a request, or undefined once it was answered with a 400. */
+  private prepare(
+    exchange: Exchange,
+    request: { readonly key: string | undefined; readonly text: string },
+  ): { view: FlagView; context: EvaluationContext | undefined } | undefined {
+    const body = parseRequestBody(request.text, this.options.logger);
     if (!body.ok) {
-      send(res, 400, Buffer.from(errorJson(key, 'INVALID_CONTEXT', body.details)), extra);
-      return;
+      send(exchange, {
+        status: 400,
+        body: Buffer.from(errorJson(request.key, 'INVALID_CONTEXT', body.details)),
+      });
+      return undefined;
     }
-    const selected = this.selectorOf(req);
+    const selected = this.selectorOf(exchange.req);
     if ('invalid' in selected) {
-      send(res, 400, Buffer.from(errorJson(key, 'GENERAL', selected.invalid)), extra);
-      return;
+      send(exchange, {
+        status: 400,
+        body: Buffer.from(errorJson(request.key, 'GENERAL', selected.invalid)),
+      });
+      return undefined;
     }
-    const view = this.options.views.view(this.options.generation(), selected.selector);
-    const result = evaluateAny(
-      view.snapshot,
-      { flagKey: key, context: this.contextOf(req, body.context) },
-      this.evaluateOptions,
-    );
-    if (result.errorCode !== undefined) {
-      const details = ofrepDetails(result.errorCode, key);
-      send(
-        res,
-        ofrepStatus(result.errorCode),
-        Buffer.from(errorJson(key, result.errorCode, details)),
-        extra,
-      );
-      return;
-    }
-    send(res, 200, singleBody(view, key, result), extra);
+    return {
+      view: this.options.view(selected.selector),
+      context: this.contextOf(exchange.req, body.context),
+    };
   }
 
-  private bulk(
-    req: IncomingMessage,
-    res: ServerResponse,
-    text: string,
-    extra: OutgoingHttpHeaders | undefined,
-  ): void {
-    const body = parseRequestBody(text, this.options.logger);
-    if (!body.ok) {
-      send(res, 400, Buffer.from(errorJson(undefined, 'INVALID_CONTEXT', body.details)), extra);
+  private single(exchange: Exchange, request: { readonly key: string; readonly text: string }) {
+    const prepared = this.prepare(exchange, request);
+    if (prepared === undefined) return;
+    const { key } = request;
+    const { view, context } = prepared;
+    const result = evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions);
+    if (result.errorCode !== undefined) {
+      const details = ofrepDetails(result.errorCode, key);
+      send(exchange, {
+        status: ofrepStatus(result.errorCode),
+        body: Buffer.from(errorJson(key, result.errorCode, details)),
+      });
       return;
     }
-    const selected = this.selectorOf(req);
-    if ('invalid' in selected) {
-      send(res, 400, Buffer.from(errorJson(undefined, 'GENERAL', selected.invalid)), extra);
-      return;
-    }
+    send(exchange, { status: 200, body: singleBody(view, key, result) });
+  }
+
+  private bulk(exchange: Exchange, text: string): void {
+    const prepared = this.prepare(exchange, { key: undefined, text });
+    if (prepared === undefined) return;
     let payload: Buffer;
     try {
-      const view = this.options.views.view(this.options.generation(), selected.selector);
-      const context = this.contextOf(req, body.context);
+      const { view, context } = prepared;
       const elements: string[] = [];
       for (const key of view.snapshot.keys()) {
         elements.push(
@@ -232,32 +251,20 @@ export class OfrepHandler {
       }
       payload = bulkBody(view, elements);
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'OFREP bulk evaluation failed');
-      send(res, 500, Buffer.from(errorJson(undefined, 'GENERAL', 'bulk evaluation failed')), extra);
+      this.options.logger.error({ err: error }, 'OFREP bulk evaluation failed');
+      send(exchange, {
+        status: 500,
+        body: Buffer.from(errorJson(undefined, 'GENERAL', 'bulk evaluation failed')),
+      });
       return;
     }
     const etag = etagOf(payload);
-    const inm = req.headers['if-none-match'];
-    if (matchesIfNoneMatch(inm, etag)) {
-      res.writeHead(304, { ...extra, etag }).end();
+    if (matchesIfNoneMatch(exchange.req.headers['if-none-match'], etag)) {
+      exchange.res.writeHead(304, { ...exchange.cors, etag }).end();
       return;
     }
-    send(res, 200, payload, { ...extra, etag });
+    send(exchange, { status: 200, body: payload, headers: { etag } });
   }
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: Buffer,
-  extra: OutgoingHttpHeaders | undefined,
-): void {
-  const headers: OutgoingHttpHeaders = {
-    'content-type': 'application/json',
-    'content-length': body.length,
-  };
-  if (extra) Object.assign(headers, extra);
-  res.writeHead(status, headers).end(body);
 }
 
 export async function startOfrepServer(
@@ -265,18 +272,6 @@ export async function startOfrepServer(
   options: { host: string; port: number; maxRequestHeader: number },
 ): Promise<{ server: Server; port: number }> {
   const server = createServer({ maxHeaderSize: options.maxRequestHeader }, handler.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(
-        new StartupError(
-          `STARTUP: cannot listen on ${options.host}:${options.port} (OFREP): ${error.message}`,
-          {
-            cause: error,
-          },
-        ),
-      ),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+  const port = await listenHttp(server, { host: options.host, port: options.port, label: 'OFREP' });
+  return { server, port };
 }

@@ -1,20 +1,21 @@
 // Remote evaluation: flagd.evaluation v1/v2 over gRPC (--port or --socket-path) and OFREP over
-// HTTP (--ofrep-port), both answering from the generation the sync service publishes, through
-// one view cache, so every transport sees the same flags at the same time.
-import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+// HTTP (--ofrep-port), both answering from the views of the generation the sync service
+// publishes, so every transport sees the same flags at the same time.
 import type { Server as HttpServer } from 'node:http';
-import type { Server as GrpcServer } from '@grpc/grpc-js';
-import type { EvaluateOptions } from '@switchyard/core';
+import type { EvaluateOptions } from '../engine.js';
+import { stopGrpcServer } from '../grpc-listen.js';
+import type { Bound } from '../grpc-listen.js';
+import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
-import { stopSyncServer } from '../sync/sync-server.js';
+import type { Selector } from '../store/selector.js';
+import type { FlagView } from '../store/view.js';
 import { contextMerger } from './context.js';
+import type { ContextMerger } from './context.js';
 import { startEvaluationServer } from './evaluation-server.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
 import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
-import { SelectorCache } from './selectors.js';
-import { ViewCache } from './views.js';
 
 /** flagd's default for --max-request-body and --max-request-header. */
 export const DEFAULT_REQUEST_LIMIT = 1_000_000;
@@ -50,102 +51,94 @@ export interface Remote {
   close(): Promise<void>;
 }
 
-export async function startRemote(options: RemoteOptions): Promise<Remote> {
-  const generation = () => options.store.generation;
-  const views = new ViewCache();
-  const selectors = new SelectorCache();
-  const context = contextMerger({
-    staticValues: options.contextValues,
-    headerMappings: options.contextFromHeaders,
+/** What both remote servers share: where they read flags and how they build a context. */
+interface Shared {
+  readonly options: RemoteOptions;
+  readonly view: (selector: Selector) => FlagView;
+  readonly context: ContextMerger;
+  readonly events: EventStreams;
+}
+
+function startGrpc(shared: Shared): Promise<Bound | undefined> {
+  const { options } = shared;
+  if (options.evaluationPort === undefined && options.socketPath === undefined) {
+    return Promise.resolve(undefined);
+  }
+  const service = new EvaluationService({
+    view: shared.view,
+    context: shared.context,
+    events: shared.events,
+    ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
+  return startEvaluationServer(service, {
+    host: options.host,
+    port: options.evaluationPort ?? 0,
+    socketPath: options.socketPath,
+    certPath: options.certPath,
+    keyPath: options.keyPath,
+    maxRequestBody: options.maxRequestBody,
+    maxRequestHeader: options.maxRequestHeader,
+  });
+}
+
+function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
+  const { options } = shared;
+  if (options.ofrepPort === undefined) return Promise.resolve(undefined);
+  const handler = new OfrepHandler({
+    view: shared.view,
+    context: shared.context,
+    corsOrigins: options.corsOrigins,
+    maxRequestBody: options.maxRequestBody,
+    logger: options.logger,
+    ...(options.evaluate ? { evaluate: options.evaluate } : {}),
+  });
+  return startOfrepServer(handler, {
+    host: options.host,
+    port: options.ofrepPort,
+    maxRequestHeader: options.maxRequestHeader,
+  });
+}
+
+export async function startRemote(options: RemoteOptions): Promise<Remote> {
+  const view = (selector: Selector) => options.store.view(selector);
   const events = new EventStreams({
-    generation,
-    views,
-    selectors,
+    view,
     keepAliveMs: options.keepAliveMs || KEEP_ALIVE_MS,
     streamDeadlineMs: options.streamDeadlineMs,
     logger: options.logger,
   });
+  const shared: Shared = {
+    options,
+    view,
+    context: contextMerger({
+      staticValues: options.contextValues,
+      headerMappings: options.contextFromHeaders,
+    }),
+    events,
+  };
   const unsubscribe = options.store.subscribe((event) => {
     if (event.type === 'generation') events.publish(event.generation);
   });
-  const serveEvaluation = options.evaluationPort !== undefined || options.socketPath !== undefined;
-  if (
-    options.socketPath &&
-    existsSync(options.socketPath) &&
-    lstatSync(options.socketPath).isSocket()
-  )
-    unlinkSync(options.socketPath); // a stale socket from a previous run
-  let grpc: { server: GrpcServer; port: number | undefined; address: string } | undefined;
-  let http: { server: HttpServer; port: number } | undefined;
-  try {
-    [grpc, http] = await Promise.all([
-      serveEvaluation
-        ? startEvaluationServer(
-            new EvaluationService({
-              generation,
-              views,
-              selectors,
-              context,
-              events,
-              ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-            }),
-            {
-              host: options.host,
-              port: options.evaluationPort ?? 0,
-              socketPath: options.socketPath,
-              certPath: options.certPath,
-              keyPath: options.keyPath,
-              maxRequestBody: options.maxRequestBody,
-              maxRequestHeader: options.maxRequestHeader,
-            },
-          )
-        : undefined,
-      options.ofrepPort !== undefined
-        ? startOfrepServer(
-            new OfrepHandler({
-              generation,
-              views,
-              selectors,
-              context,
-              corsOrigins: options.corsOrigins,
-              maxRequestBody: options.maxRequestBody,
-              logger: options.logger,
-              ...(options.evaluate ? { evaluate: options.evaluate } : {}),
-            }),
-            {
-              host: options.host,
-              port: options.ofrepPort,
-              maxRequestHeader: options.maxRequestHeader,
-            },
-          )
-        : undefined,
-    ]);
-  } catch (error) {
+  // allSettled: when one server fails to start, the other must not be left listening.
+  const [grpc, http] = await Promise.allSettled([startGrpc(shared), startHttp(shared)]);
+  if (grpc.status === 'rejected' || http.status === 'rejected') {
     unsubscribe();
-    grpc?.server.forceShutdown();
-    http?.server.close();
-    throw error;
+    if (grpc.status === 'fulfilled') grpc.value?.server.forceShutdown();
+    if (http.status === 'fulfilled' && http.value) await closeHttpServer(http.value.server);
+    throw grpc.status === 'rejected' ? grpc.reason : (http as PromiseRejectedResult).reason;
   }
-  const grpcServer = grpc?.server;
-  const httpServer = http?.server;
   let closing: Promise<void> | undefined;
   return {
-    ports: { evaluation: grpc?.port, ofrep: http?.port },
-    evaluationAddress: grpc?.address,
+    ports: { evaluation: grpc.value?.port, ofrep: http.value?.port },
+    evaluationAddress: grpc.value?.address,
     eventStreams: events,
     close() {
       closing ??= (async () => {
         unsubscribe();
         events.close();
         await Promise.all([
-          grpcServer ? stopSyncServer(grpcServer) : undefined,
-          httpServer
-            ? new Promise<void>((resolve) => {
-                httpServer.close(() => resolve());
-                httpServer.closeAllConnections();
-              })
-            : undefined,
+          grpc.value ? stopGrpcServer(grpc.value.server) : undefined,
+          http.value ? closeHttpServer(http.value.server) : undefined,
         ]);
       })();
       return closing;

@@ -1,8 +1,10 @@
 // The five typed resolvers of flagd.evaluation and how a core result becomes their response
-// (open-feature/flagd:flagd/pkg/service/flag-evaluation, open-feature/flagd-schemas:protobuf/flagd/evaluation): v2 leaves value and variant unset when the caller's
+// (https://flagd.dev/reference/specifications/protos/, open-feature/flagd:
+// flagd/pkg/service/flag-evaluation/flag_evaluator.go): v2 leaves value and variant unset when the caller's
 // code default applies; v1 has flagd's quirks (code default → FLAG_NOT_FOUND, DISABLED → the
 // zero value with an empty variant).
-import { evaluate } from '@switchyard/core';
+import { evaluationV1, evaluationV2 } from '@switchyard/protocol';
+import { evaluate } from '../engine.js';
 import type {
   EvaluateOptions,
   EvaluationContext,
@@ -10,10 +12,9 @@ import type {
   FlagMetadata,
   JsonObject,
   JsonValue,
-} from '@switchyard/core';
-import { evaluationV1, evaluationV2 } from '@switchyard/protocol';
-import type { EvaluationView } from './views.js';
-import { viewCache } from './views.js';
+} from '../engine.js';
+import type { FlagView } from '../store/view.js';
+import { reflection, resultCache } from './view-caches.js';
 
 export type ResolveKind = 'boolean' | 'string' | 'float' | 'int' | 'object';
 
@@ -76,16 +77,20 @@ export const KINDS: Readonly<Record<ResolveKind, KindSpec>> = {
   },
 };
 
+export interface ResolveRequest {
+  readonly kind: ResolveKind;
+  readonly flagKey: string;
+  readonly context: EvaluationContext | undefined;
+  readonly options: EvaluateOptions;
+}
+
 /**
  * Evaluates one flag for a typed resolver. ResolveObject answers a google.protobuf.Struct, so
  * an array or null variant is a TYPE_MISMATCH there (flagd's `.(map[string]any)` assertion).
  */
 export function resolveKind(
-  view: EvaluationView,
-  kind: ResolveKind,
-  flagKey: string,
-  context: EvaluationContext | undefined,
-  options: EvaluateOptions,
+  view: FlagView,
+  { kind, flagKey, context, options }: ResolveRequest,
 ): EvaluationResult<JsonValue | undefined> {
   const spec = KINDS[kind];
   const result = evaluate<JsonValue | undefined>(
@@ -110,13 +115,16 @@ export function resolveKind(
   return result;
 }
 
+const MERGED_METADATA = resultCache<JsonObject>('remote:metadata');
+
 /** Flag metadata with flagd's selector reflection under it (the flag's own keys win). */
-export function responseMetadata(view: EvaluationView, metadata: FlagMetadata): JsonObject {
-  if (Object.keys(view.reflection).length === 0) return metadata as JsonObject;
-  const cache = viewCache<JsonObject>(view, 'metadata');
+export function responseMetadata(view: FlagView, metadata: FlagMetadata): JsonObject {
+  const reflected = reflection(view);
+  if (Object.keys(reflected).length === 0) return metadata as JsonObject;
+  const cache = view.cached(MERGED_METADATA);
   let merged = cache.get(metadata);
   if (merged === undefined) {
-    merged = Object.freeze({ ...view.reflection, ...metadata }) as JsonObject;
+    merged = Object.freeze({ ...reflected, ...metadata }) as JsonObject;
     cache.set(metadata, merged);
   }
   return merged;
@@ -129,12 +137,16 @@ export function usesCodeDefault(result: EvaluationResult<unknown>): boolean {
   );
 }
 
+export interface ResolvedResult {
+  readonly version: 1 | 2;
+  readonly kind: ResolveKind;
+  readonly result: EvaluationResult<JsonValue | undefined>;
+}
+
 /** A Resolve*Response message for a successful result, or `undefined` for v1's not-found quirk. */
 export function responseMessage(
-  view: EvaluationView,
-  version: 1 | 2,
-  kind: ResolveKind,
-  result: EvaluationResult<JsonValue | undefined>,
+  view: FlagView,
+  { version, kind, result }: ResolvedResult,
 ): Record<string, unknown> | undefined {
   const spec = KINDS[kind];
   const schema = version === 1 ? spec.v1 : spec.v2;

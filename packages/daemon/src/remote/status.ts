@@ -1,7 +1,8 @@
-// Evaluation error codes on the wire, as flagd maps them (flagd-daemon.md §5; wire-protocol.md
-// "Conventions"): gRPC status codes for flagd.evaluation, HTTP status codes for OFREP.
+// Evaluation error codes on the wire, as flagd maps them (open-feature/flagd:
+// flagd/pkg/service/flag-evaluation and core/pkg/service/ofrep/models.go): gRPC status codes for
+// flagd.evaluation, HTTP status codes for OFREP.
 import { status } from '@grpc/grpc-js';
-import type { ErrorCode } from '@switchyard/core';
+import type { ErrorCode } from '../engine.js';
 
 /** FLAG_NOT_FOUND → NOT_FOUND, TYPE_MISMATCH → INVALID_ARGUMENT, PARSE_ERROR → DATA_LOSS, GENERAL → UNKNOWN. */
 export const GRPC_STATUS: Readonly<Record<ErrorCode, status>> = {

@@ -1,8 +1,8 @@
 // Turns flagd's `--uri` strings and `--sources` entries into source specs, with the source ids
-// flagd gives them (flagd-daemon.md §1: core/pkg/sync/builder/utils.go). Only `file` is served;
+// flagd gives them (open-feature/flagd:core/pkg/sync/builder/utils.go). Only `file` is served;
 // every other flagd provider answers with UnsupportedSourceError instead of a crash.
 import { resolve } from 'node:path';
-import { UnsupportedSourceError, UsageError } from '../errors.js';
+import { UnsupportedSourceError, UsageError } from '@switchyard/core';
 
 /** One entry of flagd's `--sources` JSON array (extra fields are accepted and ignored). */
 export interface SourceConfig {
@@ -38,7 +38,7 @@ export function providerOfUri(uri: string): string | undefined {
 
 function notSupported(provider: string, uri: string): UnsupportedSourceError {
   return new UnsupportedSourceError(
-    `SOURCE_NOT_SUPPORTED: the "${provider}" provider (${uri}) is not supported yet; switchyard serves file sources (file:path/to/flags.json or a directory)`,
+    `the "${provider}" provider (${uri}) is not supported yet; switchyard serves file sources (file:path/to/flags.json or a directory)`,
   );
 }
 
@@ -47,7 +47,7 @@ export function specFromUri(uri: string, cwd = process.cwd()): SourceSpec {
   const provider = providerOfUri(uri);
   if (provider === undefined) {
     throw new UsageError(
-      `USAGE: unsupported URI "${uri}": use file:path (other flagd prefixes: http(s)://, grpc(s)://, core.openfeature.dev/, gs://, azblob://, s3:// are not supported yet)`,
+      `unsupported URI "${uri}": use file:path (other flagd prefixes: http(s)://, grpc(s)://, core.openfeature.dev/, gs://, azblob://, s3:// are not supported yet)`,
     );
   }
   if (provider !== 'file') throw notSupported(provider, uri);
@@ -62,20 +62,20 @@ export function specFromConfig(config: SourceConfig, cwd = process.cwd()): Sourc
     typeof config.uri !== 'string' ||
     config.uri === ''
   ) {
-    throw new UsageError('USAGE: each --sources entry needs a "uri" string');
+    throw new UsageError('each --sources entry needs a "uri" string');
   }
   if (typeof config.provider !== 'string' || config.provider === '') {
-    throw new UsageError(`USAGE: the --sources entry for "${config.uri}" needs a "provider"`);
+    throw new UsageError(`the --sources entry for "${config.uri}" needs a "provider"`);
   }
   if (FILE_PROVIDERS.has(config.provider)) return fileSpec(config.uri, cwd);
   if (OTHER_PROVIDERS.has(config.provider)) throw notSupported(config.provider, config.uri);
   throw new UsageError(
-    `USAGE: unknown provider "${config.provider}" for "${config.uri}" (flagd providers: file, fsnotify, fileinfo, kubernetes, http, grpc, gcs, azblob, s3)`,
+    `unknown provider "${config.provider}" for "${config.uri}" (flagd providers: file, fsnotify, fileinfo, kubernetes, http, grpc, gcs, azblob, s3)`,
   );
 }
 
 function fileSpec(uri: string, cwd: string): SourceSpec {
   const id = uri.startsWith('file:') ? uri.slice('file:'.length) : uri;
-  if (id === '') throw new UsageError(`USAGE: "${uri}" names no file`);
+  if (id === '') throw new UsageError(`"${uri}" names no file`);
   return { id, provider: 'file', path: resolve(cwd, id) };
 }

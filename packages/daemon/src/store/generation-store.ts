@@ -1,107 +1,90 @@
-// Merges the sources in order (later wins per (flagSetId, key), like flagd's store priority)
-// into immutable generations, and serialises each generation's payload once per selector.
-import { performance } from 'node:perf_hooks';
-import { preEncoded } from '@switchyard/protocol';
-import type { PreEncoded } from '@switchyard/protocol';
-import type { FlagConfiguration, JsonObject } from '../engine.js';
-import type { SourceProblem, SourceUpdate } from '../sources/types.js';
-import { Fragments, payloadJson } from './payload.js';
-import type { MergedFlag } from './payload.js';
-import { selectorKey } from './selector.js';
-import { encodeSyncMessage } from './sync-message.js';
+// The store: consumes the sources' updates (SourceUpdate, the one source seam), merges what they
+// serve in order (later wins per flagSetId and key) into immutable generations, and tells its
+// subscribers about every generation, every problem that appears or clears and every new warning.
+// It knows no wire format: transports read a generation through its views.
+import type { SourceProblem, SourceUpdate } from '@switchyard/sources';
+import type { Diagnostic } from '../engine.js';
+import { Generation } from './generation.js';
+import { diffFlags, mergeSources } from './merge.js';
 import type { Selector } from './selector.js';
-
-export interface FlagChangeSet {
-  readonly added: readonly string[];
-  readonly changed: readonly string[];
-  readonly removed: readonly string[];
-}
-
-/** One selector's view of a generation, serialised once for every stream that shares it. */
-export interface Payload {
-  readonly json: string;
-  /** SyncFlagsResponse bytes (flag_configuration + sync_context). */
-  readonly syncMessage: PreEncoded;
-}
-
-export interface Generation {
-  readonly number: number;
-  readonly flags: readonly MergedFlag[];
-  readonly changes: FlagChangeSet;
-  /** Sources whose update produced this generation (all sources for the first one). */
-  readonly sources: readonly string[];
-  /** performance.now() of the file event behind it, when there was one. */
-  readonly eventAt: number | undefined;
-  readonly publishedAt: number;
-  payload(selector: Selector): Payload;
-}
-
-export interface SourceStatus {
-  readonly source: string;
-  /** A first valid configuration has been applied. */
-  readonly ready: boolean;
-  readonly flags: number;
-  /** The latest problem; cleared when a valid configuration arrives. */
-  readonly problem: SourceProblem | undefined;
-}
-
-interface SourceState {
-  configuration: FlagConfiguration | undefined;
-  problem: SourceProblem | undefined;
-}
+import { SourceState } from './source-state.js';
+import type { SourceStatus } from './source-state.js';
+import { SnapshotMemory } from './view.js';
+import type { FlagView } from './view.js';
 
 export type StoreEvent =
   | { readonly type: 'generation'; readonly generation: Generation }
-  | { readonly type: 'problem'; readonly source: string; readonly problem: SourceProblem }
-  | { readonly type: 'recovered'; readonly source: string }
-  | { readonly type: 'warnings'; readonly source: string; readonly update: SourceUpdate };
+  /**
+   * An entry of a source became unusable (or its reason changed). `serving`: the source still
+   * serves flags (its last good content); false while it has never had usable content.
+   */
+  | {
+      readonly type: 'problem';
+      readonly source: string;
+      readonly problem: SourceProblem;
+      readonly serving: boolean;
+    }
+  | { readonly type: 'recovered'; readonly source: string; readonly entry: string }
+  | {
+      readonly type: 'warnings';
+      readonly source: string;
+      readonly warnings: readonly Diagnostic[];
+    };
 
-const identity = (m: MergedFlag) => `${m.flag.flagSetId ?? ''}\u0000${m.flag.key}`;
+export interface GenerationStoreOptions {
+  /** Source ids in merge order (later wins). */
+  readonly sources: readonly string[];
+}
 
 export class GenerationStore {
-  private readonly states = new Map<string, SourceState>();
+  private readonly states: ReadonlyMap<string, SourceState>;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   /** Transports: told about a generation before the other listeners (logs, metrics, audit). */
   private readonly transports = new Set<(event: StoreEvent) => void>();
+  private readonly snapshots = new SnapshotMemory();
+  /** Served before the first publish: no flags, number 0; never published. */
+  private readonly empty: Generation;
   private current: Generation | undefined;
   private started = false;
-  private detachPrevious: (() => void) | undefined;
-  private fragments: Fragments | undefined;
 
-  constructor(
-    private readonly sourceIds: readonly string[],
-    private readonly syncContext: JsonObject,
-  ) {
-    for (const id of sourceIds)
-      this.states.set(id, { configuration: undefined, problem: undefined });
+  constructor(options: GenerationStoreOptions) {
+    this.states = new Map(options.sources.map((id) => [id, new SourceState(id)]));
+    this.empty = new Generation({
+      number: 0,
+      flags: [],
+      changes: { added: [], changed: [], removed: [] },
+      sources: [],
+      eventAt: undefined,
+      previous: undefined,
+      snapshots: this.snapshots,
+    });
   }
 
+  /** The current generation; undefined until the first one is published. */
   get generation(): Generation | undefined {
     return this.current;
   }
 
+  /** The selector's view of the current generation (an empty view before the first). */
+  view(selector: Selector): FlagView {
+    return (this.current ?? this.empty).view(selector);
+  }
+
   /**
-   * Every source applied a valid configuration and the first generation is published. The
-   * daemon publishes it only once every server listens, so `/readyz` cannot answer 200 while a
-   * client would still be refused (sources load concurrently with the servers starting).
+   * Every source serves flags and the first generation is published. The daemon publishes it
+   * only once every server listens, so this cannot be true while a client would be refused.
    */
   get ready(): boolean {
-    return (
-      this.current !== undefined &&
-      [...this.states.values()].every((s) => s.configuration !== undefined)
-    );
+    return this.current !== undefined && this.unavailableSources().length === 0;
+  }
+
+  /** Ids of the sources that serve nothing (never had usable content). */
+  unavailableSources(): string[] {
+    return [...this.states.values()].filter((s) => s.configuration === undefined).map((s) => s.id);
   }
 
   status(): SourceStatus[] {
-    return this.sourceIds.map((source) => {
-      const state = this.states.get(source)!;
-      return {
-        source,
-        ready: state.configuration !== undefined,
-        flags: state.configuration?.flags.length ?? 0,
-        problem: state.problem,
-      };
-    });
+    return [...this.states.values()].map((s) => s.status());
   }
 
   /**
@@ -118,158 +101,77 @@ export class GenerationStore {
     return () => set.delete(listener);
   }
 
-  /** Applies a source update; publishes a generation when the merged flags changed. */
+  /**
+   * Applies a source's update: publishes a generation when the merged flags changed, then
+   * reports the problems that appeared or cleared and the new warnings.
+   */
   apply(update: SourceUpdate): void {
     const state = this.states.get(update.sourceId);
     if (!state) return;
-    if (update.kind === 'problem') {
-      state.problem = update.problem;
-      this.emit({ type: 'problem', source: update.sourceId, problem: update.problem });
-      return;
+    const change = state.apply(update);
+    if (change.configurationChanged && this.started) {
+      this.publish([update.sourceId], update.eventAt);
     }
-    const hadProblem = state.problem !== undefined;
-    state.configuration = update.configuration;
-    state.problem = undefined;
-    if (hadProblem) this.emit({ type: 'recovered', source: update.sourceId });
-    if (update.warnings.length > 0)
-      this.emit({ type: 'warnings', source: update.sourceId, update });
-    if (this.started) this.publish([update.sourceId], update.eventAt);
+    const serving = state.configuration !== undefined;
+    for (const problem of change.newProblems) {
+      this.emit({ type: 'problem', source: state.id, problem, serving });
+    }
+    for (const entry of change.recovered) this.emit({ type: 'recovered', source: state.id, entry });
+    if (change.newWarnings.length > 0) {
+      this.emit({ type: 'warnings', source: state.id, warnings: change.newWarnings });
+    }
   }
 
-  /** Publishes the first generation, once every source made its first load attempt. */
-  start(): Generation {
+  /**
+   * Publishes the first generation once every source made its first load attempt, from the
+   * sources that serve flags. While none does there is nothing to publish (a generation of 0
+   * flags would tell clients every flag was deleted): the first usable update publishes it.
+   */
+  start(): Generation | undefined {
     this.started = true;
-    return this.publish([...this.sourceIds], undefined, true)!;
+    return this.publish([], undefined);
   }
 
-  private merge(): MergedFlag[] {
-    const merged = new Map<string, MergedFlag>();
-    for (const sourceId of this.sourceIds) {
-      const configuration = this.states.get(sourceId)?.configuration;
-      if (!configuration) continue;
-      for (const flag of configuration.flags) {
-        const entry = { flag, sourceId };
-        const id = identity(entry);
-        merged.delete(id);
-        merged.set(id, entry);
-      }
-    }
-    return [...merged.values()];
-  }
-
-  private publish(
-    sources: string[],
-    eventAt: number | undefined,
-    force = false,
-  ): Generation | undefined {
-    const flags = this.merge();
-    const changes = diff(this.current?.flags ?? [], flags);
-    if (!force && changes.added.length + changes.changed.length + changes.removed.length === 0) {
+  /** `sources`: the sources behind the change (the first generation names every serving one). */
+  private publish(sources: readonly string[], eventAt: number | undefined): Generation | undefined {
+    if (this.states.size > 0 && this.unavailableSources().length === this.states.size) {
       return undefined;
     }
+    const flags = mergeSources([...this.states.values()].map((s) => [s.id, s.configuration]));
     const previous = this.current;
-    this.fragments = new Fragments(this.fragments);
-    const { generation, detach } = createGeneration({
-      fragments: this.fragments,
+    const changes = diffFlags(previous?.flags ?? [], flags);
+    const unchanged = changes.added.length + changes.changed.length + changes.removed.length === 0;
+    if (previous !== undefined && unchanged) {
+      this.markServed(previous.number);
+      return undefined;
+    }
+    const generation = new Generation({
       number: (previous?.number ?? 0) + 1,
       flags,
       changes,
-      sources,
+      sources: previous === undefined ? this.servingSources() : sources,
       eventAt,
       previous,
-      syncContext: this.syncContext,
+      snapshots: this.snapshots,
     });
-    this.detachPrevious?.();
-    this.detachPrevious = detach;
+    previous?.forgetPrevious();
     this.current = generation;
+    this.markServed(generation.number);
     this.emit({ type: 'generation', generation });
     return generation;
+  }
+
+  private servingSources(): string[] {
+    return [...this.states.values()].filter((s) => s.configuration !== undefined).map((s) => s.id);
+  }
+
+  /** Sources whose served flags changed are served from `generation` on. */
+  private markServed(generation: number): void {
+    for (const state of this.states.values()) state.markServed(generation);
   }
 
   private emit(event: StoreEvent): void {
     for (const listener of this.transports) listener(event);
     for (const listener of this.listeners) listener(event);
   }
-}
-
-function diff(before: readonly MergedFlag[], after: readonly MergedFlag[]): FlagChangeSet {
-  const old = new Map(before.map((m) => [identity(m), m]));
-  const added = new Set<string>();
-  const changed = new Set<string>();
-  const removed = new Set<string>();
-  for (const m of after) {
-    const id = identity(m);
-    const was = old.get(id);
-    old.delete(id);
-    if (!was) added.add(m.flag.key);
-    else if (was.flag.contentHash !== m.flag.contentHash || was.sourceId !== m.sourceId)
-      changed.add(m.flag.key);
-  }
-  for (const m of old.values()) removed.add(m.flag.key);
-  return { added: [...added], changed: [...changed], removed: [...removed] };
-}
-
-interface GenerationInit {
-  fragments: Fragments;
-  number: number;
-  flags: MergedFlag[];
-  changes: FlagChangeSet;
-  sources: string[];
-  eventAt: number | undefined;
-  previous: Generation | undefined;
-  syncContext: JsonObject;
-}
-
-function select(flags: readonly MergedFlag[], selector: Selector): readonly MergedFlag[] {
-  switch (selector.kind) {
-    case 'all':
-      return flags;
-    case 'flagSetId':
-      return flags.filter((m) => m.flag.flagSetId === selector.flagSetId);
-    case 'source':
-      return flags.filter((m) => m.sourceId === selector.source);
-  }
-}
-
-/** `detach()` drops the link to the previous generation, so only one is ever retained. */
-function createGeneration(init: GenerationInit): { generation: Generation; detach: () => void } {
-  const cache = new Map<string, Payload>();
-  // The payload closure must not capture `init`: `init.previous` would chain every generation
-  // to its predecessor for ever (detach() only clears the local below).
-  const { flags, syncContext, fragments } = init;
-  let previous = init.previous;
-  const generation: Generation = {
-    number: init.number,
-    flags: init.flags,
-    changes: init.changes,
-    sources: init.sources,
-    eventAt: init.eventAt,
-    publishedAt: performance.now(),
-    payload(selector) {
-      const key = selectorKey(selector);
-      let payload = cache.get(key);
-      if (payload === undefined) {
-        const json = payloadJson(select(flags, selector), fragments);
-        // Reuse the previous generation's object when this selector's view did not change:
-        // streams compare payloads by identity and skip re-sending an unchanged one.
-        const before = previous?.payload(selector);
-        payload =
-          before && before.json === json
-            ? before
-            : {
-                json,
-                syncMessage: preEncoded(encodeSyncMessage(json, syncContext)),
-              };
-        cache.set(key, payload);
-      }
-      return payload;
-    },
-  };
-  return {
-    generation,
-    detach: () => {
-      previous = undefined;
-      fragments.detach();
-    },
-  };
 }

@@ -8,7 +8,7 @@
 // sweep timer, so within 1.5 × stallMs) gives its share of the budget back so it cannot hold up
 // the others; it keeps its one unflushed message and gets
 // nothing more until that flushes.
-import type { Payload } from '../store/generation-store.js';
+import type { SyncPayload } from './sync-payload.js';
 
 export interface FanOutOptions {
   /** Bytes of unflushed messages across all streams (one stream may always write). */
@@ -27,19 +27,19 @@ export interface FanOutOptions {
 export const FAN_OUT_DEFAULTS: FanOutOptions = { budgetBytes: 16 * 2 ** 20, stallMs: 2000 };
 
 /** Hands a payload to the transport and calls `flushed` once it left the process (or failed). */
-export type WriteFn = (payload: Payload, flushed: () => void) => void;
+export type WriteFn = (payload: SyncPayload, flushed: () => void) => void;
 
 /** One stream's state in the fan-out. */
 export interface Lane {
   /** The newest payload handed to the transport. */
-  readonly last: Payload | undefined;
+  readonly last: SyncPayload | undefined;
 }
 
 interface LaneState extends Lane {
-  last: Payload | undefined;
+  last: SyncPayload | undefined;
   readonly write: WriteFn;
   /** The newest payload not handed over yet. */
-  queued: Payload | undefined;
+  queued: SyncPayload | undefined;
   /** A write is not flushed yet. */
   flushing: boolean;
   /** Bytes of the budget this lane holds (0: none). */
@@ -50,7 +50,7 @@ interface LaneState extends Lane {
   closed: boolean;
 }
 
-const sizeOf = (payload: Payload) => payload.syncMessage.preEncoded.byteLength + 5;
+const sizeOf = (payload: SyncPayload) => payload.syncMessage.preEncoded.byteLength + 5;
 
 export class FanOut {
   private inFlight = 0;
@@ -95,7 +95,7 @@ export class FanOut {
   }
 
   /** Makes `payload` the lane's next message; nothing is sent when it is already the newest. */
-  send(handle: Lane, payload: Payload): void {
+  send(handle: Lane, payload: SyncPayload): void {
     const lane = handle as LaneState;
     if (lane.closed) return;
     if (payload === lane.last) {
@@ -121,7 +121,7 @@ export class FanOut {
     this.pump();
   }
 
-  private fits(payload: Payload): boolean {
+  private fits(payload: SyncPayload): boolean {
     return this.holders === 0 || this.inFlight + sizeOf(payload) <= this.options.budgetBytes;
   }
 

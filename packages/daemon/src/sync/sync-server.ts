@@ -36,17 +36,3 @@ export async function startSyncServer(
   );
   return listen(server, options);
 }
-
-/** Stops accepting calls and waits for open calls to end (forcing them after `graceMs`). */
-export function stopSyncServer(server: Server, graceMs = 2000): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, graceMs);
-    server.tryShutdown(() => {
-      clearTimeout(force);
-      resolve();
-    });
-  });
-}

@@ -1,4 +1,5 @@
-// flagd.sync.v1.FlagSyncService handlers (flagd-daemon.md §5). Each stream is grouped by its
+// flagd.sync.v1.FlagSyncService handlers (https://flagd.dev/reference/specifications/protos/,
+// open-feature/flagd: flagd/pkg/service/flag-sync/handler.go). Each stream is grouped by its
 // selector; a new generation's payload is encoded once per selector and written as the same
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
 // Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
@@ -21,14 +22,21 @@ import type {
   SyncFlagsRequest,
 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors.js';
+import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
-import type { Generation, GenerationStore } from '../store/generation-store.js';
-import { parseSelector, selectorKey } from '../store/selector.js';
+import type { CacheSlot } from '../store/cache-slot.js';
+import type { Generation } from '../store/generation.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
+import type { FlagView } from '../store/view.js';
 import { FAN_OUT_DEFAULTS, FanOut } from './fan-out.js';
 import type { FanOutOptions, Lane } from './fan-out.js';
+import { flagConfigurationJson } from './flag-configuration.js';
+import { syncPayloadSlot } from './sync-payload.js';
+import type { SyncPayload } from './sync-payload.js';
 
 export interface SyncServiceOptions {
   readonly store: GenerationStore;
@@ -53,19 +61,22 @@ interface Stream {
 
 type ServiceError = { code: number; details: string };
 
+const NO_FLAGS_YET = 'no flag source has usable content yet; see /readyz on the management port';
+
 function selectorOf(metadata: Metadata, requestSelector: string): Selector {
   // The header beats the deprecated request field (flagd sync handler).
-  const header = metadata.get(SELECTOR_METADATA_KEY)[0];
-  return parseSelector(header !== undefined ? String(header) : requestSelector);
+  return parseSelector(metadataValue(metadata, SELECTOR_METADATA_KEY) ?? requestSelector);
 }
 
 export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
   private readonly fanOut: FanOut;
+  private readonly payloads: CacheSlot<FlagView, SyncPayload>;
   private closing = false;
 
   constructor(private readonly options: SyncServiceOptions) {
     this.fanOut = new FanOut(options.fanOut ?? FAN_OUT_DEFAULTS);
+    this.payloads = syncPayloadSlot(options.syncContext);
     options.store.subscribe(
       (event) => {
         if (event.type === 'generation') this.broadcast(event.generation);
@@ -116,7 +127,7 @@ export class SyncService {
       lane: this.fanOut.open((payload, flushed) => call.write(payload.syncMessage, flushed)),
       deadline: undefined,
     };
-    const key = selectorKey(selector);
+    const key = selector.key;
     const group = this.groups.get(key) ?? new Set<Stream>();
     this.groups.set(key, group);
     group.add(stream);
@@ -147,14 +158,18 @@ export class SyncService {
       }, this.options.streamDeadlineMs);
     }
     const generation = this.options.store.generation;
-    if (generation) this.fanOut.send(stream.lane, generation.payload(selector));
+    if (generation) this.fanOut.send(stream.lane, this.payload(generation, selector));
+  }
+
+  private payload(generation: Generation, selector: Selector): SyncPayload {
+    return generation.view(selector).cached(this.payloads);
   }
 
   private broadcast(generation: Generation): void {
     for (const group of this.groups.values()) {
       const first = group.values().next().value;
       if (!first) continue;
-      const payload = generation.payload(first.selector);
+      const payload = this.payload(generation, first.selector);
       for (const stream of group) this.fanOut.send(stream.lane, payload);
     }
   }
@@ -173,9 +188,15 @@ export class SyncService {
     }
     await this.options.gate;
     const generation = this.options.store.generation;
+    if (generation === undefined) {
+      // No source has had usable content: an empty configuration would tell the caller that
+      // every flag was deleted (docs/adr/0021). It retries, as for a daemon not yet started.
+      callback({ code: status.UNAVAILABLE, details: NO_FLAGS_YET });
+      return;
+    }
     callback(null, {
       $typeName: 'flagd.sync.v1.FetchAllFlagsResponse',
-      flagConfiguration: generation ? generation.payload(selector).json : '{"flags":{}}',
+      flagConfiguration: flagConfigurationJson(generation.view(selector)),
     });
   }
 

@@ -1,10 +1,10 @@
-// Issue 7 item 4: every published generation becomes one audit entry (generation, time, sources,
+// Every published generation becomes one audit entry (generation, time, sources,
 // content hash, added/changed/removed flags summarised before/after); an edit that fails
 // validation publishes nothing and so leaves no entry; GET /audit serves the recent entries; the
 // --audit-log file holds the same entries as JSON lines and is appended to, never truncated.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import { atomicWrite, flagsDoc, isProblem, startTestDaemon, tempDir } from '../helpers/harness.js';
 import type { TestDaemon } from '../helpers/harness.js';
 import { entryFor, payloadHash } from './helpers.js';
@@ -49,7 +49,7 @@ const V3 = flagsDoc({
   d: { state: 'DISABLED', defaultVariant: 'on' },
 });
 
-describe('audit trail (issue 7 item 4)', () => {
+describe('audit trail', () => {
   test('a sequence of edits: one exact entry per generation, none for an invalid edit', async () => {
     const dir = tempDir();
     const logDir = tempDir();

@@ -1,14 +1,14 @@
-// Issue 7 item 4: `--audit-log FILE` (env FLAGD_AUDIT_LOG, --config key `audit-log`) reaches the
+// `--audit-log FILE` (env FLAGD_AUDIT_LOG, --config key `audit-log`) reaches the
 // daemon options like every other start option, and the help marks it as a Switchyard extension.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from '../../src/cli/args.js';
+import { parseCommandLine } from '../../src/cli/command-line.js';
 import { startHelp } from '../../src/cli/help.js';
 import { resolveStartOptions } from '../../src/cli/resolve-options.js';
 import { tempDir } from '../helpers/harness.js';
 
 const resolve = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
-  resolveStartOptions(parseArgs(argv), env).options;
+  resolveStartOptions(parseCommandLine(argv).args, env).options;
 
 describe('--audit-log', () => {
   test('command line > FLAGD_AUDIT_LOG > --config; absent by default', () => {

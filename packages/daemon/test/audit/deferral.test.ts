@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
-import { execGit } from '../../src/audit/git-runner.js';
-import type { AuditEntry } from '../../src/audit/types.js';
+import { execGit } from '@switchyard/gitops';
+import type { AuditEntry } from '@switchyard/gitops';
 import { parseFlags } from '../../src/engine.js';
 import { GenerationStore } from '../../src/store/generation-store.js';
 import { flagsDoc, tempDir } from '../helpers/harness.js';
@@ -22,7 +22,7 @@ function configuration(defaultVariant: string) {
 function setup(delayMs: number) {
   const file = join(tempDir(), 'flags.json'); // outside any work tree
   writeFileSync(file, flagsDoc({ a: 'on' }));
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const gitAt: number[] = [];
   const trail = new AuditTrail(store, {
     sources: [{ id: 'flags.json', path: file }],
@@ -41,9 +41,9 @@ function setup(delayMs: number) {
   trail.subscribe((entry) => written.push({ entry, at: performance.now() }));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
       sourceId: 'flags.json',
       configuration: configuration(v),
+      problems: [],
       warnings: [],
       eventAt: undefined,
     });

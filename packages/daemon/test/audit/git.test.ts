@@ -1,4 +1,4 @@
-// Issue 7 item 4: when a source file is in a git work tree, its entry records HEAD, whether the
+// When a source file is in a git work tree, its entry records HEAD, whether the
 // file differs from HEAD (`dirty`) and the last commit that touched it with its author.
 // The committed edit is made deterministic: the commit is created first from the index (the
 // work tree still holds the old text, so nothing is published), then the work tree is brought
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/;
 
-describe('audit trail: git commit and author (issue 7 item 4)', () => {
+describe('audit trail: git commit and author', () => {
   test('commit sha, author and dirty state of the source file', async () => {
     const dir = tempDir();
     const repository = realpathSync(dir);

@@ -2,10 +2,11 @@
 // after git is resolved), the sha256 a provider can compute over the payload it received, and
 // git in a temporary repository with its own identity (no global config is relied on).
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import type { Daemon } from '../../src/daemon.js';
-import type { Generation } from '../../src/store/generation-store.js';
+import type { Generation } from '../../src/store/generation.js';
+import { ALL_FLAGS } from '../../src/store/selector.js';
+import { flagConfigurationJson } from '../../src/sync/flag-configuration.js';
 
 export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry> {
   return new Promise((resolve) => {
@@ -25,20 +26,8 @@ export function entryFor(daemon: Daemon, generation: number): Promise<AuditEntry
 
 export const payloadHash = (g: Generation) =>
   `sha256:${createHash('sha256')
-    .update(g.payload({ kind: 'all' }).json)
+    .update(flagConfigurationJson(g.view(ALL_FLAGS)))
     .digest('hex')}`;
 
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
-  }).trim();
-}
-
-/** A repository with a local identity. */
-export function initRepo(dir: string, name: string, email: string): void {
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.name', name);
-  git(dir, 'config', 'user.email', email);
-}
+// git in a temporary repository with its own identity: the gitops package's test helpers.
+export { git, initRepo } from '../../../gitops/test/git/helpers.js';

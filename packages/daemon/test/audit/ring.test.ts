@@ -1,11 +1,11 @@
-// Issue 7 item 4: the in-memory trail behind GET /audit is bounded (the last 100 entries by
+// The in-memory trail behind GET /audit is bounded (the last 100 entries by
 // default), keeps generation order, and `recent(limit)` returns the newest `limit` of them.
 // The log line of a large change lists at most 25 flags per kind; the entry itself keeps all.
 // The trail runs on a real GenerationStore fed parsed configurations (no files needed here).
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AuditTrail } from '../../src/audit/audit-trail.js';
-import type { AuditEntry } from '../../src/audit/types.js';
+import type { AuditEntry } from '@switchyard/gitops';
 import { parseFlags } from '../../src/engine.js';
 import { GenerationStore } from '../../src/store/generation-store.js';
 import { flagsDoc } from '../helpers/harness.js';
@@ -17,7 +17,7 @@ function configuration(defaultVariant: string) {
 }
 
 test('keeps the newest entries up to its capacity, oldest first', async () => {
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const trail = new AuditTrail(store, {
     sources: [{ id: 'flags.json', path: '/nonexistent/flags.json' }],
     logger: pino({ level: 'silent' }),
@@ -27,9 +27,9 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
   trail.subscribe((e) => written.push(e));
   const apply = (v: string) =>
     store.apply({
-      kind: 'configuration',
       sourceId: 'flags.json',
       configuration: configuration(v),
+      problems: [],
       warnings: [],
       eventAt: undefined,
     });
@@ -47,7 +47,7 @@ test('keeps the newest entries up to its capacity, oldest first', async () => {
 });
 
 test('the log line of a large change is truncated, the entry is not', async () => {
-  const store = new GenerationStore(['flags.json'], {});
+  const store = new GenerationStore({ sources: ['flags.json'] });
   const lines: { audit?: AuditEntry & { truncated?: boolean }; msg: string }[] = [];
   const destination = new Writable({
     write(chunk, _enc, done) {
@@ -62,9 +62,9 @@ test('the log line of a large change is truncated, the entry is not', async () =
   const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}`, 'on']));
   const result = parseFlags(flagsDoc(many), { source: 'flags.json' });
   store.apply({
-    kind: 'configuration',
     sourceId: 'flags.json',
     configuration: result.configuration!,
+    problems: [],
     warnings: [],
     eventAt: undefined,
   });

@@ -11,7 +11,9 @@ import type { SyncFlagsResponse, TypedClient } from '@switchyard/protocol';
 import { pino } from 'pino';
 import { startDaemon } from '../../src/daemon.js';
 import type { Daemon, DaemonOptions } from '../../src/daemon.js';
-import type { Generation, StoreEvent } from '../../src/store/generation-store.js';
+import type { HealthReport } from '../../src/health/health-report.js';
+import type { Generation } from '../../src/store/generation.js';
+import type { StoreEvent } from '../../src/store/generation-store.js';
 
 export function tempDir(prefix = 'switchyard-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -61,13 +63,7 @@ export interface TestDaemon {
   waitForTrace(match: (t: string) => boolean): Promise<string>;
   nextGeneration(): Promise<Generation>;
   syncClient(): TypedClient<typeof import('@switchyard/protocol').FlagSyncServiceDefinition>;
-  readyz(): Promise<{
-    status: number;
-    body: {
-      ready: boolean;
-      sources: { source: string; ready: boolean; error?: { code: string; message: string } }[];
-    };
-  }>;
+  readyz(): Promise<{ status: number; body: HealthReport }>;
   metrics(): Promise<string>;
   close(): Promise<void>;
 }
@@ -166,7 +162,7 @@ export async function startTestDaemon(
       const response = await fetch(`${base}/readyz`);
       return {
         status: response.status,
-        body: (await response.json()) as Awaited<ReturnType<TestDaemon['readyz']>>['body'],
+        body: (await response.json()) as HealthReport,
       };
     },
     async metrics() {

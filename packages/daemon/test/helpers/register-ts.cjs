@@ -7,12 +7,14 @@ const path = require('node:path');
 const swc = require('@swc/core');
 
 const root = path.resolve(__dirname, '../../../..');
-const packages = {
-  core: 'core',
-  protocol: 'protocol',
-  daemon: 'daemon',
-  'openfeature-provider': 'provider',
-};
+// `@switchyard/<name>` → its package directory, from the name in each packages/<dir>/package.json.
+const packages = {};
+for (const dir of fs.readdirSync(path.join(root, 'packages'))) {
+  const manifest = path.join(root, 'packages', dir, 'package.json');
+  if (!fs.existsSync(manifest)) continue;
+  const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+  if (name?.startsWith('@switchyard/')) packages[name.slice('@switchyard/'.length)] = dir;
+}
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolve(request, parent, ...rest) {
   let target = request;

@@ -1,16 +1,16 @@
-// The remote-evaluation options of `switchyard start` (flagd-daemon.md §1: --port/-p,
+// The remote-evaluation options of `switchyard start` (as flagd start: --port/-p,
 // --ofrep-port/-r, --socket-path/-d, --context-from-header/-H, --cors-origin/-C,
 // --max-request-body/-B, --max-request-header/-R) and serving flagd.evaluation on a unix socket.
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
-import { parseArgs } from '../../src/cli/args.js';
+import { parseCommandLine } from '../../src/cli/command-line.js';
 import { resolveStartOptions } from '../../src/cli/resolve-options.js';
 import { tempDir } from '../helpers/harness.js';
 import { call, startRemoteDaemon } from './helpers.js';
 
 const resolve = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
-  resolveStartOptions(parseArgs(argv), env);
+  resolveStartOptions(parseCommandLine(argv).args, env);
 
 test('defaults: evaluation on 8013 and OFREP on 8016, no CORS, no header mappings', () => {
   const r = resolve(['start', '-f', 'file:x.json']);

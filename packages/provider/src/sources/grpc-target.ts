@@ -44,16 +44,37 @@ export function resolveTarget(options: TargetOptions): GrpcTarget {
   return { address: `${host}:${options.port}`, authority: options.defaultAuthority };
 }
 
+/**
+ * The longest pause between two connection attempts while the server is unreachable. A refused
+ * TCP connect costs the server nothing, and this pause bounds how long a provider can stay
+ * behind a daemon that is back: the stream is reopened as soon as the channel connects.
+ */
+export const MAX_CONNECT_INTERVAL_MS = 1000;
+
+/**
+ * grpc-js's connection backoff for our retry options: it starts at retryBackoffMs and grows
+ * (×1.6, ±20 % jitter, grpc-js `backoff-timeout.ts`) up to retryBackoffMaxMs, both capped at
+ * {@link MAX_CONNECT_INTERVAL_MS}. grpc-js ignores 0 (it means "its default", 1 s / 120 s).
+ */
+export function connectionBackoff(
+  options: Pick<ResolvedProviderOptions, 'retryBackoffMs' | 'retryBackoffMaxMs'>,
+): { readonly initialMs: number; readonly maxMs: number } {
+  const initialMs = Math.max(1, Math.min(options.retryBackoffMs, MAX_CONNECT_INTERVAL_MS));
+  const maxMs = Math.max(initialMs, Math.min(options.retryBackoffMaxMs, MAX_CONNECT_INTERVAL_MS));
+  return { initialMs: Math.round(initialMs), maxMs: Math.round(maxMs) };
+}
+
 /** grpc-js channel options for a target. */
 export function channelOptions(
   target: GrpcTarget,
-  options: Pick<ResolvedProviderOptions, 'keepAliveTime'>,
+  options: Pick<ResolvedProviderOptions, 'keepAliveTime' | 'retryBackoffMs' | 'retryBackoffMaxMs'>,
 ): ChannelOptions {
+  const backoff = connectionBackoff(options);
   const result: ChannelOptions = {
-    // We schedule our own reconnects (with jitter); keep grpc-js's channel from backing off
-    // far beyond our schedule after a daemon restart.
-    'grpc.initial_reconnect_backoff_ms': 100,
-    'grpc.max_reconnect_backoff_ms': 1000,
+    // While the server is down, the channel's connection attempts are the only retries: no
+    // stream is opened until it connects (stream-retry.ts), so the two backoffs never stack.
+    'grpc.initial_reconnect_backoff_ms': backoff.initialMs,
+    'grpc.max_reconnect_backoff_ms': backoff.maxMs,
     // Our reconnect loop is the retry policy; a transparent per-call retry would hide errors.
     'grpc.enable_retries': 0,
   };

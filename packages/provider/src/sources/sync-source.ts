@@ -1,10 +1,11 @@
 // The in-process source: a flagd.sync.v1 SyncFlags stream from a Switchyard daemon or flagd.
 //
-// Reconnect policy (js-provider.md §2.1 and "What a better provider would do" §1–2):
+// Lifecycle (docs/adr/0014, docs/adr/0020):
 // - a stream that delivered a configuration and then ends (status OK) or reaches its
-//   streamDeadlineMs is routine recycling: reopen at once and report nothing, so no STALE;
-// - any other end is a real error: report it (the provider goes STALE) and retry after a capped
-//   exponential backoff with jitter;
+//   streamDeadlineMs is routine recycling: reopened without reporting anything, so no STALE;
+// - any other end is a real error: reported (the provider goes STALE), and the next stream is
+//   opened as soon as the channel is connected again, or after a backoff when the server is
+//   reachable but fails streams (stream-retry.ts);
 // - a status listed in fatalStatusCodes stops the source for good (FATAL), at any time.
 import { type ClientReadableStream, Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import type { Logger } from '@openfeature/core';
@@ -14,16 +15,13 @@ import {
   type SyncFlagsRequest,
   type SyncFlagsResponse,
 } from '@switchyard/protocol';
-import { createBackoff } from '../backoff.js';
 import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import type { ResolvedProviderOptions } from '../options.js';
 import type { FlagSource, SourceListener } from './flag-source.js';
 import { channelCredentials, channelOptions, resolveTarget } from './grpc-target.js';
+import { createStreamRetry } from './stream-retry.js';
 
 type SyncClient = InstanceType<typeof FlagSyncServiceClient>;
-
-/** A stream shorter than this that ends "normally" is retried with backoff, not at once. */
-const MIN_HEALTHY_STREAM_MS = 1000;
 
 /** Status names or numbers → codes; unknown names are kept by the options but never match. */
 export function fatalCodeSet(names: readonly string[]): ReadonlySet<number> {
@@ -36,10 +34,39 @@ export function fatalCodeSet(names: readonly string[]): ReadonlySet<number> {
   return codes;
 }
 
+/** What a stream did before it ended. */
+interface StreamSummary {
+  /** It received a message (valid or not). */
+  readonly received: boolean;
+  /** It delivered a configuration the provider accepted. */
+  readonly accepted: boolean;
+  readonly livedMs: number;
+}
+
+/** One SyncFlags call: the selector as header and (deprecated) field, the stream deadline. */
+function syncFlags(
+  client: SyncClient,
+  options: ResolvedProviderOptions,
+  selector: string,
+): ClientReadableStream<SyncFlagsResponse> {
+  const metadata = new Metadata();
+  // The header is the current way to select; the request field is for older servers.
+  if (selector) metadata.set(SELECTOR_METADATA_KEY, selector);
+  // A protobuf-es v2 message is a plain object with its type name; this avoids a direct
+  // dependency on @bufbuild/protobuf (the protocol package owns the codec).
+  const request: SyncFlagsRequest = {
+    $typeName: 'flagd.sync.v1.SyncFlagsRequest',
+    providerId: options.providerId ?? '',
+    selector,
+  };
+  const deadline =
+    options.streamDeadlineMs > 0 ? Date.now() + options.streamDeadlineMs : Number.POSITIVE_INFINITY;
+  return client.syncFlags(request, metadata, { deadline });
+}
+
 export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): FlagSource {
   const target = resolveTarget(options);
   const fatalCodes = fatalCodeSet(options.fatalStatusCodes);
-  const backoff = createBackoff(options.retryBackoffMs, options.retryBackoffMaxMs);
   const selector = options.selector ?? '';
   const description = `sync ${target.address}${target.authority ? ` (${target.authority})` : ''}${
     selector ? ` selector ${selector}` : ''
@@ -47,29 +74,20 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
   let listener: SourceListener | undefined;
   let client: SyncClient | undefined;
   let call: ClientReadableStream<SyncFlagsResponse> | undefined;
-  let retry: NodeJS.Timeout | undefined;
   let closed = false;
+  const retry = createStreamRetry({
+    retryBackoffMs: options.retryBackoffMs,
+    retryBackoffMaxMs: options.retryBackoffMaxMs,
+    channel: () => client?.getChannel(),
+    open,
+  });
 
   function open(): void {
-    retry = undefined;
     if (closed || client === undefined) return;
-    const metadata = new Metadata();
-    // The header is the current way to select; the request field is for older servers.
-    if (selector) metadata.set(SELECTOR_METADATA_KEY, selector);
-    // A protobuf-es v2 message is a plain object with its type name; this avoids a direct
-    // dependency on @bufbuild/protobuf (the protocol package owns the codec).
-    const request: SyncFlagsRequest = {
-      $typeName: 'flagd.sync.v1.SyncFlagsRequest',
-      providerId: options.providerId ?? '',
-      selector,
-    };
-    const deadline =
-      options.streamDeadlineMs > 0
-        ? Date.now() + options.streamDeadlineMs
-        : Number.POSITIVE_INFINITY;
-    const stream = client.syncFlags(request, metadata, { deadline });
+    const stream = syncFlags(client, options, selector);
     const openedAt = Date.now();
     let received = false;
+    let accepted = false;
     call = stream;
     stream.on('data', (message: SyncFlagsResponse) => {
       if (closed || call !== stream) return;
@@ -78,19 +96,22 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
         configuration: message.flagConfiguration,
         syncContext: message.syncContext,
       });
-      if (rejected) logger.warn(`${description}: ${rejected.message}`);
-      else backoff.reset();
+      if (rejected) {
+        logger.warn(`${description}: ${rejected.message}`);
+        return;
+      }
+      accepted = true;
     });
     // 'status' is the one terminal signal; 'error' must have a listener or it would throw.
     stream.on('error', () => {});
     stream.on('status', (result: StatusObject) => {
       if (call !== stream) return;
       call = undefined;
-      if (!closed) ended(result, received, Date.now() - openedAt);
+      if (!closed) ended(result, { received, accepted, livedMs: Date.now() - openedAt });
     });
   }
 
-  function ended(result: StatusObject, received: boolean, livedMs: number): void {
+  function ended(result: StatusObject, stream: StreamSummary): void {
     const name = status[result.code] ?? String(result.code);
     if (fatalCodes.has(result.code)) {
       const error = new SourceUnavailableError(
@@ -101,29 +122,19 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
       return;
     }
     const routine =
-      received && (result.code === status.OK || result.code === status.DEADLINE_EXCEEDED);
-    if (routine) {
-      logger.debug(`${description}: stream recycled (${name}), reopening`);
-      if (livedMs >= MIN_HEALTHY_STREAM_MS) open();
-      else schedule(backoff.next());
-      return;
+      stream.received && (result.code === status.OK || result.code === status.DEADLINE_EXCEEDED);
+    if (routine) logger.debug(`${description}: stream recycled (${name}), reopening`);
+    else {
+      listener?.unavailable(
+        new SourceUnavailableError(`${description}: stream ended with ${name}: ${result.details}`),
+      );
     }
-    listener?.unavailable(
-      new SourceUnavailableError(`${description}: stream ended with ${name}: ${result.details}`),
-    );
-    schedule(backoff.next());
-  }
-
-  function schedule(delayMs: number): void {
-    if (closed) return;
-    clearTimeout(retry);
-    retry = setTimeout(open, delayMs);
+    retry.afterStream({ accepted: stream.accepted, livedMs: stream.livedMs, routine });
   }
 
   function shutdown(): void {
     closed = true;
-    clearTimeout(retry);
-    retry = undefined;
+    retry.cancel();
     const current = call;
     call = undefined;
     current?.cancel();

@@ -1,0 +1,113 @@
+// Starting and stopping everything that listens or watches, together: the sync server, the
+// management server, the remote evaluation servers and the sources. Sources load while the
+// servers bind; if any of them fails, everything that did start is stopped again, so a failed
+// start leaves no port bound and no watcher running.
+import type { Server as HttpServer } from 'node:http';
+import type { FlagSource } from '@switchyard/sources';
+import type { AuditView } from '@switchyard/gitops';
+import type { DaemonOptions } from './daemon.js';
+import { stopGrpcServer } from './grpc-listen.js';
+import type { Bound } from './grpc-listen.js';
+import type { HealthReport } from './health/health-report.js';
+import { closeHttpServer } from './http-listen.js';
+import type { Logger } from './logger.js';
+import { startManagementServer } from './management/management-server.js';
+import type { DaemonMetrics } from './metrics.js';
+import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
+import type { Remote } from './remote/remote.js';
+import type { GenerationStore } from './store/generation-store.js';
+import { startSyncServer } from './sync/sync-server.js';
+import type { SyncService } from './sync/sync-service.js';
+
+export interface ServersInit {
+  readonly options: DaemonOptions;
+  readonly store: GenerationStore;
+  readonly sync: SyncService;
+  readonly sources: readonly FlagSource[];
+  readonly health: () => HealthReport;
+  readonly metrics: DaemonMetrics;
+  readonly audit: AuditView;
+  readonly logger: Logger;
+}
+
+export interface Servers {
+  readonly sync: Bound;
+  readonly management: { readonly server: HttpServer; readonly port: number };
+  readonly remote: Remote;
+  /** Stops the sources, ends every stream and closes every server. */
+  close(): Promise<void>;
+}
+
+function startRemoteServers({ options, store, logger }: ServersInit): Promise<Remote> {
+  return startRemote({
+    store,
+    host: options.host ?? '0.0.0.0',
+    evaluationPort: options.evaluationPort,
+    socketPath: options.socketPath,
+    ofrepPort: options.ofrepPort,
+    certPath: options.serverCertPath,
+    keyPath: options.serverKeyPath,
+    contextValues: options.contextValues ?? {},
+    contextFromHeaders: options.contextFromHeaders ?? {},
+    corsOrigins: options.corsOrigins ?? [],
+    maxRequestBody: options.maxRequestBody ?? DEFAULT_REQUEST_LIMIT,
+    maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
+    keepAliveMs: options.eventKeepAliveMs ?? 0,
+    streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    logger,
+  });
+}
+
+/** Binds every server and starts every source, concurrently. */
+export async function startServers(init: ServersInit): Promise<Servers> {
+  const { options, store } = init;
+  const host = options.host ?? '0.0.0.0';
+  // allSettled, not all: when one server fails to start, the ones that did start must be
+  // closed too (Promise.all would leave them listening, unreferenced).
+  const [sync, management, remote, sources] = await Promise.allSettled([
+    startSyncServer(init.sync, {
+      host,
+      port: options.syncPort ?? 8015,
+      socketPath: options.syncSocketPath,
+      certPath: options.serverCertPath,
+      keyPath: options.serverKeyPath,
+    }),
+    startManagementServer({
+      host,
+      port: options.managementPort ?? 8014,
+      health: init.health,
+      metrics: init.metrics,
+      audit: init.audit,
+    }),
+    startRemoteServers(init),
+    Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
+  ]);
+  const closeSources = () => Promise.all(init.sources.map((s) => s.close()));
+  if (
+    sync.status === 'rejected' ||
+    management.status === 'rejected' ||
+    remote.status === 'rejected' ||
+    sources.status === 'rejected'
+  ) {
+    await closeSources();
+    if (sync.status === 'fulfilled') sync.value.server.forceShutdown();
+    if (management.status === 'fulfilled') await closeHttpServer(management.value.server);
+    if (remote.status === 'fulfilled') await remote.value.close();
+    const failed = [sync, management, remote, sources].find((r) => r.status === 'rejected');
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return {
+    sync: sync.value,
+    management: management.value,
+    remote: remote.value,
+    async close() {
+      await closeSources();
+      init.sync.closeAll();
+      await Promise.all([
+        remote.value.close(),
+        stopGrpcServer(sync.value.server),
+        closeHttpServer(management.value.server),
+      ]);
+    },
+  };
+}
