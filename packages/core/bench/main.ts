@@ -28,8 +28,8 @@ type Engine = typeof core;
 const BASELINE_MODULE = '../baseline/src/index.js';
 const baseline: Engine | undefined = await import(BASELINE_MODULE).catch(() => undefined);
 
-function load(engine: Engine, count: number): FlagSnapshot {
-  const parsed = engine.parseFlags(JSON.stringify(document(count)));
+function load(engine: Engine, count: number, iteration = false): FlagSnapshot {
+  const parsed = engine.parseFlags(JSON.stringify(document(count, iteration)));
   if (!parsed.ok || !parsed.configuration) throw new Error('fixture rejected by parseFlags');
   return engine.createSnapshot(parsed.configuration).snapshot;
 }
@@ -40,17 +40,17 @@ interface Loaded {
   readonly baseline: FlagSnapshot | undefined;
 }
 
-function ours(count: number): Loaded {
+function ours(count: number, iteration = false): Loaded {
   return {
-    ours: load(core, count),
-    baseline: baseline === undefined ? undefined : load(baseline, count),
+    ours: load(core, count, iteration),
+    baseline: baseline === undefined ? undefined : load(baseline, count, iteration),
   };
 }
 
-function reference(count: number): FlagdCore {
-  const core = new FlagdCore(undefined, silent);
-  core.setConfigurations(JSON.stringify(document(count)));
-  return core;
+function reference(count: number, iteration = false): FlagdCore {
+  const flagd = new FlagdCore(undefined, silent);
+  flagd.setConfigurations(JSON.stringify(document(count, iteration)));
+  return flagd;
 }
 
 interface Row {
@@ -104,23 +104,40 @@ async function pair(name: string, sides: Sides): Promise<Row> {
   return rounds[Math.floor(rounds.length / 2)]!;
 }
 
-function evaluateBooleans(engine: Engine, snapshot: FlagSnapshot, key: string): () => void {
+// Each side gets its own function literal, never one shared factory: closures made from one
+// literal share V8's type feedback, so a shared loop would call two engines' `evaluate` from one
+// polymorphic site, and measure the harness instead of the engine.
+function oursBooleans(snapshot: FlagSnapshot, key: string): () => void {
   return () => {
-    for (const c of ctxs)
-      sink ^= engine.evaluate(snapshot, {
+    for (const c of ctxs) {
+      const request = {
         flagKey: key,
-        type: 'boolean',
+        type: 'boolean' as const,
         defaultValue: false,
         context: c as EvaluationContext,
-      }).value
-        ? 1
-        : 0;
+      };
+      sink ^= core.evaluate(snapshot, request).value ? 1 : 0;
+    }
+  };
+}
+
+function baselineBooleans(engine: Engine, snapshot: FlagSnapshot, key: string): () => void {
+  return () => {
+    for (const c of ctxs) {
+      const request = {
+        flagKey: key,
+        type: 'boolean' as const,
+        defaultValue: false,
+        context: c as EvaluationContext,
+      };
+      sink ^= engine.evaluate(snapshot, request).value ? 1 : 0;
+    }
   };
 }
 
 function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore): Promise<Row> {
   return pair(name, {
-    ours: evaluateBooleans(core, loaded.ours, key),
+    ours: oursBooleans(loaded.ours, key),
     reference: () => {
       for (const c of ctxs)
         sink ^= ref.resolveBooleanEvaluation(key, false, c, silent).value ? 1 : 0;
@@ -128,7 +145,7 @@ function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore):
     baseline:
       baseline === undefined || loaded.baseline === undefined
         ? undefined
-        : evaluateBooleans(baseline, loaded.baseline, key),
+        : baselineBooleans(baseline, loaded.baseline, key),
   });
 }
 
@@ -175,21 +192,32 @@ async function main(): Promise<void> {
   rows.push(await booleanCase('targeting (if/and/==/in)', 'targeting-flag', snap20, ref20));
   rows.push(await booleanCase('fractional', 'fractional-flag', snap20, ref20));
   rows.push(await booleanCase('sem_ver', 'semver-flag', snap20, ref20));
-  rows.push(await booleanCase('iteration (some over groups)', 'iteration-flag', snap20, ref20));
+  rows.push(
+    await booleanCase(
+      'iteration (some over groups)',
+      'iteration-flag',
+      ours(20, true),
+      reference(20, true),
+    ),
+  );
   // "Resolve all": one operation = all 20 flags for one context.
-  const all = (engine: Engine, snapshot: FlagSnapshot) => () => {
-    for (const c of ctxs) sink ^= engine.evaluateAll(snapshot, c as EvaluationContext).size;
-  };
+  const ours20 = snap20.ours;
+  const baseline20 = snap20.baseline;
   rows.push(
     await pair('resolve all (20 flags)', {
-      ours: all(core, snap20.ours),
+      ours: () => {
+        for (const c of ctxs) sink ^= core.evaluateAll(ours20, c as EvaluationContext).size;
+      },
       reference: () => {
         for (const c of ctxs) sink ^= ref20.resolveAll(c, silent).length;
       },
       baseline:
-        baseline === undefined || snap20.baseline === undefined
+        baseline === undefined || baseline20 === undefined
           ? undefined
-          : all(baseline, snap20.baseline),
+          : () => {
+              for (const c of ctxs)
+                sink ^= baseline.evaluateAll(baseline20, c as EvaluationContext).size;
+            },
     }),
   );
 

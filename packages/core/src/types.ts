@@ -60,7 +60,11 @@ export interface FlagDefinition {
   readonly variants: Readonly<Record<string, JsonValue>>;
   /** `undefined` when the configuration has null, `""` or no defaultVariant (= code default). */
   readonly defaultVariant: string | undefined;
-  /** The targeting rule with `$ref`s resolved; `undefined` when absent or `{}`. */
+  /**
+   * The targeting rule with `$ref`s resolved; `undefined` when absent or `{}`. A rule over the
+   * depth or size limits is replaced by `{"$refused": "CODE: message"}` (and `error` is set), so
+   * no consumer ever walks it (docs/adr/0023).
+   */
   readonly targeting: JsonValue | undefined;
   /** Flag-set metadata merged under the flag's own metadata (the flag wins). */
   readonly metadata: FlagMetadata;

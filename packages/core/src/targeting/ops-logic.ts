@@ -11,6 +11,7 @@ import {
   normalizeLeaf,
   resolvePath,
   splitPath,
+  topData,
   topDataSize,
   topGet,
   topGetOrdinary,
@@ -76,9 +77,16 @@ export const varOp: OperatorBuilder = (args, ctx, path) => {
         return v === undefined ? d : normalizeLeaf(v);
       };
     }
+    if (parts.length === 0) {
+      // The whole data (`""`, `[]`): the element inside an iteration, else a copy of every
+      // context key (paid for per key).
+      return (s, l) => {
+        if (l !== TOP) return l === undefined ? d : normalizeLeaf(l);
+        site.charge(s, topDataSize(s));
+        return topData(s);
+      };
+    }
     const general: Fn = (s, l) => {
-      // The whole data (`""`, `[]`) is a copy of every context key.
-      if (parts.length === 0 && l === TOP) site.charge(s, topDataSize(s));
       const v = resolvePath(s, l, parts);
       return v === undefined ? d : normalizeLeaf(v);
     };
