@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The root npm scripts (`npm test`, `npm start`, `npm run bench`, `npm run fuzz`,
-// `npm run test:conformance`)
-// all come here, so that a fresh clone with only Node.js 20 and npm works: pnpm is bootstrapped
-// through npx at the version pinned in package.json's `packageManager`, dependencies are
-// installed from the lockfile, the packages are built, and then the command runs.
+// The root npm scripts (`npm test`, `npm start`, `npm run bench`, `npm run soak`,
+// `npm run fuzz`, `npm run test:conformance`) all come here, so that a fresh clone with only
+// Node.js 20 and npm works: pnpm is bootstrapped through npx at the version pinned in
+// package.json's `packageManager`, dependencies are installed from the lockfile, the packages
+// are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -190,6 +190,16 @@ switch (command) {
     summary();
     break;
   }
+  case 'soak': {
+    // The fault-injection suite at length: 10,000 random file-system operations against a real
+    // daemon (`npm run soak -- 50000` for more); it prints every violation it finds.
+    install();
+    build();
+    process.env.SWITCHYARD_FAULT_OPS = rest[0] ?? '10000';
+    jest(['test/fault-injection'], 'fault-injection soak');
+    summary();
+    break;
+  }
   case 'start': {
     if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) install();
     if (buildIsStale()) build();
@@ -258,7 +268,7 @@ switch (command) {
   }
   default:
     process.stderr.write(
-      'usage: node scripts/entry.mjs test|conformance|start|pack|bench|fuzz [args]\n',
+      'usage: node scripts/entry.mjs test|conformance|start|pack|bench|soak|fuzz [args]\n',
     );
     process.exit(2);
 }

@@ -54,7 +54,7 @@ export function daemonCommand(): string[] {
     }
     return parsed as string[];
   }
-  if (['core', 'protocol', 'daemon'].some(staleBuild)) {
+  if (['core', 'protocol', 'sources', 'daemon'].some(staleBuild)) {
     return [process.execPath, join(__dirname, 'from-source.cjs')];
   }
   return [process.execPath, join(repositoryRoot(), 'packages', 'daemon', 'bin', 'switchyard.cjs')];

@@ -18,6 +18,7 @@ const root = path.resolve(__dirname, '..', '..');
 const packages = {
   core: 'core',
   protocol: 'protocol',
+  sources: 'sources',
   daemon: 'daemon',
   'openfeature-provider': 'provider',
 };

@@ -63,7 +63,7 @@ export interface FlagDefinition {
   /**
    * The targeting rule with `$ref`s resolved; `undefined` when absent or `{}`. A rule over the
    * depth or size limits is replaced by `{"$refused": "CODE: message"}` (and `error` is set), so
-   * no consumer ever walks it (docs/adr/0023).
+   * no consumer ever walks it (docs/adr/0025).
    */
   readonly targeting: JsonValue | undefined;
   /** Flag-set metadata merged under the flag's own metadata (the flag wins). */

@@ -1,4 +1,4 @@
-// The evaluation budget (docs/adr/0023): rules over the compile-time limits are isolated for
+// The evaluation budget (docs/adr/0025): rules over the compile-time limits are isolated for
 // their flag; rules that would spend more than one evaluation's budget fail fast with GENERAL
 // for their flag. The other flags are always served.
 import {

@@ -1,5 +1,6 @@
 // npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
-// beside the transport floor measured in the same run, resident memory with 1,000 streams and
+// beside the transport floor measured in the same run (and with 1 stream for a directory
+// source, which pays the quiet period), resident memory with 1,000 streams and
 // 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon (the built CLI) and
 // the floor server each run in their own child process; all clients live in this process.
 // BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
+import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
 import { flagsText } from './flags-text.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
@@ -41,6 +43,8 @@ const roundsFor = (streams: number) =>
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
 const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
 const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
+/** The file source's quiet period for directories. */
+const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
 /** `switchyard start` on one file, every port chosen by the OS, JSON logs. */
 const daemonArgs = (file: string) => [
@@ -197,12 +201,18 @@ function payloadSize(port: number): Promise<number> {
   );
 }
 
-async function latency(): Promise<string[]> {
+/**
+ * `directory`: the daemon watches the directory holding flags.json instead of the file, so each
+ * publish waits the directory's quiet period (the single-file row is the fast path).
+ */
+async function latency(directory = false): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const file = join(dir, 'flags.json');
+  // The temp name is a dot file: a directory source ignores it.
+  const tmp = join(dir, '.flags.json.tmp');
   let generation = 0;
   writeFileSync(file, flagsText(100, generation));
-  const daemon = await spawnLine(daemonArgs(file), /"sync":"[^"]*:(\d+)"/);
+  const daemon = await spawnLine(daemonArgs(directory ? dir : file), /"sync":"[^"]*:(\d+)"/);
   const daemonPort = Number(daemon.match[1]);
   // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
   const size = await payloadSize(daemonPort);
@@ -216,19 +226,19 @@ async function latency(): Promise<string[]> {
     credentials.createInsecure(),
   );
   const rows = [
-    `payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms, percentile by percentile`,
+    `${directory ? `DIRECTORY source (pays the ${QUIET_MS} ms quiet period); ` : ''}payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms${directory ? ` + ${QUIET_MS} ms` : ''}, percentile by percentile`,
     '| streams | rounds | switchyard half | switchyard all | floor half | floor all | target half | target all | met |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
   ];
-  for (const n of STREAMS) {
-    const rounds = roundsFor(n);
+  for (const n of directory ? [1] : STREAMS) {
+    const rounds = directory ? Math.min(roundsFor(n), 150) : roundsFor(n);
     const [sy, fl] = await measurePair(n, rounds, [
       {
         port: daemonPort,
         trigger: () => {
           generation++;
-          writeFileSync(`${file}.tmp`, flagsText(100, generation));
-          renameSync(`${file}.tmp`, file);
+          writeFileSync(tmp, flagsText(100, generation));
+          renameSync(tmp, file);
         },
       },
       {
@@ -243,7 +253,7 @@ async function latency(): Promise<string[]> {
       },
     ]);
     const cell = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}`;
-    const limit = (xs: number[], p: number) => 1.5 * pct(xs, p) + 5;
+    const limit = (xs: number[], p: number) => 1.5 * pct(xs, p) + 5 + (directory ? QUIET_MS : 0);
     const target = (xs: number[]) => `${fmt(limit(xs, 50))} / ${fmt(limit(xs, 99))}`;
     const met = ([50, 99] as const).every(
       (p) => pct(sy!.half, p) <= limit(fl!.half, p) && pct(sy!.all, p) <= limit(fl!.all, p),
@@ -336,16 +346,17 @@ function newest(dir: string): number {
 
 async function main() {
   const build =
-    'node ../../scripts/build-package.mjs in packages/core, packages/protocol and packages/daemon';
+    'node ../../scripts/build-package.mjs in packages/core, protocol, sources and daemon';
   const built = join(__dirname, '../dist/cjs/cli/main.js');
   if (!existsSync(built)) throw new Error(`build the CLI first: ${build}`);
-  for (const pkg of ['core', 'protocol', 'daemon']) {
+  for (const pkg of ['core', 'protocol', 'sources', 'daemon']) {
     const root = join(__dirname, '../..', pkg);
     if (existsSync(join(root, 'dist')) && newest(join(root, 'src')) > newest(join(root, 'dist'))) {
       console.warn(`warning: packages/${pkg}/src is newer than its dist; rebuild: ${build}`);
     }
   }
-  const rows = !ONLY || ONLY === 'latency' ? await latency() : [];
+  const rows =
+    !ONLY || ONLY === 'latency' ? [...(await latency()), '', ...(await latency(true))] : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
   const start = !ONLY || ONLY === 'startup' ? await startup() : '';
   console.log(`\n${[...rows, '', ...mem, '', start].join('\n').trim()}`);

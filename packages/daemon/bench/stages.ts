@@ -1,13 +1,12 @@
 // Where the rename()-to-message time goes, stage by stage, with the daemon and one client in this
 // process: `node bench/entry.cjs bench/stages.ts [flags] [rounds]`. Stages: first file event,
-// read started (quiet period over), read done, generation published, message received.
+// read and parsed (the source's `read` trace), generation published, message received.
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { startDaemon } from '../src/daemon.js';
-import { SourceReader } from '../src/sources/read-files.js';
 import { flagsText } from './flags-text.js';
 
 const COUNT = Number(process.argv[2] ?? 100);
@@ -21,19 +20,17 @@ async function main() {
   const mark = (name: string) => {
     marks[name] ??= performance.now();
   };
-  const read = SourceReader.prototype.read;
-  SourceReader.prototype.read = function timed(this: SourceReader) {
-    mark('readStart');
-    const result = read.call(this);
-    mark('readDone');
-    return result;
-  };
   const daemon = await startDaemon({
     sources: [`file:${file}`],
     syncPort: 0,
     managementPort: 0,
     logLevel: 'silent',
-    watch: { onTrace: (event) => event === 'event' && mark('event') },
+    watch: {
+      onTrace: (event) => {
+        if (event === 'event') mark('event');
+        else if (event === 'read') mark('readDone');
+      },
+    },
   });
   await daemon.ready;
   daemon.subscribe((e) => e.type === 'generation' && mark('published'));

@@ -1,7 +1,8 @@
 // startDaemon: sources → store of generations → transports (sync, remote evaluation, OFREP) and
 // the management server. Each step is a function of its own; this file wires them in order.
 import { resolve as resolvePath } from 'node:path';
-import type { FlagSource } from '@switchyard/sources';
+import { createSource, resolveSources } from '@switchyard/sources';
+import type { FileSourceOptions, FlagSource, SourceConfig, SourceSpec } from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
 import type { JsonObject } from './engine.js';
@@ -14,11 +15,6 @@ import { createMetrics, observeStore } from './metrics.js';
 import type { DaemonMetrics } from './metrics.js';
 import { startServers } from './servers.js';
 import type { Servers } from './servers.js';
-import { FileSource } from './sources/file-source.js';
-import type { FileSourceOptions } from './sources/file-source.js';
-import { SourceUpdateAdapter } from './sources/source-update-adapter.js';
-import { specFromConfig, specFromUri } from './sources/uri.js';
-import type { SourceConfig, SourceSpec } from './sources/uri.js';
 import type { Generation } from './store/generation.js';
 import { GenerationStore } from './store/generation-store.js';
 import type { StoreEvent } from './store/generation-store.js';
@@ -51,8 +47,11 @@ export interface DaemonOptions {
   readonly debug?: boolean;
   /** Log level of the built-in logger (`silent` to embed quietly). */
   readonly logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
-  /** File watching: quiet period and settle time (ms). */
-  readonly watch?: Pick<FileSourceOptions, 'quietMs' | 'settleMs' | 'onTrace'>;
+  /** File watching: quiet periods, settle time, backup poll (ms) and a trace hook. */
+  readonly watch?: Pick<
+    FileSourceOptions,
+    'quietMs' | 'deletionQuietMs' | 'settleMs' | 'pollMs' | 'onTrace'
+  >;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
   readonly cwd?: string;
   /** flagd.evaluation v1/v2 gRPC port (`--port`; the CLI defaults it to 8013). Undefined: not served. */
@@ -106,19 +105,22 @@ export interface Daemon {
   close(): Promise<void>;
 }
 
-export function resolveSources(sources: DaemonOptions['sources'], cwd?: string): SourceSpec[] {
-  const specs = sources.map((s) =>
-    typeof s === 'string' ? specFromUri(s, cwd) : specFromConfig(s, cwd),
-  );
-  const seen = new Set<string>();
-  return specs.filter((s) => !seen.has(s.id) && seen.add(s.id));
-}
-
-/** One source per spec, in merge order. */
-function createSources(specs: readonly SourceSpec[], options: DaemonOptions): FlagSource[] {
-  return specs.map(
-    (spec) => new SourceUpdateAdapter(new FileSource(spec, options.watch ?? {}), spec.path),
-  );
+/**
+ * One source per spec, in merge order, from the scheme table: documents parse strictly, with
+ * targeting errors isolated; file events, reads and watches are debug logs (`--debug`).
+ */
+function createSources(
+  specs: readonly SourceSpec[],
+  options: DaemonOptions,
+  logger: Logger,
+): FlagSource[] {
+  const onTrace =
+    options.watch?.onTrace ?? ((event: string, detail: string) => logger.debug({ event }, detail));
+  const context = {
+    parse: { mode: 'strict', targetingErrors: 'isolate' } as const,
+    file: { ...options.watch, onTrace },
+  };
+  return specs.map((spec) => createSource(spec, context));
 }
 
 function loggerOf(options: DaemonOptions): Logger {
@@ -179,7 +181,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
   observeStore(store, metrics);
-  const audit = new AuditTrail(store, { sources: specs, logger });
+  const paths = specs.map((s) => ({ id: s.id, path: s.path ?? s.id }));
+  const audit = new AuditTrail(store, { sources: paths, logger });
   const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
   const sync = new SyncService({
     store,
@@ -198,7 +201,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       options,
       store,
       sync,
-      sources: createSources(specs, options),
+      sources: createSources(specs, options, logger),
       health: () => healthReport(store, readiness),
       metrics,
       audit,

@@ -30,8 +30,12 @@ export type {
   SourceReport,
 } from './health/health-report.js';
 export type { ReadinessStatus } from './health/readiness.js';
-export type { SourceConfig, SourceSpec } from './sources/uri.js';
-export type { SourceProblem, SourceUpdate } from '@switchyard/sources';
+export type {
+  SourceConfig,
+  SourceProblem,
+  SourceSpec,
+  SourceUpdate,
+} from '@switchyard/sources';
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
 export { InvalidSelectorError } from './errors/invalid-selector-error.js';
 export { StartupError } from './errors/startup-error.js';

@@ -3,7 +3,7 @@
 // degradation in its body, switchyard_source_healthy drops to 0 and the load-error counter counts
 // it, and fixing the file recovers at once. Sources that are bad at start-up do not hold back the
 // valid ones, and no generation of 0 flags is ever published for want of a valid file.
-import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ServiceError } from '@grpc/grpc-js';
@@ -178,7 +178,7 @@ describe('bad input keeps the last good flags, visibly', () => {
     expect(logsAt(30)).toContain(`source ${path}: ${path} recovered`);
   });
 
-  test('a directory with one bad file keeps the whole last good directory state', async () => {
+  test('a directory keeps the last good flags of a bad file and serves the others', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.json'), flagsDoc({ a: 'on' }));
     writeFileSync(join(dir, 'b.json'), flagsDoc({ b: 'on' }));
@@ -189,8 +189,37 @@ describe('bad input keeps the last good flags, visibly', () => {
     const problem = await t.waitFor(isProblem, from);
     expect(problem.problem.entry).toBe(join(dir, 'b.json'));
     expect(problem.problem.message).toMatch(/b\.json:1:\d+: error/);
+    // a.json's edit is served; b.json keeps its last good flags.
+    expect(t.daemon.generation()!.flags.map((m) => [m.flag.key, m.flag.defaultVariant])).toEqual([
+      ['a', 'off'],
+      ['b', 'on'],
+    ]);
+    const changes = t.events
+      .slice(from)
+      .filter(isGeneration)
+      .map((e) => e.generation.changes);
+    expect(changes).toEqual([{ added: [], changed: ['a'], removed: [] }]);
+  });
+
+  test('a single-file source renamed over by a link to /dev/null keeps its flags (NOT_REGULAR)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'flags.json');
+    writeFileSync(path, flagsDoc({ a: 'on' }));
+    t = await startTestDaemon({ dir, sources: [`file:${path}`], watch: { settleMs: 30 } });
+    const from = t.events.length;
+    symlinkSync('/dev/null', join(dir, '.incoming'));
+    renameSync(join(dir, '.incoming'), path);
+    const problem = await t.waitFor(isProblem, from);
+    expect(problem.problem).toMatchObject({
+      code: 'NOT_REGULAR',
+      message: `${path}: not a regular file: a character device at /dev/null`,
+    });
     expect(t.events.slice(from).filter(isGeneration)).toEqual([]);
-    expect(t.daemon.generation()!.flags.map((m) => m.flag.defaultVariant)).toEqual(['on', 'on']);
+    expect(t.daemon.generation()!.flags.map((m) => m.flag.key)).toEqual(['a']);
+    expect((await t.readyz()).body.sources[0]).toMatchObject({
+      status: 'degraded',
+      problems: [{ code: 'NOT_REGULAR', entry: path }],
+    });
   });
 });
 
@@ -325,7 +354,7 @@ describe('start-up with bad sources', () => {
     expect(t.logs.filter((l) => String(l.msg).startsWith('published'))).toEqual([]);
     const problem = t.daemon.status()[0]!.problems[0]!;
     expect(logsAt(50)).toEqual([
-      `${path}: no such file or directory (source ${path}: waiting for it to appear)`,
+      `${path}: no such file or directory (ENOENT) (source ${path}: waiting for it to appear)`,
     ]);
     await t.daemon.serving;
     expect(await t.readyz()).toEqual({

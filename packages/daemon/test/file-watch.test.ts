@@ -1,4 +1,4 @@
-// Issue 4 item 2: every write pattern becomes exactly ONE generation holding the final content,
+// Every write pattern becomes exactly ONE generation holding the final content,
 // published within milliseconds. Each test ends with a sentinel save in the same source: since
 // the source handles events in order, any intermediate or duplicate generation of the pattern
 // would appear before the sentinel's, so `generations` is the exact sequence.
@@ -39,7 +39,7 @@ function expectNoProblems(): void {
   expect(t!.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
 }
 
-describe('file source write patterns (issue 4 item 2)', () => {
+describe('file source write patterns', () => {
   test('in-place write: one generation with the new content', async () => {
     const dir = tempDir();
     const file = join(dir, 'flags.json');

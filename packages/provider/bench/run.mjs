@@ -21,6 +21,7 @@ const entry = (name) => join(out, name, 'src', 'index.js');
 const aliases = {
   '@switchyard/core': entry('core'),
   '@switchyard/protocol': entry('protocol'),
+  '@switchyard/sources': entry('sources'),
 };
 
 function transpile(from, to) {
@@ -45,14 +46,16 @@ function transpile(from, to) {
   }
 }
 
-for (const name of ['core', 'protocol'])
+for (const name of ['core', 'protocol', 'sources'])
   transpile(join(packages, name, 'src'), join(out, name, 'src'));
 transpile(join(pkg, 'src'), join(out, 'provider', 'src'));
 transpile(join(pkg, 'bench'), join(out, 'provider', 'bench'));
 transpile(join(pkg, 'test', 'support'), join(out, 'provider', 'test', 'support'));
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
 
-const nodePath = ['provider', 'core', 'protocol'].map((n) => join(packages, n, 'node_modules'));
+const nodePath = ['provider', 'core', 'protocol', 'sources'].map((n) =>
+  join(packages, n, 'node_modules'),
+);
 const result = spawnSync(
   process.execPath,
   [join(out, 'provider', 'bench', 'main.js'), ...process.argv.slice(2)],

@@ -1,21 +1,23 @@
-// The provider's one seam to the flag engine (@switchyard/core `createEvaluator`,
-// docs/architecture.md). Keeps core's ConfigurationError out of the provider's API and fixes the
-// parse options the provider always uses.
-import { createEvaluator, formatDiagnostic } from '@switchyard/core';
+// The provider's one seam to the flag engine (@switchyard/core): holds the current snapshot and
+// evaluates against it. Configurations arrive parsed from the sources (@switchyard/sources),
+// so the engine only compiles a new snapshot from the previous one (unchanged flags keep their
+// compiled rules) and swaps it in.
+import { createSnapshot, evaluate } from '@switchyard/core';
 import type {
+  EvaluateOptions,
   EvaluationContext,
   EvaluationResult,
   FlagChanges,
+  FlagConfiguration,
   JsonValue,
-  ParseOptions,
 } from '@switchyard/core';
-import { FlagConfigurationError } from './errors/flag-configuration-error.js';
+import type { SourceParseOptions } from '@switchyard/sources';
 
-export interface EngineParseOptions {
-  /** Source name for diagnostics (file path, `sync <target>`, `inline`). */
-  readonly source: string;
-  readonly format: 'json' | 'auto';
-}
+/**
+ * How the provider parses every configuration: one bad flag evaluates to PARSE_ERROR instead of
+ * blocking every other update (docs/adr/0012).
+ */
+export const PROVIDER_PARSE: SourceParseOptions = { mode: 'isolating' };
 
 type Resolve<T> = (
   key: string,
@@ -24,8 +26,8 @@ type Resolve<T> = (
 ) => EvaluationResult<T>;
 
 export interface Engine {
-  /** Replaces the configuration; throws FlagConfigurationError and keeps the old one. */
-  setConfiguration(input: string | JsonValue, parse: EngineParseOptions): FlagChanges;
+  /** Replaces the configuration; returns the flags that changed. */
+  setConfiguration(configuration: FlagConfiguration): FlagChanges;
   /** Lowest-precedence context (the enriched sync_context); the caller's context wins. */
   setBaseContext(context: EvaluationContext | undefined): void;
   readonly resolveBoolean: Resolve<boolean>;
@@ -36,34 +38,25 @@ export interface Engine {
 
 /** A fresh engine holding no configuration. */
 export function createEngine(): Engine {
-  const evaluator = createEvaluator();
+  let snapshot = createSnapshot([]).snapshot;
+  // No per-call options: the base context lives here, so an evaluation allocates nothing.
+  let options: EvaluateOptions = {};
   return {
-    setConfiguration(input, parse) {
-      const options: ParseOptions = {
-        source: parse.source,
-        format: parse.format,
-        // One bad flag evaluates to PARSE_ERROR instead of blocking every other update
-        // (js-provider.md "What a better provider would do" §3; docs/adr/0012).
-        mode: 'isolating',
-      };
-      try {
-        return evaluator.setConfiguration(input, options);
-      } catch (error) {
-        const diagnostics = (
-          error as { diagnostics?: readonly Parameters<typeof formatDiagnostic>[0][] }
-        ).diagnostics;
-        const details =
-          diagnostics && diagnostics.length > 0
-            ? diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic)
-            : [error instanceof Error ? error.message : String(error)];
-        throw new FlagConfigurationError(parse.source, details, { cause: error });
-      }
+    setConfiguration(configuration) {
+      const next = createSnapshot(configuration, snapshot);
+      snapshot = next.snapshot;
+      return next.changes;
     },
-    setBaseContext: (context) => evaluator.setBaseContext(context),
-    // No per-call options: the base context lives in the evaluator, so a call allocates nothing.
-    resolveBoolean: (key, value, context) => evaluator.resolveBoolean(key, value, context),
-    resolveString: (key, value, context) => evaluator.resolveString(key, value, context),
-    resolveNumber: (key, value, context) => evaluator.resolveNumber(key, value, context),
-    resolveObject: (key, value, context) => evaluator.resolveObject(key, value, context),
+    setBaseContext(context) {
+      options = context === undefined ? {} : { baseContext: context };
+    },
+    resolveBoolean: (key, value, context) =>
+      evaluate(snapshot, key, 'boolean', value, context, options),
+    resolveString: (key, value, context) =>
+      evaluate(snapshot, key, 'string', value, context, options),
+    resolveNumber: (key, value, context) =>
+      evaluate(snapshot, key, 'number', value, context, options),
+    resolveObject: (key, value, context) =>
+      evaluate(snapshot, key, 'object', value, context, options),
   };
 }

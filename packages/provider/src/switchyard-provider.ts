@@ -16,18 +16,19 @@ import type {
   EvaluationContext as CoreContext,
   EvaluationResult,
   FlagChanges,
+  FlagConfiguration,
   JsonObject,
 } from '@switchyard/core';
-import { type Engine, createEngine } from './engine.js';
+import { parseDocument } from '@switchyard/sources';
+import type { FlagSource, SourcePayload, SourceUpdate } from '@switchyard/sources';
+import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
 import { SourceUnavailableError } from './errors/source-unavailable-error.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
 import { resolveOptions } from './resolve-options.js';
-import type { FlagSource, SourceListener, SourcePayload } from './sources/flag-source.js';
-import { createFileSource } from './sources/file-source.js';
 import { resolveTarget } from './sources/grpc-target.js';
-import { createInlineSource } from './sources/inline-source.js';
-import { createSyncSource } from './sources/sync-source.js';
+import { createProviderSource } from './sources/provider-source.js';
+import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
 
 type Resolver<T> = (
@@ -49,7 +50,10 @@ export class SwitchyardProvider implements Provider {
   private readonly source: FlagSource | undefined;
   private readonly cache: LkgCache | undefined;
   private readonly machine: StateMachine;
+  private readonly problems: ProblemLog;
   private syncContext: JsonObject | undefined;
+  /** The configuration the engine holds (sources keep the object while nothing changed). */
+  private applied: FlagConfiguration | undefined;
   private configured = false;
   /** Epoch ms of the persisted configuration being served, until the live stream delivers. */
   private cachedSince: number | undefined;
@@ -66,32 +70,18 @@ export class SwitchyardProvider implements Provider {
     this.logger = logger ?? new DefaultLogger();
     this.machine = new StateMachine(this.events, this.options.retryGracePeriod * 1000);
     this.setSyncContext(undefined);
+    this.problems = new ProblemLog(this.logger);
     const o = this.options;
-    switch (o.resolverType) {
-      case 'in-process': {
-        this.source = createSyncSource(o, this.logger);
-        if (o.cacheDir !== undefined) {
-          const target = resolveTarget(o);
-          const key = [target.address, target.authority, o.selector, o.providerId].join('\u0000');
-          this.cache = createLkgCache(o.cacheDir, key, (e) =>
-            this.logger.warn(`last-known-good cache: ${e.message}`),
-          );
-        }
-        break;
-      }
-      case 'file':
-        this.source = createFileSource(
-          o.offlineFlagSourcePath!,
-          o.offlinePollIntervalMs,
-          this.logger,
-        );
-        break;
-      case 'inline':
-        this.source = createInlineSource(o.flagConfiguration!);
-        break;
-      default:
-        this.source = undefined; // rpc: refused at initialize (docs/adr/0010)
+    if (o.resolverType === 'in-process' && o.cacheDir !== undefined) {
+      const target = resolveTarget(o);
+      const key = [target.address, target.authority, o.selector, o.providerId].join('\u0000');
+      this.cache = createLkgCache(o.cacheDir, key, (e) =>
+        this.logger.warn(`last-known-good cache: ${e.message}`),
+      );
     }
+    this.source = createProviderSource(o, this.logger, {
+      onAccepted: (payload) => this.persist(payload),
+    });
   }
 
   /** The provider's own view of its state (the SDK tracks the same through events). */
@@ -112,7 +102,7 @@ export class SwitchyardProvider implements Provider {
     const done = this.machine.begin(this.options.deadlineMs, () => void this.initDeadline());
     // Read the persisted copy while the stream connects; it is applied only if that fails.
     this.cacheFile = this.cache?.load().then((cached) => this.preload(cached));
-    source.start(this.listener);
+    void source.start((update) => this.onUpdate(update));
     return done;
   }
 
@@ -192,54 +182,68 @@ export class SwitchyardProvider implements Provider {
     };
   }
 
-  private readonly listener: SourceListener = {
-    payload: (payload) => this.apply(payload),
-    unavailable: (error) => {
-      this.lastProblem = error;
-      if (this.machine.initializing) {
-        // The daemon is unreachable at startup: serve the last-known-good copy if there is one.
-        void this.serveCache();
-        return;
-      }
-      // A persisted configuration stays READY until the stream first connects.
-      if (this.cachedSince !== undefined) return;
-      this.machine.unavailable(error);
-    },
-    fatal: (error) => {
-      this.lastProblem = error;
+  /** Applies what the source serves and follows its problems with the state machine. */
+  private onUpdate(update: SourceUpdate): void {
+    if (this.machine.state === 'FATAL') return;
+    this.problems.log(update.problems);
+    const fatal = update.problems.find((p) => p.code === 'FATAL');
+    if (fatal) {
+      this.lastProblem = problemError(fatal, update.problems);
       this.source?.close();
-      this.machine.fatal(error);
-    },
-  };
-
-  /** Applies a configuration from the source. */
-  private apply(payload: SourcePayload): Error | undefined {
-    if (this.machine.state === 'FATAL') return undefined;
-    let changes: FlagChanges;
-    try {
-      changes = this.engine.setConfiguration(payload.configuration, {
-        source: this.source?.description ?? 'inline',
-        format: this.options.resolverType === 'in-process' ? 'json' : 'auto',
-      });
-    } catch (error) {
-      this.lastProblem = error as Error;
-      if (this.machine.initializing) {
-        // An invalid first configuration is not READY: fail initialize with the reason at once
-        // (or serve the last-known-good copy when there is one).
-        void this.serveCache().then((served) => {
-          if (!served) this.machine.initFailed(error as Error);
-        });
-      }
-      return error as Error;
+      this.machine.fatal(this.lastProblem);
+      return;
     }
-    if (payload.syncContext !== undefined) this.setSyncContext(payload.syncContext);
+    const changes = this.apply(update);
+    const lost = update.problems.find(sourceLost);
+    if (lost) {
+      this.lastProblem = problemError(lost, update.problems);
+      // The daemon is unreachable at startup: serve the last-known-good copy if there is one.
+      if (this.machine.initializing) void this.serveCache();
+      // A persisted configuration stays READY until the stream first connects.
+      else if (this.cachedSince === undefined) this.machine.unavailable(this.lastProblem);
+      return;
+    }
+    if (update.configuration === undefined) {
+      this.rejectedAtStart(update);
+      return;
+    }
+    if (changes !== undefined || update.problems.length === 0) {
+      this.machine.configured(
+        changes ? [...changes.added, ...changes.removed, ...changes.changed] : [],
+      );
+    }
+  }
+
+  /** Applies the update's configuration when it differs from the one held; returns the changes. */
+  private apply(update: SourceUpdate): FlagChanges | undefined {
+    if (update.syncContext !== undefined && update.syncContext !== this.syncContext) {
+      this.setSyncContext(update.syncContext);
+    }
+    if (update.configuration === undefined || update.configuration === this.applied)
+      return undefined;
+    const changes = this.engine.setConfiguration(update.configuration);
+    this.applied = update.configuration;
     this.configured = true;
     this.cachedSince = undefined;
-    if (this.cache && typeof payload.configuration === 'string') {
-      this.cache.save(payload.configuration, this.syncContext);
-    }
-    this.machine.configured([...changes.added, ...changes.removed, ...changes.changed]);
-    return undefined;
+    return changes;
+  }
+
+  /** An invalid first configuration is not READY: fail initialize at once (or serve the cache). */
+  private rejectedAtStart(update: SourceUpdate): void {
+    const invalid = update.problems.find((p) => p.code === 'INVALID' || p.code === 'TOO_LARGE');
+    if (invalid === undefined || !this.machine.initializing) return;
+    const error = problemError(invalid, update.problems);
+    this.lastProblem = error;
+    void this.serveCache().then((served) => {
+      if (!served) this.machine.initFailed(error);
+    });
+  }
+
+  /** Keeps the sync stream's accepted payload as the last-known-good copy. */
+  private persist(payload: SourcePayload): void {
+    if (this.cache === undefined || this.machine.state === 'FATAL') return;
+    if (typeof payload.configuration !== 'string') return;
+    this.cache.save(payload.configuration, payload.syncContext ?? this.syncContext);
   }
 
   private setSyncContext(syncContext: JsonObject | undefined): void {
@@ -265,16 +269,20 @@ export class SwitchyardProvider implements Provider {
    */
   private preload(cached: CachedConfiguration | undefined): CachedConfiguration | undefined {
     if (cached === undefined || this.configured) return undefined;
-    try {
-      this.engine.setConfiguration(cached.flagConfiguration, {
-        source: String(this.cache?.path),
-        format: 'json',
-      });
-      return cached;
-    } catch (error) {
-      this.logger.warn(`last-known-good cache ignored: ${(error as Error).message}`);
+    const source = String(this.cache?.path);
+    const parsed = parseDocument(
+      cached.flagConfiguration,
+      { source, format: 'json' },
+      PROVIDER_PARSE,
+    );
+    if (parsed.configuration === undefined) {
+      this.logger.warn(
+        `last-known-good cache ignored: ${configurationError(source, parsed.errors).message}`,
+      );
       return undefined;
     }
+    this.engine.setConfiguration(parsed.configuration);
+    return cached;
   }
 
   /** During initialization only: serves the preloaded persisted configuration, once. */

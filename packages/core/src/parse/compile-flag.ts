@@ -3,7 +3,7 @@
 // the targeting compiler through the seam in targeting/types.ts. A rule over the limits is
 // refused for its flag only (PARSE_ERROR) and replaced by a small stand-in, so nothing
 // downstream — hashing, the daemon's sync payload, a client's JSON parser — ever walks it
-// (docs/adr/0023).
+// (docs/adr/0025).
 import { formatPath, parsePath, type PathSegment } from '../internal/paths.js';
 import { compileTargeting } from '../targeting-compiler.js';
 import { ROOT_PATH } from '../targeting/build.js';

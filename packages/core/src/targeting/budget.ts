@@ -1,7 +1,7 @@
 // The run-time evaluation budget: what one evaluation of one rule may spend. Every operator whose
 // work or output grows with the data (iterations, merge, cat, scans of long strings, arrays
 // coerced to text) spends steps from the scope's allowance and checks the sizes it produces, so
-// no rule can run a process out of time or memory. Limits and their reasons: docs/adr/0023.
+// no rule can run a process out of time or memory. Limits and their reasons: docs/adr/0025.
 import type { RulePath } from './build.js';
 import type { Limits, TargetingScope } from './types.js';
 import { toText } from './values.js';

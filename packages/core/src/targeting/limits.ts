@@ -1,6 +1,6 @@
 // Compile-time limits of a rule: depth and size, checked by an iterative walk before anything
 // recurses over the rule (the compiler, the hash, a serializer), so a 10,000-deep rule is a
-// diagnostic for its flag and never a stack overflow. Limits and their reasons: docs/adr/0023.
+// diagnostic for its flag and never a stack overflow. Limits and their reasons: docs/adr/0025.
 import type { JsonValue } from '../types.js';
 import { ROOT_PATH } from './build.js';
 import type { Limits } from './types.js';

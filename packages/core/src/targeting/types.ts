@@ -4,7 +4,7 @@ import type { Diagnostic, EvaluationContext, JsonValue } from '../types.js';
 /**
  * Bounds applied to untrusted flag configurations: checked when a configuration is read
  * (document, flags, rule depth and size) and when a rule runs (the evaluation budget).
- * Defaults and their reasons: docs/adr/0023.
+ * Defaults and their reasons: docs/adr/0025.
  */
 export interface Limits {
   /** Maximum nesting depth of a targeting rule (a 100-level rule is rejected; at most 1,000). */

@@ -6,7 +6,7 @@ import { type ParsedArgs, parseBool } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
 import type { LogFormat } from '../logger.js';
-import type { SourceConfig } from '../sources/uri.js';
+import type { SourceConfig } from '@switchyard/sources';
 import { parseDuration } from './duration.js';
 import { BY_NAME, envName } from './spec.js';
 

@@ -1,14 +1,14 @@
 // A configuration given in the options (tests, embedded use): delivered once, never lost.
 import type { JsonValue } from '@switchyard/core';
-import type { FlagSource, SourceListener } from './flag-source.js';
+import type { PayloadFeed, PayloadSink } from '@switchyard/sources';
 
-export function createInlineSource(configuration: string | JsonValue): FlagSource {
+export function createInlineSource(configuration: string | JsonValue): PayloadFeed {
   return {
     description: 'inline',
-    start(listener: SourceListener) {
+    start(sink: PayloadSink) {
       // Nothing will ever replace a bad inline configuration: that is fatal, not a retry.
-      const rejected = listener.payload({ configuration });
-      if (rejected) listener.fatal(rejected);
+      const rejected = sink.payload({ configuration });
+      if (rejected) sink.fatal(rejected);
     },
     close() {},
   };

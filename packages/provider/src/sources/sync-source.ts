@@ -15,9 +15,9 @@ import {
   type SyncFlagsRequest,
   type SyncFlagsResponse,
 } from '@switchyard/protocol';
+import type { PayloadFeed, PayloadSink } from '@switchyard/sources';
 import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import type { ResolvedProviderOptions } from '../options.js';
-import type { FlagSource, SourceListener } from './flag-source.js';
 import { channelCredentials, channelOptions, resolveTarget } from './grpc-target.js';
 import { createStreamRetry } from './stream-retry.js';
 
@@ -64,14 +64,14 @@ function syncFlags(
   return client.syncFlags(request, metadata, { deadline });
 }
 
-export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): FlagSource {
+export function createSyncSource(options: ResolvedProviderOptions, logger: Logger): PayloadFeed {
   const target = resolveTarget(options);
   const fatalCodes = fatalCodeSet(options.fatalStatusCodes);
   const selector = options.selector ?? '';
   const description = `sync ${target.address}${target.authority ? ` (${target.authority})` : ''}${
     selector ? ` selector ${selector}` : ''
   }`;
-  let listener: SourceListener | undefined;
+  let listener: PayloadSink | undefined;
   let client: SyncClient | undefined;
   let call: ClientReadableStream<SyncFlagsResponse> | undefined;
   let closed = false;
@@ -96,10 +96,8 @@ export function createSyncSource(options: ResolvedProviderOptions, logger: Logge
         configuration: message.flagConfiguration,
         syncContext: message.syncContext,
       });
-      if (rejected) {
-        logger.warn(`${description}: ${rejected.message}`);
-        return;
-      }
+      // A rejected payload is reported by the sink (the source seam), not here.
+      if (rejected) return;
       accepted = true;
     });
     // 'status' is the one terminal signal; 'error' must have a listener or it would throw.
