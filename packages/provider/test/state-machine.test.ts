@@ -52,7 +52,7 @@ test('READY after the first valid configuration; changes emit CONFIGURATION_CHAN
 test('an invalid first payload is not READY: initialize rejects with the reason; a valid one then gives READY + CHANGED', async () => {
   server = await TestSyncServer.start(INVALID_CONFIG);
   const p = make(server.port);
-  await expect(p.initialize()).rejects.toThrow(/INVALID_CONFIGURATION/);
+  await expect(p.initialize()).rejects.toThrow(/CONFIGURATION_INVALID/);
   expect(p.state).toBe('ERROR');
   expect((await color(p)).errorCode).toBe(ErrorCode.PROVIDER_NOT_READY);
   server.push(flagConfig('red'));

@@ -38,7 +38,7 @@ export function scope(
   baseContext?: EvaluationContext,
   timestamp = 1_700_000_000,
 ): TargetingScope {
-  return { context, baseContext, flagKey, timestamp: () => timestamp };
+  return { context, baseContext, flagKey, timestamp: () => timestamp, steps: 0 };
 }
 
 /** Compiles and evaluates in one go. */

@@ -294,7 +294,12 @@ describe('the same engine and generation as in-process evaluation', () => {
     let compared = 0;
     for (const key of Object.keys(FLAGS.flags)) {
       for (const type of Object.keys(methods) as FlagValueType[]) {
-        const local = evaluate(snapshot, key, type, undefined, { ...context, injected: 'set' });
+        const local = evaluate(snapshot, {
+          flagKey: key,
+          type,
+          defaultValue: undefined,
+          context: { ...context, injected: 'set' },
+        });
         const client = v2() as unknown as Record<string, never>;
         const remote = await call(
           client,
