@@ -2,7 +2,14 @@
 // the management server. Each step is a function of its own; this file wires them in order.
 import { resolve as resolvePath } from 'node:path';
 import { createSource, resolveSources } from '@switchyard/sources';
-import type { FileSourceOptions, FlagSource, SourceConfig, SourceSpec } from '@switchyard/sources';
+import type {
+  FileSourceOptions,
+  FlagSource,
+  GrpcSourceSettings,
+  HttpSourceSettings,
+  SourceConfig,
+  SourceSpec,
+} from '@switchyard/sources';
 import type { AuditView, UsageRecord } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
 import { Console } from './console/console.js';
@@ -23,12 +30,17 @@ import type { StoreEvent } from './store/generation-store.js';
 import type { SourceStatus } from './store/source-state.js';
 import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
+import { startTelemetry } from './telemetry/telemetry.js';
+import type { Telemetry, TelemetryOptions } from './telemetry/telemetry.js';
 import { readUsageFile, UsageFile } from './usage/usage-file.js';
 import { usageServiceImplementation } from './usage/usage-service.js';
 import { type UsageChange, type UsageLimits, UsageStore } from './usage/usage-store.js';
 
 export interface DaemonOptions {
-  /** `file:` URIs (flagd `--uri`) and `--sources` entries, in merge order (later wins). */
+  /**
+   * flagd `--uri` strings (`file:`, `http(s)://`, `grpc(s)://`, ...) and `--sources` entries, in
+   * merge order (later wins).
+   */
   readonly sources: readonly (string | SourceConfig)[];
   /** flagd.sync.v1 port (default 8015; 0 = any free port). */
   readonly syncPort?: number;
@@ -57,6 +69,13 @@ export interface DaemonOptions {
     FileSourceOptions,
     'quietMs' | 'deletionQuietMs' | 'settleMs' | 'pollMs' | 'onTrace'
   >;
+  /** Defaults of http and grpc sources (poll interval, timeout, reconnect policy, ...). */
+  readonly remoteSources?: {
+    readonly http?: Partial<HttpSourceSettings>;
+    readonly grpc?: Partial<GrpcSourceSettings>;
+  };
+  /** `--metrics-exporter` and the OpenTelemetry options (telemetry/telemetry.ts). */
+  readonly telemetry?: TelemetryOptions;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
   readonly cwd?: string;
   /** flagd.evaluation v1/v2 gRPC port (`--port`; the CLI defaults it to 8013). Undefined: not served. */
@@ -137,7 +156,8 @@ export interface Daemon {
 
 /**
  * One source per spec, in merge order, from the scheme table: documents parse strictly, with
- * targeting errors isolated; file events, reads and watches are debug logs (`--debug`).
+ * targeting errors isolated; file events, reads and watches, polls and recycled streams are
+ * debug logs (`--debug`).
  */
 function createSources(
   specs: readonly SourceSpec[],
@@ -149,6 +169,9 @@ function createSources(
   const context = {
     parse: { mode: 'strict', targetingErrors: 'isolate' } as const,
     file: { ...options.watch, onTrace },
+    http: options.remoteSources?.http,
+    grpc: options.remoteSources?.grpc,
+    trace: onTrace,
   };
   return specs.map((spec) => createSource(spec, context));
 }
@@ -171,12 +194,13 @@ interface Parts {
   readonly audit: AuditTrail;
   readonly usage: Usage;
   readonly console: Console;
+  readonly telemetry: Telemetry;
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
 }
 
 function handleOf(parts: Parts): Daemon {
-  const { store, readiness, servers, audit, usage, metrics, logger } = parts;
+  const { store, readiness, servers, audit, usage, telemetry, metrics, logger } = parts;
   let closing: Promise<void> | undefined;
   return {
     ports: {
@@ -201,7 +225,7 @@ function handleOf(parts: Parts): Daemon {
         readiness.close();
         parts.console.close();
         await servers.close();
-        await Promise.all([audit.close(), usage.file?.close()]);
+        await Promise.all([audit.close(), usage.file?.close(), telemetry.close()]);
       })();
       return closing;
     },
@@ -247,7 +271,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
   observeStore(store, metrics);
-  const paths = specs.map((s) => ({ id: s.id, path: s.path ?? s.id }));
+  // Git state is looked up for sources that are files; remote sources have none.
+  const paths = specs.flatMap((s) => (s.path === undefined ? [] : [{ id: s.id, path: s.path }]));
   const audit = new AuditTrail(store, { sources: paths, logger });
   const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
   const sync = new SyncService({
@@ -296,6 +321,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
+  const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
   return handleOf({
     store,
     readiness,
@@ -303,6 +329,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     audit,
     usage,
     console: operatorConsole,
+    telemetry,
     metrics,
     logger,
   });

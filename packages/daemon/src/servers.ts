@@ -85,6 +85,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       health: init.health,
       metrics: init.metrics,
       audit: init.audit,
+      store,
       routes: init.consoleRoutes,
       guard: options.managementGuard,
     }),

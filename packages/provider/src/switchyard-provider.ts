@@ -19,9 +19,10 @@ import type {
   FlagConfiguration,
   JsonObject,
 } from '@switchyard/core';
-import { parseDocument } from '@switchyard/sources';
+import { channelCredentials, channelOptions, parseDocument } from '@switchyard/sources';
 import type { FlagSource, SourcePayload, SourceUpdate } from '@switchyard/sources';
 import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
+import { SourceUnavailableError } from './errors/source-unavailable-error.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
 import { resolveOptions } from './resolve-options.js';
@@ -31,7 +32,6 @@ import { ProblemLog, configurationError, problemError, sourceLost } from './sour
 import { type ProviderState, StateMachine } from './state-machine.js';
 import { UsageCounter } from './usage/usage-counter.js';
 import { UsageReporter } from './usage/usage-reporter.js';
-import { channelCredentials, channelOptions } from './sources/grpc-target.js';
 
 type Resolver<T> = (
   key: string,
@@ -328,7 +328,7 @@ export class SwitchyardProvider implements Provider {
     if (await this.serveCache()) return;
     const cause = this.lastProblem?.message ?? 'no configuration received';
     this.machine.initFailed(
-      new Error(
+      new SourceUnavailableError(
         `no valid flag configuration from ${this.source?.description} within ${this.options.deadlineMs} ms: ${cause}`,
         { cause: this.lastProblem },
       ),

@@ -49,11 +49,10 @@ export function runExplain(generation: Generation, request: ExplainRequest): Exp
   const selector =
     request.flagSetId === undefined ? ALL_FLAGS : parseSelector(`flagSetId=${request.flagSetId}`);
   const view = generation.view(selector);
-  const { result, trace } = explain(
-    view.snapshot,
-    request.key,
-    request.context as EvaluationContext,
-  );
+  const { result, trace } = explain(view.snapshot, {
+    flagKey: request.key,
+    context: request.context as EvaluationContext,
+  });
   return {
     generation: generation.number,
     result: result as ExplainResponse['result'],

@@ -1,8 +1,9 @@
 // Management HTTP server (flagd port 8014): /healthz (liveness: 200 while the process answers),
 // /readyz (200 while flags are served, degraded or not, else 412; the JSON body is the health
 // report, packages/daemon/README.md "Health"), /metrics (Prometheus text), /audit (recent audit
-// entries, `?limit=N`) and the operator's console under /ui/ (console/console-routes.ts). Routes
-// are a table (routes.ts) and every non-public one passes the one guard.
+// entries, `?limit=N`), /flags (the flag configuration per selector, with an ETag:
+// flags-endpoint.ts) and the operator's console under /ui/ (console/console.ts). Routes are a
+// table (routes.ts) and every non-public one passes the one guard.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AuditView } from '@switchyard/gitops';
@@ -16,6 +17,8 @@ import {
   sendJson,
   sendText,
 } from './routes.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import { FLAGS_PATH, serveFlags } from './flags-endpoint.js';
 
 export interface ManagementOptions {
   readonly host: string;
@@ -23,15 +26,17 @@ export interface ManagementOptions {
   readonly health: () => HealthReport;
   readonly metrics: DaemonMetrics;
   readonly audit?: AuditView | undefined;
+  /** Serves /flags from it (undefined: no /flags). */
+  readonly store?: GenerationStore | undefined;
   /** More routes (the console). */
   readonly routes?: readonly ManagementRoute[];
   /** Decides on every non-public route (default: everything is let through). */
   readonly guard?: ManagementGuard | undefined;
 }
 
-/** The daemon's own routes: probes, metrics and the audit trail. */
+/** The daemon's own routes: probes, metrics, the audit trail and /flags. */
 export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
-  const { metrics, audit } = options;
+  const { metrics, audit, store } = options;
   return [
     { path: '/healthz', public: true, handle: (_, res) => sendText(res, 200, 'ok') },
     {
@@ -63,6 +68,14 @@ export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
                 .writeHead(200, { 'content-type': 'application/json' })
                 .end(`{"entries":[${lines.join(',')}]}\n`);
             },
+          } satisfies ManagementRoute,
+        ]),
+    ...(store === undefined
+      ? []
+      : [
+          {
+            path: FLAGS_PATH,
+            handle: (req, res) => serveFlags(store, req.raw, res),
           } satisfies ManagementRoute,
         ]),
   ];

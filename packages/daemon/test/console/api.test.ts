@@ -130,7 +130,7 @@ test('explain: the variant the engine computes, with the trace', async () => {
       context: { targetingKey },
     });
     expect(status).toBe(200);
-    const expected = evaluateAny(snapshot, 'new-checkout', { targetingKey });
+    const expected = evaluateAny(snapshot, { flagKey: 'new-checkout', context: { targetingKey } });
     expect(body.result.variant).toBe(expected.variant);
     expect(body.trace.rule?.op).toBe('fractional');
   }

@@ -158,7 +158,7 @@ test('the playground answers what the engine answers', async () => {
     'user-11',
     'user-12',
   ]) {
-    const expected = evaluateAny(snapshot, 'new-checkout', { targetingKey });
+    const expected = evaluateAny(snapshot, { flagKey: 'new-checkout', context: { targetingKey } });
     await page.fill('#pg-context', JSON.stringify({ targetingKey }));
     await page.click('#pg-run');
     // The trace names the bucketing value: this context's answer, not the previous one's.
