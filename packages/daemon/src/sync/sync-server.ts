@@ -29,7 +29,7 @@ export type SyncServerOptions = ListenOptions;
 
 /**
  * Serves flagd.sync.v1 and, beside it, switchyard.usage.v1 (the evaluation counts providers
- * report to the daemon they sync from, docs/adr/0025).
+ * report to the daemon they sync from, docs/adr/0029).
  */
 export async function startSyncServer(
   service: SyncService,

@@ -1,5 +1,5 @@
 // switchyard.usage.v1.UsageService on the sync port: providers report batched evaluation counts
-// (a Switchyard extension; docs/adr/0025). A malformed batch is answered INVALID_ARGUMENT and
+// (a Switchyard extension; docs/adr/0029). A malformed batch is answered INVALID_ARGUMENT and
 // counts nothing; a retried batch (same reporter and sequence) is answered OK and counted once.
 import { status } from '@grpc/grpc-js';
 import type { ServerUnaryCall, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
