@@ -67,7 +67,7 @@ function entry(e: ApiAuditEntry): HTMLElement {
               h('span', { class: 'muted' }, ago(g.commit.time)),
             ]
           : h('code', null, g.head.slice(0, 10)),
-        g.dirty ? h('span', { class: 'badge badge-stale' }, 'uncommitted changes') : null,
+        g.dirty ? [' ', h('span', { class: 'badge badge-stale' }, 'uncommitted changes')] : null,
         h('span', { class: 'muted' }, ` · ${g.source}`),
       ),
     ),
