@@ -12,6 +12,7 @@ import type {
 } from '@switchyard/sources';
 import type { AuditView, UsageRecord } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
+import { AuthConfigFile } from './auth/auth-config-file.js';
 import { Console } from './console/console.js';
 import type { JsonObject } from './engine.js';
 import { healthReport } from './health/health-report.js';
@@ -31,6 +32,8 @@ import type { SourceStatus } from './store/source-state.js';
 import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
 import { startTelemetry } from './telemetry/telemetry.js';
+import { ServerTls } from './tls/server-tls.js';
+import type { TlsPort } from './tls/server-tls.js';
 import type { Telemetry, TelemetryOptions } from './telemetry/telemetry.js';
 import { readUsageFile, UsageFile } from './usage/usage-file.js';
 import { usageServiceImplementation } from './usage/usage-service.js';
@@ -46,12 +49,25 @@ export interface DaemonOptions {
   readonly syncPort?: number;
   /** Management port (default 8014; 0 = any free port). */
   readonly managementPort?: number;
-  /** Interface to bind (default 0.0.0.0, like flagd). */
+  /** Interface every port binds (`--address`; default 0.0.0.0: all interfaces, like flagd). */
   readonly host?: string;
   /** Serve sync on this unix socket instead of the TCP port. */
   readonly syncSocketPath?: string;
+  /** TLS certificate and key (PEM) of every port; reloaded when the files change. */
   readonly serverCertPath?: string;
   readonly serverKeyPath?: string;
+  /**
+   * `--tls-ports`: the ports -c/-k secure (default evaluation and sync, as flagd; flagd's
+   * conformance suite polls a plaintext management port while -c/-k are given).
+   */
+  readonly tlsPorts?: readonly TlsPort[];
+  /** `--client-ca-path`: the TLS ports verify client certificates against this CA (mTLS). */
+  readonly clientCaPath?: string;
+  /**
+   * `--auth-config`: clients, their credentials and the flags each may read, enforced on every
+   * port (auth/); reloaded when the file changes. Undefined: no authentication (as flagd).
+   */
+  readonly authConfig?: string;
   /** `-X k=v`: sent as sync_context and returned by GetMetadata. */
   readonly contextValues?: Readonly<Record<string, string>>;
   /** Server-side deadline of SyncFlags streams in ms (0 = none). */
@@ -188,6 +204,7 @@ function loggerOf(options: DaemonOptions): Logger {
 }
 
 interface Parts {
+  readonly security: Security;
   readonly store: GenerationStore;
   readonly readiness: Readiness;
   readonly servers: Servers;
@@ -225,6 +242,7 @@ function handleOf(parts: Parts): Daemon {
         readiness.close();
         parts.console.close();
         await servers.close();
+        parts.security.close();
         await Promise.all([audit.close(), usage.file?.close(), telemetry.close()]);
       })();
       return closing;
@@ -263,10 +281,48 @@ async function startUsage(
   return { store, file };
 }
 
+/** TLS and --auth-config: both read (and checked) before anything listens. */
+interface Security {
+  readonly tls: ServerTls | undefined;
+  readonly auth: AuthConfigFile | undefined;
+  close(): void;
+}
+
+function openSecurity(options: DaemonOptions, logger: Logger, metrics: DaemonMetrics): Security {
+  const at = (path: string) => resolvePath(options.cwd ?? '', path);
+  const tls = ServerTls.open({
+    certPath: options.serverCertPath && at(options.serverCertPath),
+    keyPath: options.serverKeyPath && at(options.serverKeyPath),
+    clientCaPath: options.clientCaPath && at(options.clientCaPath),
+    logger,
+    metrics,
+  });
+  let auth: AuthConfigFile | undefined;
+  try {
+    auth =
+      options.authConfig === undefined
+        ? undefined
+        : new AuthConfigFile({ path: at(options.authConfig), logger, metrics });
+  } catch (error) {
+    tls?.close();
+    throw error;
+  }
+  return {
+    tls,
+    auth,
+    close() {
+      tls?.close();
+      auth?.close();
+    },
+  };
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const specs = resolveSources(options.sources, options.cwd);
   const logger = loggerOf(options);
   const metrics = createMetrics();
+  const security = openSecurity(options, logger, metrics);
+  const access = security.auth?.policy;
   const store = new GenerationStore({ sources: specs.map((s) => s.id) });
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
@@ -283,7 +339,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     gate: readiness.gate,
     logger,
     metrics,
+    access,
   });
+  security.auth?.subscribe(() => sync.recheck());
   let servers: Servers;
   let usage: Usage | undefined;
   let operatorConsole: Console | undefined;
@@ -311,9 +369,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       audit,
       logger,
       consoleRoutes: operatorConsole.routes(),
-      usage: usageServiceImplementation(usage.store, { logger, metrics }),
+      usage: usageServiceImplementation(usage.store, { logger, metrics, access }),
+      tls: security.tls,
+      access,
     });
   } catch (error) {
+    security.close();
     readiness.close();
     operatorConsole?.close();
     await Promise.all([audit.close(), usage?.file?.close()]);
@@ -323,6 +384,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   store.start();
   const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
   return handleOf({
+    security,
     store,
     readiness,
     servers,

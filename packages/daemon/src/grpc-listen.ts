@@ -1,19 +1,19 @@
 // Binding a grpc-js server the flagd way, shared by the sync server (--sync-port) and the
-// evaluation server (--port): plain or TLS (--server-cert-path/--server-key-path, no client
-// auth), on a TCP port or a unix socket, with startup failures as typed StartupErrors; and
-// stopping it.
+// evaluation server (--port): plain or TLS (tls/server-tls.ts: -c/-k, reloaded on change, and
+// client certificates with --client-ca-path), on a TCP port or a unix socket, with startup
+// failures as typed StartupErrors; and stopping it.
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { ServerCredentials } from '@grpc/grpc-js';
 import type { Server } from '@grpc/grpc-js';
 import { StartupError } from './errors/startup-error.js';
+import { grpcServerCredentials } from './tls/grpc-credentials.js';
+import type { ServerTls } from './tls/server-tls.js';
 
 export interface ListenOptions {
   readonly host: string;
   readonly port: number;
   readonly socketPath?: string | undefined;
-  readonly certPath?: string | undefined;
-  readonly keyPath?: string | undefined;
+  /** TLS (undefined: plaintext). */
+  readonly tls?: ServerTls | undefined;
 }
 
 export interface Bound {
@@ -24,20 +24,6 @@ export interface Bound {
   readonly address: string;
 }
 
-async function credentialsOf(options: ListenOptions): Promise<ServerCredentials> {
-  if (!options.certPath && !options.keyPath) return ServerCredentials.createInsecure();
-  if (!options.certPath || !options.keyPath)
-    throw new StartupError('TLS needs both --server-cert-path and --server-key-path');
-  try {
-    const [cert, key] = await Promise.all([readFile(options.certPath), readFile(options.keyPath)]);
-    return ServerCredentials.createSsl(null, [{ cert_chain: cert, private_key: key }], false);
-  } catch (error) {
-    throw new StartupError(`cannot load the TLS certificate or key: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
 /** A socket file left by a previous run would make the bind fail: remove it (only a socket). */
 function removeStaleSocket(path: string | undefined): void {
   if (path && existsSync(path) && lstatSync(path).isSocket()) unlinkSync(path);
@@ -45,7 +31,7 @@ function removeStaleSocket(path: string | undefined): void {
 
 /** Binds `server` as `options` say; rejects with a StartupError naming the address. */
 export async function listen(server: Server, options: ListenOptions): Promise<Bound> {
-  const credentials = await credentialsOf(options);
+  const credentials = grpcServerCredentials(options.tls);
   removeStaleSocket(options.socketPath);
   const address = options.socketPath
     ? `unix:${options.socketPath}`

@@ -22,6 +22,14 @@ export interface DaemonMetrics {
   /** Evaluations providers reported (switchyard.usage.v1), bounded by the usage store's limits. */
   readonly flagEvaluations: Counter<'flag_key' | 'flag_set_id' | 'variant' | 'reason'>;
   readonly usageReports: Counter<'result'>;
+  /** Requests refused by --auth-config (no or unknown credential, a selector not allowed). */
+  readonly authFailures: Counter<'transport' | 'reason'>;
+  /** --auth-config reloads: applied or rejected (the last good one stays in force). */
+  readonly authConfigReloads: Counter<'result'>;
+  /** 1 while the --auth-config file as it is now is the one in force; 0 after a rejected reload. */
+  readonly authConfigValid: Gauge;
+  /** TLS certificate, key or client CA reloads: applied or rejected (the last good pair stays). */
+  readonly tlsReloads: Counter<'result'>;
 }
 
 export function createMetrics(): DaemonMetrics {
@@ -95,6 +103,29 @@ export function createMetrics(): DaemonMetrics {
     usageReports: new Counter({
       name: 'switchyard_usage_reports_total',
       help: 'Usage reports received from providers: counted, repeat (a retried batch, counted once) or rejected (malformed)',
+      labelNames: ['result'],
+      registers,
+    }),
+    authFailures: new Counter({
+      name: 'switchyard_auth_failures_total',
+      help: 'Requests refused by --auth-config, by transport and reason (no_credential, unknown_credential, permission_denied)',
+      labelNames: ['transport', 'reason'],
+      registers,
+    }),
+    authConfigReloads: new Counter({
+      name: 'switchyard_auth_config_reloads_total',
+      help: '--auth-config reloads: applied, or rejected (the last good configuration stays in force)',
+      labelNames: ['result'],
+      registers,
+    }),
+    authConfigValid: new Gauge({
+      name: 'switchyard_auth_config_valid',
+      help: '1 while the --auth-config file is the configuration in force; 0 while its current content is rejected',
+      registers,
+    }),
+    tlsReloads: new Counter({
+      name: 'switchyard_tls_reloads_total',
+      help: 'TLS certificate, key or client CA reloads: applied, or rejected (the last good ones stay in force)',
       labelNames: ['result'],
       registers,
     }),

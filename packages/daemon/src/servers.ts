@@ -4,6 +4,8 @@
 // start leaves no port bound and no watcher running.
 import type { Server as HttpServer } from 'node:http';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { AccessPolicy } from './auth/access-policy.js';
+import { authGuard } from './management/auth-guard.js';
 import type { FlagSource } from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
 import type { DaemonOptions } from './daemon.js';
@@ -13,13 +15,21 @@ import type { HealthReport } from './health/health-report.js';
 import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
-import type { ManagementRoute } from './management/routes.js';
+import type { ManagementGuard, ManagementRoute } from './management/routes.js';
+import { socketSubject } from './auth/credentials.js';
 import type { DaemonMetrics } from './metrics.js';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
 import type { SyncService } from './sync/sync-service.js';
+import { DEFAULT_TLS_PORTS } from './tls/server-tls.js';
+import type { ServerTls, TlsPort } from './tls/server-tls.js';
+
+/** The TLS of `port`: the daemon's when --tls-ports names it, else none. */
+function tlsOf(init: ServersInit, port: TlsPort): ServerTls | undefined {
+  return (init.options.tlsPorts ?? DEFAULT_TLS_PORTS).includes(port) ? init.tls : undefined;
+}
 
 export interface ServersInit {
   readonly options: DaemonOptions;
@@ -34,6 +44,10 @@ export interface ServersInit {
   readonly consoleRoutes: readonly ManagementRoute[];
   /** switchyard.usage.v1 on the sync port. */
   readonly usage: UntypedServiceImplementation;
+  /** TLS of the ports --tls-ports names (undefined: plaintext everywhere). */
+  readonly tls: ServerTls | undefined;
+  /** --auth-config on every port (undefined: everyone reads everything). */
+  readonly access: AccessPolicy | undefined;
 }
 
 export interface Servers {
@@ -44,15 +58,16 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-function startRemoteServers({ options, store, logger }: ServersInit): Promise<Remote> {
+function startRemoteServers(init: ServersInit): Promise<Remote> {
+  const { options, store, logger, access } = init;
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
+    tls: { evaluation: tlsOf(init, 'evaluation'), ofrep: tlsOf(init, 'ofrep') },
+    access,
     evaluationPort: options.evaluationPort,
     socketPath: options.socketPath,
     ofrepPort: options.ofrepPort,
-    certPath: options.serverCertPath,
-    keyPath: options.serverKeyPath,
     contextValues: options.contextValues ?? {},
     contextFromHeaders: options.contextFromHeaders ?? {},
     corsOrigins: options.corsOrigins ?? [],
@@ -62,6 +77,26 @@ function startRemoteServers({ options, store, logger }: ServersInit): Promise<Re
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     logger,
   });
+}
+
+/**
+ * The management server's guard: --auth-config's (auth-guard.ts), else an embedder's; with only
+ * --client-ca-path, a verified client certificate (non-probe routes of a port whose handshake
+ * lets a kubelet in without one).
+ */
+function managementGuard(init: ServersInit): ManagementGuard | undefined {
+  const { options, access } = init;
+  const tls = tlsOf(init, 'management');
+  if (access !== undefined) return authGuard(access);
+  if (options.managementGuard !== undefined || !tls?.verifiesClients)
+    return options.managementGuard;
+  return async (request) =>
+    socketSubject(request.raw.socket) === undefined
+      ? {
+          status: 401,
+          message: 'this port requires a client certificate signed by --client-ca-path',
+        }
+      : undefined;
 }
 
 /** Binds every server and starts every source, concurrently. */
@@ -75,8 +110,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       host,
       port: options.syncPort ?? 8015,
       socketPath: options.syncSocketPath,
-      certPath: options.serverCertPath,
-      keyPath: options.serverKeyPath,
+      tls: tlsOf(init, 'sync'),
       usage: init.usage,
     }),
     startManagementServer({
@@ -87,7 +121,8 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       audit: init.audit,
       store,
       routes: init.consoleRoutes,
-      guard: options.managementGuard,
+      guard: managementGuard(init),
+      tls: tlsOf(init, 'management'),
     }),
     startRemoteServers(init),
     Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),

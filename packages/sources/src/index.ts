@@ -20,6 +20,8 @@ export {
 } from './scheme-table.js';
 export { FILE_SOURCE_DEFAULTS, FileSource } from './file/file-source.js';
 export type { FileSourceOptions, FileSourceSpec } from './file/file-source.js';
+export { WatchedFile } from './file/watched-file.js';
+export type { WatchedContent, WatchedFileOptions } from './file/watched-file.js';
 export { createPayloadSource } from './payload-source.js';
 export type {
   PayloadFeed,

@@ -110,6 +110,27 @@ export const ERROR_CODES = {
     summary:
       'switchyard set refused an edit: the flag is ambiguous or the result would not validate',
   },
+  UNAUTHENTICATED: {
+    exitCode: 1,
+    grpcStatus: GrpcStatus.UNAUTHENTICATED,
+    httpStatus: 401,
+    summary:
+      'a request to a daemon with --auth-config carried no credential, or one no client in it has',
+  },
+  PERMISSION_DENIED: {
+    exitCode: 1,
+    grpcStatus: GrpcStatus.PERMISSION_DENIED,
+    httpStatus: 403,
+    summary:
+      'an authenticated client asked for flags (a selector, an endpoint) outside what --auth-config allows it',
+  },
+  AUTH_CONFIG_INVALID: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary:
+      'the --auth-config file does not parse or validate (the message names the file and the JSON path)',
+  },
   GIT_FAILED: {
     exitCode: 2,
     grpcStatus: GrpcStatus.INTERNAL,

@@ -9,6 +9,8 @@ import type { TelemetryOptions } from '../telemetry/telemetry.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '@switchyard/sources';
 import { BY_NAME, envName } from './spec.js';
+import { TLS_PORTS } from '../tls/server-tls.js';
+import type { TlsPort } from '../tls/server-tls.js';
 
 export interface ResolvedStart {
   readonly options: DaemonOptions;
@@ -228,6 +230,10 @@ export function resolveStartOptions(
     debug: optional('debug', asBool) ?? false,
     ...withDefined('serverCertPath', optional('server-cert-path', str)),
     ...withDefined('serverKeyPath', optional('server-key-path', str)),
+    ...withDefined('clientCaPath', optional('client-ca-path', str)),
+    ...withDefined('tlsPorts', optional('tls-ports', asTlsPorts)),
+    ...withDefined('authConfig', optional('auth-config', str)),
+    ...withDefined('host', optional('address', asAddress)),
     ...withDefined('syncSocketPath', optional('sync-socket-path', str)),
     evaluationPort: optional('port', asInt) ?? 8013,
     ofrepPort: optional('ofrep-port', asInt) ?? 8016,
@@ -246,6 +252,30 @@ export function resolveStartOptions(
     ofrepPort: optional('ofrep-port', asInt) ?? 8016,
     ignored,
   };
+}
+
+/** `--tls-ports`: names from TLS_PORTS, or `all`. */
+function asTlsPorts(name: string, value: unknown): TlsPort[] {
+  const names = asList(`--${name}`, value).map((n) => String(n).trim().toLowerCase());
+  if (names.includes('all')) return [...TLS_PORTS];
+  for (const n of names) {
+    if (!(TLS_PORTS as readonly string[]).includes(n))
+      throw new UsageError(`--${name}: "${n}" is not one of ${TLS_PORTS.join(', ')} or all`);
+  }
+  return names as TlsPort[];
+}
+
+/** `--address`: an IP address or host name to bind, without a port (`[::1]` is read as ::1). */
+function asAddress(name: string, value: unknown): string {
+  const text = String(value).trim();
+  const address = text.replace(/^\[(.*)\]$/, '$1');
+  const withPort = !address.includes('::') && /^[^:]+:\d+$/.test(address);
+  if (address === '' || /[\s/]/.test(address) || withPort) {
+    throw new UsageError(
+      `--${name} takes an interface address such as 127.0.0.1 or ::1 (no port), not "${text}"`,
+    );
+  }
+  return address;
 }
 
 function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

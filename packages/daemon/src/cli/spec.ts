@@ -75,14 +75,45 @@ export const START_OPTIONS: readonly StartOption[] = [
     short: 'c',
     type: 'string',
     arg: 'FILE',
-    description: 'TLS certificate (PEM) for the sync port',
+    description:
+      'TLS certificate (PEM) of the ports --tls-ports names (default the evaluation and sync ports, as flagd); reloaded when it changes',
   },
   {
     name: 'server-key-path',
     short: 'k',
     type: 'string',
     arg: 'FILE',
-    description: 'TLS private key (PEM) for the sync port',
+    description: 'TLS private key (PEM) matching --server-cert-path; reloaded when it changes',
+  },
+  {
+    name: 'tls-ports',
+    type: 'list',
+    arg: 'PORTS',
+    defaultText: 'evaluation,sync',
+    description:
+      'the ports -c/-k secure: any of evaluation, sync, ofrep, management, or all (flagd: evaluation and sync); Switchyard extension',
+  },
+  {
+    name: 'client-ca-path',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'verify client certificates against this CA (PEM) on every TLS port (mTLS; the management port still serves its probes without one); needs -c/-k; Switchyard extension',
+  },
+  {
+    name: 'auth-config',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'JSON or YAML file of clients (token or certificate subject) and the flag selectors each may read, enforced on every port but the probes; reloaded when it changes; Switchyard extension',
+  },
+  {
+    name: 'address',
+    type: 'string',
+    arg: 'ADDRESS',
+    defaultText: '0.0.0.0',
+    description:
+      'interface every TCP port binds, e.g. 127.0.0.1 or ::1 (flagd has no such option and binds all interfaces); Switchyard extension',
   },
   {
     name: 'sync-socket-path',

@@ -101,7 +101,7 @@ export class Console {
       ...(methods === undefined ? {} : { methods }),
       handle: (req: ManagementRequest, res: ServerResponse) => this.answer(res, () => handle(req)),
     });
-    return [
+    const routes: ManagementRoute[] = [
       { path: '/ui', handle: (_, res) => void res.writeHead(308, { location: '/ui/' }).end() },
       api('overview', () => this.overview()),
       api('flag', (req) => this.flag(req)),
@@ -121,6 +121,8 @@ export class Console {
       },
       { path: '/ui/', prefix: true, handle: (req, res) => this.assets.serve(req, res) },
     ];
+    // Every flag, its history and authors: an operator's view (management/auth-guard.ts).
+    return routes.map((route) => ({ ...route, reads: 'operator' }));
   }
 
   private async answer(response: ServerResponse, work: () => unknown): Promise<void> {

@@ -12,6 +12,7 @@ import { etagOf, matchesIfNoneMatch } from '../remote/ofrep-body.js';
 import { cacheSlot } from '../store/cache-slot.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import { parseSelector } from '../store/selector.js';
+import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 import { flagConfigurationJson } from '../sync/flag-configuration.js';
 
@@ -55,7 +56,7 @@ function fail(response: ServerResponse, status: number, message: string, extra =
 }
 
 /** The selector of a request: the `Flagd-Selector` header beats `?selector=` (as on gRPC). */
-function selectorText(request: IncomingMessage): string | undefined {
+export function selectorText(request: IncomingMessage): string | undefined {
   const header = request.headers['flagd-selector'];
   if (typeof header === 'string') return header;
   return new URL(request.url ?? '/', 'http://localhost').searchParams.get('selector') ?? undefined;
@@ -72,11 +73,15 @@ async function representation(
   return { ...(await view.cached(GZIPPED)), gzip: true };
 }
 
-/** Answers GET and HEAD of FLAGS_PATH. */
+/**
+ * Answers GET and HEAD of FLAGS_PATH; `served` is what --auth-config allows the caller (the
+ * guard decided it), else the request's selector.
+ */
 export async function serveFlags(
   store: GenerationStore,
   request: IncomingMessage,
   response: ServerResponse,
+  served?: Selector,
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     fail(response, 405, 'use GET or HEAD', { allow: 'GET, HEAD' });
@@ -92,7 +97,7 @@ export async function serveFlags(
       });
       return;
     }
-    view = generation.view(parseSelector(selectorText(request)));
+    view = generation.view(served ?? parseSelector(selectorText(request)));
   } catch (error) {
     if (!(error instanceof InvalidSelectorError)) throw error;
     fail(response, 400, error.message);

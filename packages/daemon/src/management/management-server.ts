@@ -4,11 +4,11 @@
 // entries, `?limit=N`), /flags (the flag configuration per selector, with an ETag:
 // flags-endpoint.ts) and the operator's console under /ui/ (console/console.ts). Routes are a
 // table (routes.ts) and every non-public one passes the one guard.
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AuditView } from '@switchyard/gitops';
 import type { HealthReport } from '../health/health-report.js';
-import { listenHttp } from '../http-listen.js';
+import { createServer, listenHttp } from '../http-listen.js';
+import type { ServerTls } from '../tls/server-tls.js';
 import type { DaemonMetrics } from '../metrics.js';
 import {
   dispatch,
@@ -18,7 +18,18 @@ import {
   sendText,
 } from './routes.js';
 import type { GenerationStore } from '../store/generation-store.js';
-import { FLAGS_PATH, serveFlags } from './flags-endpoint.js';
+import { FLAGS_PATH, selectorText, serveFlags } from './flags-endpoint.js';
+
+/** An audit line without the commit authors' names and e-mail addresses. */
+function withoutAuthors(line: string): string {
+  const entry = JSON.parse(line) as { git?: { commit?: Record<string, unknown> }[] };
+  for (const git of entry.git ?? []) {
+    if (git.commit === undefined) continue;
+    const { author: _author, email: _email, ...rest } = git.commit;
+    git.commit = rest;
+  }
+  return JSON.stringify(entry);
+}
 
 export interface ManagementOptions {
   readonly host: string;
@@ -32,6 +43,8 @@ export interface ManagementOptions {
   readonly routes?: readonly ManagementRoute[];
   /** Decides on every non-public route (default: everything is let through). */
   readonly guard?: ManagementGuard | undefined;
+  /** HTTPS (undefined: plaintext). Client certificates are asked for, not required: probes. */
+  readonly tls?: ServerTls | undefined;
 }
 
 /** The daemon's own routes: probes, metrics, the audit trail and /flags. */
@@ -63,7 +76,12 @@ export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
               const limit = req.query.get('limit');
               if (limit !== null && !/^\d+$/.test(limit))
                 return sendText(res, 400, 'limit must be a non-negative integer');
-              const lines = audit.recentLines(limit === null ? undefined : Number(limit));
+              const recent = audit.recentLines(limit === null ? undefined : Number(limit));
+              // Authors (names, e-mail addresses) only for an operator when --auth-config is on.
+              const lines =
+                req.grant === undefined || req.grant.client.operator
+                  ? recent
+                  : recent.map(withoutAuthors);
               res
                 .writeHead(200, { 'content-type': 'application/json' })
                 .end(`{"entries":[${lines.join(',')}]}\n`);
@@ -75,7 +93,9 @@ export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
       : [
           {
             path: FLAGS_PATH,
-            handle: (req, res) => serveFlags(store, req.raw, res),
+            reads: 'selected-flags',
+            selector: (req) => selectorText(req.raw),
+            handle: (req, res) => serveFlags(store, req.raw, res, req.grant?.selector),
           } satisfies ManagementRoute,
         ]),
   ];
@@ -85,12 +105,15 @@ export async function startManagementServer(
   options: ManagementOptions,
 ): Promise<{ server: Server; port: number }> {
   const routes = [...coreRoutes(options), ...(options.routes ?? [])];
-  const server = createServer((request, response) => {
-    dispatch(routes, options.guard, request, response).catch((error: Error) => {
-      if (!response.headersSent) sendText(response, 500, error.message);
-      else response.destroy(error);
-    });
-  });
+  const server = createServer(
+    { tls: options.tls, requireClientCertificate: false },
+    (request, response) => {
+      dispatch(routes, options.guard, request, response).catch((error: Error) => {
+        if (!response.headersSent) sendText(response, 500, error.message);
+        else response.destroy(error);
+      });
+    },
+  );
   const port = await listenHttp(server, options);
   return { server, port };
 }

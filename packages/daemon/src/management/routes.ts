@@ -3,6 +3,7 @@
 // kubelet needs no credentials; everything else (metrics, audit, the console and its API) is
 // decided by the guard, so authentication is one function in one place.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Grant } from '../auth/access-policy.js';
 
 export interface ManagementRequest {
   readonly raw: IncomingMessage;
@@ -10,7 +11,16 @@ export interface ManagementRequest {
   /** The path, without the query. */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** Who asks and what they are served, when the guard decided with --auth-config. */
+  readonly grant?: Grant | undefined;
 }
+
+/**
+ * What a route exposes, for the guard: `selected-flags` the flags of the caller's selector
+ * (served as --auth-config narrows it: /flags), `all-flags` data of every flag (the default:
+ * /metrics, /audit), `operator` the operator's console.
+ */
+export type RouteReads = 'selected-flags' | 'all-flags' | 'operator';
 
 export type RouteHandler = (request: ManagementRequest, response: ServerResponse) => unknown;
 
@@ -22,16 +32,28 @@ export interface ManagementRoute {
   readonly methods?: readonly string[];
   /** Served without the guard (the liveness and readiness probes). */
   readonly public?: boolean;
+  /** What the route exposes (default `all-flags`). */
+  readonly reads?: RouteReads;
+  /** The selector a `selected-flags` request asks for (the `flagd-selector` header, ...). */
+  readonly selector?: (request: ManagementRequest) => string | undefined;
   readonly handle: RouteHandler;
+}
+
+/** A refusal: the status and message to answer instead (401, 403, 400). */
+export interface GuardRefusal {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
  * Decides whether a request may reach a non-public route: resolves to undefined to let it
- * through, or to the status and message to answer instead (401, 403).
+ * through as it is, to a grant to let it through with what it is served, or to a refusal.
  */
 export type ManagementGuard = (
   request: ManagementRequest,
-) => Promise<{ readonly status: number; readonly message: string } | undefined>;
+  route: ManagementRoute,
+) => Promise<GuardRefusal | { readonly grant: Grant } | undefined>;
 
 const GET = ['GET', 'HEAD'];
 
@@ -75,9 +97,15 @@ export async function dispatch(
     response.setHeader('allow', methods.join(', '));
     return sendText(response, 405, `method ${request.method} not allowed`);
   }
-  if (!route.public && guard !== undefined) {
-    const refused = await guard(request);
-    if (refused !== undefined) return sendText(response, refused.status, refused.message);
+  if (route.public || guard === undefined) return void (await route.handle(request, response));
+  const decision = await guard(request, route);
+  if (decision !== undefined && 'status' in decision) {
+    for (const [name, value] of Object.entries(decision.headers ?? {}))
+      response.setHeader(name, value);
+    return sendText(response, decision.status, decision.message);
   }
-  await route.handle(request, response);
+  await route.handle(
+    decision === undefined ? request : { ...request, grant: decision.grant },
+    response,
+  );
 }

@@ -3,16 +3,19 @@
 //   POST /ofrep/v1/evaluate/flags/{key}   single evaluation (200, 400, 404)
 //   POST /ofrep/v1/evaluate/flags[/]      bulk evaluation (200, 304 with If-None-Match, 400, 500)
 // 400 INVALID_CONTEXT for a malformed body, 413 over --max-request-body, CORS for --cors-origin.
-import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
-import { evaluateAny } from '../engine.js';
+import { refused } from '../auth/access-policy.js';
+import type { AccessError, AccessPolicy } from '../auth/access-policy.js';
+import { httpCredentials } from '../auth/credentials.js';
+import { ERROR_CODES, evaluateAny } from '../engine.js';
 import type { EvaluateOptions, EvaluationContext, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
-import { listenHttp } from '../http-listen.js';
+import { createServer, listenHttp } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
+import type { ServerTls } from '../tls/server-tls.js';
 import type { FlagView } from '../store/view.js';
 import type { ContextMerger } from './context.js';
 import { cors } from './cors.js';
@@ -35,7 +38,11 @@ export interface OfrepOptions {
   readonly maxRequestBody: number;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
+  /** --auth-config: who may read which flags (undefined: everyone reads everything). */
+  readonly access?: AccessPolicy | undefined;
 }
+
+type Selected = { selector: Selector } | { invalid: string };
 
 const BULK = '/ofrep/v1/evaluate/flags';
 const SINGLE = '/ofrep/v1/evaluate/flags/';
@@ -132,11 +139,43 @@ export class OfrepHandler {
       });
       return;
     }
+    const selected = this.authorize(exchange);
+    if (selected === undefined) return;
     this.readBody(exchange, (text) => {
-      if (key === null) this.bulk(exchange, text);
-      else this.single(exchange, { key, text });
+      if (key === null) this.bulk(exchange, { text, selected });
+      else this.single(exchange, { key, text, selected });
     });
   };
+
+  /**
+   * The request's selector as --auth-config allows it; undefined once it was refused (401 with
+   * `www-authenticate: Bearer`, or 403) before its body is read.
+   */
+  private authorize(exchange: Exchange): Selected | undefined {
+    const selected = this.selectorOf(exchange.req);
+    const access = this.options.access;
+    if (access === undefined) return selected;
+    const credentials = httpCredentials(exchange.req);
+    const decision =
+      'selector' in selected
+        ? access.authorize(credentials, selected.selector, 'ofrep')
+        : access.authenticate(credentials, 'ofrep');
+    if (refused(decision)) {
+      this.refuse(exchange, decision);
+      return undefined;
+    }
+    return 'selector' in decision ? { selector: decision.selector } : selected;
+  }
+
+  private refuse(exchange: Exchange, error: AccessError): void {
+    const status = ERROR_CODES[error.code].httpStatus;
+    send(exchange, {
+      status,
+      body: Buffer.from(JSON.stringify({ errorDetails: error.message })),
+      headers: status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+    });
+    exchange.req.resume();
+  }
 
   private readBody(exchange: Exchange, done: (text: string) => void): void {
     const { req } = exchange;
@@ -179,7 +218,7 @@ export class OfrepHandler {
   }
 
   /** The caller's selector (the flagd-selector header), or why it is invalid (a 400). */
-  private selectorOf(req: IncomingMessage): { selector: Selector } | { invalid: string } {
+  private selectorOf(req: IncomingMessage): Selected {
     const header = req.headers[SELECTOR_METADATA_KEY];
     try {
       return { selector: parseSelector(Array.isArray(header) ? header[0] : header) };
@@ -192,7 +231,11 @@ export class OfrepHandler {
   /** The view and context of a request, or undefined once it was answered with a 400. */
   private prepare(
     exchange: Exchange,
-    request: { readonly key: string | undefined; readonly text: string },
+    request: {
+      readonly key: string | undefined;
+      readonly text: string;
+      readonly selected: Selected;
+    },
   ): { view: FlagView; context: EvaluationContext | undefined } | undefined {
     const body = parseRequestBody(request.text, this.options.logger);
     if (!body.ok) {
@@ -202,7 +245,7 @@ export class OfrepHandler {
       });
       return undefined;
     }
-    const selected = this.selectorOf(exchange.req);
+    const { selected } = request;
     if ('invalid' in selected) {
       send(exchange, {
         status: 400,
@@ -216,7 +259,10 @@ export class OfrepHandler {
     };
   }
 
-  private single(exchange: Exchange, request: { readonly key: string; readonly text: string }) {
+  private single(
+    exchange: Exchange,
+    request: { readonly key: string; readonly text: string; readonly selected: Selected },
+  ) {
     const prepared = this.prepare(exchange, request);
     if (prepared === undefined) return;
     const { key } = request;
@@ -233,8 +279,8 @@ export class OfrepHandler {
     send(exchange, { status: 200, body: singleBody(view, key, result) });
   }
 
-  private bulk(exchange: Exchange, text: string): void {
-    const prepared = this.prepare(exchange, { key: undefined, text });
+  private bulk(exchange: Exchange, request: { text: string; selected: Selected }): void {
+    const prepared = this.prepare(exchange, { key: undefined, ...request });
     if (prepared === undefined) return;
     let payload: Buffer;
     try {
@@ -269,9 +315,12 @@ export class OfrepHandler {
 
 export async function startOfrepServer(
   handler: OfrepHandler,
-  options: { host: string; port: number; maxRequestHeader: number },
+  options: { host: string; port: number; maxRequestHeader: number; tls?: ServerTls | undefined },
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer({ maxHeaderSize: options.maxRequestHeader }, handler.handle);
+  const server = createServer(
+    { maxHeaderSize: options.maxRequestHeader, tls: options.tls, requireClientCertificate: true },
+    handler.handle,
+  );
   const port = await listenHttp(server, { host: options.host, port: options.port, label: 'OFREP' });
   return { server, port };
 }

@@ -2,6 +2,7 @@
 // HTTP (--ofrep-port), both answering from the views of the generation the sync service
 // publishes, so every transport sees the same flags at the same time.
 import type { Server as HttpServer } from 'node:http';
+import type { AccessPolicy } from '../auth/access-policy.js';
 import type { EvaluateOptions } from '../engine.js';
 import { stopGrpcServer } from '../grpc-listen.js';
 import type { Bound } from '../grpc-listen.js';
@@ -9,6 +10,7 @@ import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
+import type { ServerTls } from '../tls/server-tls.js';
 import type { FlagView } from '../store/view.js';
 import { contextMerger } from './context.js';
 import type { ContextMerger } from './context.js';
@@ -29,8 +31,13 @@ export interface RemoteOptions {
   readonly socketPath?: string | undefined;
   /** OFREP port; undefined = not served. 0 = any free port. */
   readonly ofrepPort?: number | undefined;
-  readonly certPath?: string | undefined;
-  readonly keyPath?: string | undefined;
+  /** TLS of each server (undefined: plaintext). */
+  readonly tls?: {
+    readonly evaluation?: ServerTls | undefined;
+    readonly ofrep?: ServerTls | undefined;
+  };
+  /** --auth-config (undefined: everyone reads everything). */
+  readonly access?: AccessPolicy | undefined;
   readonly contextValues: Readonly<Record<string, string>>;
   readonly contextFromHeaders: Readonly<Record<string, string>>;
   readonly corsOrigins: readonly string[];
@@ -74,8 +81,7 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
     host: options.host,
     port: options.evaluationPort ?? 0,
     socketPath: options.socketPath,
-    certPath: options.certPath,
-    keyPath: options.keyPath,
+    tls: options.tls?.evaluation,
     maxRequestBody: options.maxRequestBody,
     maxRequestHeader: options.maxRequestHeader,
   });
@@ -90,12 +96,14 @@ function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number }
     corsOrigins: options.corsOrigins,
     maxRequestBody: options.maxRequestBody,
     logger: options.logger,
+    access: options.access,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startOfrepServer(handler, {
     host: options.host,
     port: options.ofrepPort,
     maxRequestHeader: options.maxRequestHeader,
+    tls: options.tls?.ofrep,
   });
 }
 

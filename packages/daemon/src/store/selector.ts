@@ -9,7 +9,16 @@ import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 export type Selector =
   | { readonly kind: 'all'; readonly key: string }
   | { readonly kind: 'flagSetId'; readonly flagSetId: string | undefined; readonly key: string }
-  | { readonly kind: 'source'; readonly source: string; readonly key: string };
+  | { readonly kind: 'source'; readonly source: string; readonly key: string }
+  /**
+   * The flags any of `members` selects (never parsed from a request: what --auth-config allows
+   * a client that asked for no selector; auth/access-policy.ts).
+   */
+  | {
+      readonly kind: 'any';
+      readonly members: readonly Exclude<Selector, { kind: 'any' | 'all' }>[];
+      readonly key: string;
+    };
 
 /**
  * `key` is a stable string per selector meaning (`*`, `set=<id>`, `set:`, `src=<source>`):
@@ -26,6 +35,18 @@ const flagSet = (flagSetId: string | undefined): Selector =>
 
 const source = (id: string): Selector =>
   Object.freeze({ kind: 'source', source: id, key: `src=${id}` });
+
+/** The union of `members` (its key is the same whatever their order). */
+export function anyOf(members: readonly Exclude<Selector, { kind: 'any' | 'all' }>[]): Selector {
+  const sorted = [...new Map(members.map((m) => [m.key, m])).values()].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
+  return Object.freeze({
+    kind: 'any',
+    members: Object.freeze(sorted),
+    key: `any(${sorted.map((m) => m.key).join('|')})`,
+  });
+}
 
 function parse(text: string): Selector {
   const value = text.trim();

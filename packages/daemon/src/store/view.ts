@@ -34,15 +34,21 @@ export class SnapshotMemory {
   }
 }
 
-function select(flags: readonly MergedFlag[], selector: Selector): readonly MergedFlag[] {
+function selects(selector: Selector, m: MergedFlag): boolean {
   switch (selector.kind) {
     case 'all':
-      return flags;
+      return true;
     case 'flagSetId':
-      return flags.filter((m) => m.flag.flagSetId === selector.flagSetId);
+      return m.flag.flagSetId === selector.flagSetId;
     case 'source':
-      return flags.filter((m) => m.sourceId === selector.source);
+      return m.sourceId === selector.source;
+    case 'any':
+      return selector.members.some((member) => selects(member, m));
   }
+}
+
+function select(flags: readonly MergedFlag[], selector: Selector): readonly MergedFlag[] {
+  return selector.kind === 'all' ? flags : flags.filter((m) => selects(selector, m));
 }
 
 const byKey = (m: MergedFlag) => m.flag.key;

@@ -21,7 +21,10 @@ import type {
   PreEncoded,
   SyncFlagsRequest,
 } from '@switchyard/protocol';
-import type { JsonObject } from '../engine.js';
+import { refused } from '../auth/access-policy.js';
+import type { AccessPolicy, Credentials } from '../auth/access-policy.js';
+import { grpcCredentials } from '../auth/credentials.js';
+import { ERROR_CODES, type JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
@@ -50,11 +53,17 @@ export interface SyncServiceOptions {
   readonly metrics: DaemonMetrics;
   /** Byte budget of unflushed messages and the stall timeout (default FAN_OUT_DEFAULTS). */
   readonly fanOut?: FanOutOptions;
+  /** --auth-config: who may read which flags (undefined: everyone reads everything). */
+  readonly access?: AccessPolicy | undefined;
 }
 
 interface Stream {
   readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
+  /** What the stream is served (its requested selector, narrowed by --auth-config). */
   readonly selector: Selector;
+  /** What it asked for and with which credentials (re-checked when --auth-config changes). */
+  readonly requested: Selector;
+  readonly credentials: Credentials | undefined;
   readonly lane: Lane;
   deadline: NodeJS.Timeout | undefined;
 }
@@ -67,6 +76,25 @@ function selectorOf(metadata: Metadata, requestSelector: string): Selector {
   // The header beats the deprecated request field (flagd sync handler).
   return parseSelector(metadataValue(metadata, SELECTOR_METADATA_KEY) ?? requestSelector);
 }
+
+/** What a call is served: its selector as --auth-config allows it, or the status to end it with. */
+interface Served {
+  readonly requested: Selector;
+  readonly selector: Selector;
+  readonly credentials: Credentials | undefined;
+}
+
+type CallLike = Parameters<typeof grpcCredentials>[0] & {
+  readonly request: { readonly selector: string };
+};
+
+const accessStatus = (error: {
+  code: keyof typeof ERROR_CODES;
+  message: string;
+}): ServiceError => ({
+  code: ERROR_CODES[error.code].grpcStatus,
+  details: error.message,
+});
 
 export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
@@ -100,29 +128,70 @@ export class SyncService {
         callback: sendUnaryData<FetchAllFlagsResponse>,
       ) => void this.fetchAllFlags(call, callback),
       getMetadata: (
-        _call: ServerUnaryCall<GetMetadataRequest, GetMetadataResponse>,
+        call: ServerUnaryCall<GetMetadataRequest, GetMetadataResponse>,
         callback: sendUnaryData<GetMetadataResponse>,
-      ) => this.getMetadata(callback),
+      ) => {
+        const client = this.options.access?.authenticate(grpcCredentials(call), 'sync');
+        if (client !== undefined && refused(client)) callback(accessStatus(client));
+        else this.getMetadata(callback);
+      },
     };
   }
 
-  private async syncFlags(call: ServerWritableStream<SyncFlagsRequest, PreEncoded>): Promise<void> {
-    let selector: Selector;
+  /** The selector a call is served, or the status it is refused with. */
+  private serve(call: CallLike): Served | ServiceError {
+    let requested: Selector;
     try {
-      selector = selectorOf(call.metadata, call.request.selector);
+      requested = selectorOf(call.metadata, call.request.selector);
     } catch (error) {
       if (!(error instanceof InvalidSelectorError)) throw error;
-      call.emit('error', {
-        code: status.INVALID_ARGUMENT,
-        details: error.message,
-      } satisfies ServiceError);
+      return { code: status.INVALID_ARGUMENT, details: error.message };
+    }
+    const access = this.options.access;
+    if (access === undefined) return { requested, selector: requested, credentials: undefined };
+    const credentials = grpcCredentials(call);
+    const grant = access.authorize(credentials, requested, 'sync');
+    if (refused(grant)) return accessStatus(grant);
+    return { requested, selector: grant.selector, credentials };
+  }
+
+  /**
+   * --auth-config changed: every open stream is decided again. One refused now ends with
+   * UNAUTHENTICATED or PERMISSION_DENIED; one whose flags changed ends with UNAVAILABLE, so its
+   * client reconnects and is served what it may read now.
+   */
+  recheck(): void {
+    const access = this.options.access;
+    if (access === undefined) return;
+    for (const group of this.groups.values()) {
+      for (const stream of [...group]) {
+        if (stream.credentials === undefined) continue;
+        const grant = access.authorize(stream.credentials, stream.requested, 'sync');
+        if (!refused(grant) && grant.selector.key === stream.selector.key) continue;
+        stream.call.emit(
+          'error',
+          refused(grant)
+            ? accessStatus(grant)
+            : { code: status.UNAVAILABLE, details: 'what this client may read changed; reconnect' },
+        );
+      }
+    }
+  }
+
+  private async syncFlags(call: ServerWritableStream<SyncFlagsRequest, PreEncoded>): Promise<void> {
+    const served = this.serve(call);
+    if ('code' in served) {
+      call.emit('error', served);
       return;
     }
+    const { selector } = served;
     await this.options.gate;
     if (call.cancelled || this.closing) return;
     const stream: Stream = {
       call,
       selector,
+      requested: served.requested,
+      credentials: served.credentials,
       // The callback runs once grpc-js handed the frame to the socket (or the call failed).
       lane: this.fanOut.open((payload, flushed) => call.write(payload.syncMessage, flushed)),
       deadline: undefined,
@@ -178,14 +247,12 @@ export class SyncService {
     call: ServerUnaryCall<FetchAllFlagsRequest, FetchAllFlagsResponse>,
     callback: sendUnaryData<FetchAllFlagsResponse>,
   ): Promise<void> {
-    let selector: Selector;
-    try {
-      selector = selectorOf(call.metadata, call.request.selector);
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      callback({ code: status.INVALID_ARGUMENT, details: error.message });
+    const served = this.serve(call);
+    if ('code' in served) {
+      callback(served);
       return;
     }
+    const { selector } = served;
     await this.options.gate;
     const generation = this.options.store.generation;
     if (generation === undefined) {

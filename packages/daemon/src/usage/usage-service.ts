@@ -4,6 +4,9 @@
 import { status } from '@grpc/grpc-js';
 import type { ServerUnaryCall, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
 import type { usageV1 } from '@switchyard/protocol';
+import { refused } from '../auth/access-policy.js';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { grpcCredentials } from '../auth/credentials.js';
 import { ERROR_CODES, SwitchyardError } from '../engine.js';
 import { InvalidUsageReportError } from '../errors/invalid-usage-report-error.js';
 import type { Logger } from '../logger.js';
@@ -39,10 +42,20 @@ function batchOf(request: Request): UsageBatch {
 
 export function usageServiceImplementation(
   store: UsageStore,
-  { logger, metrics }: { logger: Logger; metrics: DaemonMetrics },
+  {
+    logger,
+    metrics,
+    access,
+  }: { logger: Logger; metrics: DaemonMetrics; access?: AccessPolicy | undefined },
 ): UntypedServiceImplementation {
   return {
     reportUsage(call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) {
+      // With --auth-config, only a known client may report (counts are flag data too).
+      const client = access?.authenticate(grpcCredentials(call), 'sync');
+      if (client !== undefined && refused(client)) {
+        callback({ code: ERROR_CODES[client.code].grpcStatus, details: client.message });
+        return;
+      }
       try {
         const result = store.add(batchOf(call.request));
         metrics.usageReports.inc({ result });

@@ -1,0 +1,141 @@
+// The one decision on every port (docs/adr/0032): a request's credentials and the selector it
+// asks for → the client and the selector it is served, or a typed refusal. Transports only
+// extract credentials (auth/credentials.ts) and map the refusal to their status through
+// ERROR_CODES (gRPC UNAUTHENTICATED / PERMISSION_DENIED, HTTP 401 / 403); none decides itself.
+//
+// - A bearer token is hashed (SHA-256) and looked up by its digest, then compared with
+//   timingSafeEqual: the time taken says nothing about how much of a token was right, and the
+//   token is never kept, logged or put in a message.
+// - Without a token, a client certificate (already verified by TLS against --client-ca-path)
+//   is matched by the subject attributes a client lists.
+// - A request without a selector is served the union of the client's selectors; one with a
+//   selector is served it only if the client has exactly that selector (or `*`).
+import { timingSafeEqual } from 'node:crypto';
+import { PermissionDeniedError } from '../errors/permission-denied-error.js';
+import { UnauthenticatedError } from '../errors/unauthenticated-error.js';
+import type { Logger } from '../logger.js';
+import type { DaemonMetrics } from '../metrics.js';
+import type { Selector } from '../store/selector.js';
+import { sha256 } from './auth-config.js';
+import type { AuthClient, AuthConfig, SubjectRule } from './auth-config.js';
+
+/** A certificate subject as node:tls gives it (`{CN: 'edge-1', O: 'acme'}`). */
+export type CertificateSubject = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface Credentials {
+  /** The `authorization` header or metadata value (`Bearer <token>`). */
+  readonly authorization: string | undefined;
+  /** The verified client certificate's subject, read only when no token is given. */
+  readonly subject: () => CertificateSubject | undefined;
+}
+
+export type Transport = 'sync' | 'evaluation' | 'ofrep' | 'management';
+
+export interface Grant {
+  readonly client: AuthClient;
+  /** What the request is served. */
+  readonly selector: Selector;
+}
+
+export type AccessError = UnauthenticatedError | PermissionDeniedError;
+
+const BEARER = /^bearer\s+(\S+)\s*$/i;
+
+const NO_CREDENTIAL =
+  'this daemon requires a credential: send "authorization: Bearer <token>" or a client certificate';
+const UNKNOWN_CREDENTIAL = 'the credential is not one --auth-config knows (unknown or revoked)';
+
+function subjectMatches(rule: SubjectRule, subject: CertificateSubject): boolean {
+  for (const [name, value] of rule.attributes) {
+    const actual = subject[name];
+    if (actual === undefined) return false;
+    if (typeof actual === 'string' ? actual !== value : !actual.includes(value)) return false;
+  }
+  return true;
+}
+
+export class AccessPolicy {
+  constructor(
+    private config: AuthConfig,
+    private readonly observe: { readonly metrics: DaemonMetrics; readonly logger: Logger },
+  ) {}
+
+  /** The configuration in force. */
+  get current(): AuthConfig {
+    return this.config;
+  }
+
+  /** Puts a newly validated configuration in force (for every request from now on). */
+  replace(config: AuthConfig): void {
+    this.config = config;
+  }
+
+  /** The client behind the credentials, or UNAUTHENTICATED. */
+  authenticate(credentials: Credentials, transport: Transport): AuthClient | AccessError {
+    const header = credentials.authorization;
+    if (header !== undefined && header !== '') {
+      const token = BEARER.exec(header)?.[1];
+      const digest = token === undefined ? undefined : sha256(token);
+      const entry = digest && this.config.tokens.get(digest.toString('hex'));
+      if (entry !== undefined && timingSafeEqual(entry.digest, digest!)) return entry.client;
+      return this.refuse(
+        new UnauthenticatedError(UNKNOWN_CREDENTIAL),
+        transport,
+        'unknown_credential',
+      );
+    }
+    const subject = this.config.subjects.length === 0 ? undefined : credentials.subject();
+    if (subject !== undefined) {
+      const rule = this.config.subjects.find((r) => subjectMatches(r, subject));
+      if (rule !== undefined) return rule.client;
+      return this.refuse(
+        new UnauthenticatedError(UNKNOWN_CREDENTIAL),
+        transport,
+        'unknown_credential',
+      );
+    }
+    return this.refuse(new UnauthenticatedError(NO_CREDENTIAL), transport, 'no_credential');
+  }
+
+  /** The client and what it is served for `requested` (ALL_FLAGS when it asked for none). */
+  authorize(
+    credentials: Credentials,
+    requested: Selector,
+    transport: Transport,
+  ): Grant | AccessError {
+    const client = this.authenticate(credentials, transport);
+    if (!('id' in client)) return client;
+    if (client.allowed === undefined) return { client, selector: requested };
+    if (requested.kind === 'all') return { client, selector: client.selector };
+    if (client.allowed.has(requested.key)) return { client, selector: requested };
+    return this.deny(client, `flags of "${requested.key}"`, transport);
+  }
+
+  /** Whether the client may read every flag (management endpoints that show them all). */
+  requireAllFlags(client: AuthClient, what: string, transport: Transport): AccessError | undefined {
+    return client.allowed === undefined ? undefined : this.deny(client, what, transport);
+  }
+
+  /** Whether the client is an operator (the console, authors in /audit). */
+  requireOperator(client: AuthClient, what: string, transport: Transport): AccessError | undefined {
+    return client.operator ? undefined : this.deny(client, what, transport);
+  }
+
+  private deny(client: AuthClient, what: string, transport: Transport): PermissionDeniedError {
+    return this.refuse(
+      new PermissionDeniedError(`client "${client.id}" may not read ${what}`),
+      transport,
+      'permission_denied',
+    );
+  }
+
+  private refuse<E extends AccessError>(error: E, transport: Transport, reason: string): E {
+    this.observe.metrics.authFailures.inc({ transport, reason });
+    this.observe.logger.debug({ transport, reason }, error.message);
+    return error;
+  }
+}
+
+/** Whether a decision is a refusal. */
+export const refused = (decision: object): decision is AccessError =>
+  decision instanceof UnauthenticatedError || decision instanceof PermissionDeniedError;

@@ -1,0 +1,245 @@
+// --auth-config on the sync, OFREP and management ports, with real clients on loopback: no or
+// an unknown token is refused with no flag data, a scoped token sees exactly its sets through
+// every service, a revoked token is refused after a reload (open streams too), an invalid
+// reload keeps the last good configuration, and the probes stay open.
+import { readFileSync } from 'node:fs';
+import { startDaemon } from '../../src/daemon.js';
+import { AuthConfigError } from '../../src/errors/auth-config-error.js';
+import {
+  TOKENS,
+  bearer,
+  clients,
+  fetchAll,
+  firstSync,
+  metadata,
+  startAuthDaemon,
+  status,
+} from './support.js';
+import type { AuthDaemon } from './support.js';
+
+const BULK = '/ofrep/v1/evaluate/flags';
+const SINGLE = '/ofrep/v1/evaluate/flags/';
+
+let d: AuthDaemon;
+beforeAll(async () => {
+  d = await startAuthDaemon();
+});
+afterAll(() => d.close());
+
+const NO_DATA = /a-secret|b-secret|no-set|launch-a|price-b/;
+
+describe('no credential, or an unknown one: refused on every port with no flag data', () => {
+  for (const [name, token] of [
+    ['no token', undefined],
+    ['an unknown token', TOKENS.unknown],
+  ] as const) {
+    test(`${name}: sync (SyncFlags, FetchAllFlags, GetMetadata)`, async () => {
+      const client = d.sync();
+      const headers = bearer(token);
+      const stream = await firstSync(client, headers).result;
+      expect(stream.error?.code).toBe(status.UNAUTHENTICATED);
+      const fetched = await fetchAll(client, headers);
+      expect(fetched.error?.code).toBe(status.UNAUTHENTICATED);
+      expect(fetched.error?.details).not.toMatch(NO_DATA);
+      const meta = await new Promise<{ code?: number | undefined }>((resolve) =>
+        client.getMetadata(
+          { $typeName: 'flagd.sync.v1.GetMetadataRequest' },
+          metadata(headers),
+          {},
+          (error: { code?: number } | null) => resolve({ code: error?.code }),
+        ),
+      );
+      expect(meta.code).toBe(status.UNAUTHENTICATED);
+    });
+
+    test(`${name}: OFREP single and bulk answer 401 with www-authenticate`, async () => {
+      for (const path of [`${SINGLE}a-secret`, BULK]) {
+        const r = await d.ofrep(path, token);
+        expect(r.status).toBe(401);
+        expect(r.headers['www-authenticate']).toBe('Bearer');
+        expect(r.text).not.toMatch(NO_DATA);
+      }
+    });
+
+    test(`${name}: management answers 401 on every route but the probes`, async () => {
+      for (const path of ['/flags', '/audit', '/metrics', '/ui/', '/ui/api/overview']) {
+        const r = await d.management(path, token);
+        expect({ path, status: r.status }).toEqual({ path, status: 401 });
+        expect(r.text).not.toMatch(NO_DATA);
+      }
+      expect((await d.management('/readyz', token)).status).toBe(200);
+      expect((await d.management('/healthz', token)).status).toBe(200);
+    });
+  }
+
+  test('failed attempts are counted per transport and reason; the token is never logged', async () => {
+    const metrics = await d.management('/metrics', TOKENS.all);
+    expect(metrics.text).toMatch(
+      /switchyard_auth_failures_total\{transport="ofrep",reason="no_credential"\} [1-9]/,
+    );
+    expect(metrics.text).toMatch(
+      /switchyard_auth_failures_total\{transport="sync",reason="unknown_credential"\} [1-9]/,
+    );
+    const logs = JSON.stringify(d.logs);
+    for (const token of Object.values(TOKENS)) expect(logs).not.toContain(token);
+  });
+});
+
+describe('a token scoped to team-a sees team-a only, through every service', () => {
+  const a = bearer(TOKENS.a);
+
+  test('sync without a selector: exactly team-a; with team-a: team-a; with team-b: PERMISSION_DENIED', async () => {
+    const client = d.sync();
+    expect((await firstSync(client, a).result).keys).toEqual(['a-secret', 'shared']);
+    expect((await firstSync(client, a, 'flagSetId=team-a').result).keys).toEqual([
+      'a-secret',
+      'shared',
+    ]);
+    const header = await firstSync(client, { ...a, 'flagd-selector': 'flagSetId=team-a' }).result;
+    expect(header.keys).toEqual(['a-secret', 'shared']);
+    const denied = await firstSync(client, a, 'flagSetId=team-b').result;
+    expect(denied.error?.code).toBe(status.PERMISSION_DENIED);
+    expect(denied.error?.details).toContain('team-a');
+    expect((await firstSync(client, a, 'source=b.json').result).error?.code).toBe(
+      status.PERMISSION_DENIED,
+    );
+  });
+
+  test('FetchAllFlags: the same', async () => {
+    const client = d.sync();
+    expect((await fetchAll(client, a)).keys).toEqual(['a-secret', 'shared']);
+    expect((await fetchAll(client, a, 'flagSetId=team-b')).error?.code).toBe(
+      status.PERMISSION_DENIED,
+    );
+  });
+
+  test('OFREP bulk lists team-a flags only; a team-b flag is not found; a team-b selector is 403', async () => {
+    const bulk = await d.ofrep(BULK, TOKENS.a);
+    expect(bulk.status).toBe(200);
+    const keys = (bulk.json as { flags: { key: string }[] }).flags.map((f) => f.key).sort();
+    expect(keys).toEqual(['a-secret', 'shared']);
+    expect((await d.ofrep(`${SINGLE}a-secret`, TOKENS.a)).json).toMatchObject({
+      value: 'launch-a',
+    });
+    const other = await d.ofrep(`${SINGLE}b-secret`, TOKENS.a);
+    expect(other.status).toBe(404);
+    expect(other.text).not.toContain('price-b');
+    const selected = await d.ofrep(BULK, TOKENS.a, { 'flagd-selector': 'flagSetId=team-b' });
+    expect(selected.status).toBe(403);
+    expect(selected.text).not.toMatch(/b-secret|price-b/);
+  });
+
+  test('management: /flags serves team-a; /audit, /metrics and the console are 403', async () => {
+    const flags = await d.management('/flags', TOKENS.a);
+    expect(Object.keys((flags.json as { flags: object }).flags).sort()).toEqual([
+      'a-secret',
+      'shared',
+    ]);
+    expect((await d.management('/flags?selector=flagSetId%3Dteam-b', TOKENS.a)).status).toBe(403);
+    for (const path of ['/audit', '/metrics', '/ui/', '/ui/api/overview']) {
+      expect({ path, status: (await d.management(path, TOKENS.a)).status }).toEqual({
+        path,
+        status: 403,
+      });
+    }
+  });
+
+  test('a client of two sets gets their union without a selector, either with one', async () => {
+    const client = d.sync();
+    const ab = bearer(TOKENS.ab);
+    expect((await firstSync(client, ab).result).keys).toEqual(['a-secret', 'b-secret', 'shared']);
+    expect((await fetchAll(client, ab, 'flagSetId=team-b')).keys).toEqual(['b-secret']);
+    expect((await fetchAll(client, ab, 'flagSetId=')).error?.code).toBe(status.PERMISSION_DENIED);
+    const bulk = await d.ofrep(BULK, TOKENS.ab);
+    expect((bulk.json as { flags: { key: string }[] }).flags.map((f) => f.key).sort()).toEqual([
+      'a-secret',
+      'b-secret',
+      'shared',
+    ]);
+  });
+
+  test('`*` reads everything; only an operator opens the console and sees /audit authors', async () => {
+    expect((await fetchAll(d.sync(), bearer(TOKENS.all))).keys).toEqual([
+      'a-secret',
+      'b-secret',
+      'no-set',
+      'shared',
+    ]);
+    expect((await d.management('/audit', TOKENS.all)).status).toBe(200);
+    expect((await d.management('/ui/api/overview', TOKENS.all)).status).toBe(403);
+    expect((await d.management('/ui/api/overview', TOKENS.ops)).status).toBe(200);
+  });
+});
+
+describe('reloads', () => {
+  test('a revoked token is refused after the reload, and its open stream is ended', async () => {
+    const t = await startAuthDaemon();
+    try {
+      const client = t.sync();
+      const open = firstSync(client, bearer(TOKENS.a));
+      expect((await open.result).keys).toEqual(['a-secret', 'shared']);
+      const reloaded = new Promise<void>((resolve) => {
+        const timer = setInterval(async () => {
+          if ((await t.ofrep(BULK, TOKENS.a)).status === 401) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      });
+      const without = clients().clients.filter((c) => c.id !== 'team-a');
+      t.writeAuth({ clients: without });
+      expect((await open.ended).code).toBe(status.UNAUTHENTICATED);
+      await reloaded;
+      expect((await firstSync(client, bearer(TOKENS.a)).result).error?.code).toBe(
+        status.UNAUTHENTICATED,
+      );
+      expect((await t.management('/flags', TOKENS.a)).status).toBe(401);
+      expect((await t.ofrep(BULK, TOKENS.all)).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('an invalid reload keeps the last good config, is logged with file and JSON path, and counted', async () => {
+    const t = await startAuthDaemon();
+    try {
+      const rejected = new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (t.logs.some((l) => String(l.msg).includes('the last good auth config'))) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      });
+      t.writeAuth({ clients: [{ id: 'x', token: 'short', selectors: ['nope=1'] }] });
+      await rejected;
+      const line = String(t.logs.find((l) => String(l.msg).includes('last good'))?.msg);
+      expect(line).toContain(`${t.authPath}: $.clients[0].token: must be at least 16 characters`);
+      expect(line).toContain(`${t.authPath}: $.clients[0].selectors[0]: unsupported selector key`);
+      expect((await t.ofrep(BULK, TOKENS.a)).status).toBe(200);
+      expect((await t.ofrep(BULK)).status).toBe(401);
+      const metrics = (await t.management('/metrics', TOKENS.all)).text;
+      expect(metrics).toMatch(/switchyard_auth_config_valid 0/);
+      expect(metrics).toMatch(/switchyard_auth_config_reloads_total\{result="rejected"\} 1/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+test('a daemon does not start with an auth config that does not validate', async () => {
+  const t = await startAuthDaemon();
+  const text = readFileSync(t.authPath, 'utf8');
+  await t.close();
+  const start = startDaemon({
+    sources: [],
+    syncPort: 0,
+    managementPort: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    authConfig: '/nonexistent/auth.yaml',
+  });
+  await expect(start).rejects.toBeInstanceOf(AuthConfigError);
+  await expect(start).rejects.toThrow('/nonexistent/auth.yaml: no such file or directory');
+  expect(text).toContain('team-a');
+});
