@@ -257,6 +257,10 @@ describe('file source write patterns', () => {
     const file = join(dir, 'flags.json');
     writeFileSync(file, flagsDoc({ a: 'on' }));
     t = await startTestDaemon({ dir, sources: [`file:${file}`] });
+    // The source re-reads once after arming its first watches; a write before that read would
+    // be found by the read instead of an event, and a publish without an event has no latency.
+    if (!t.traces.some((x) => x.startsWith('idle')))
+      await t.waitForTrace((x) => x.startsWith('idle'));
     const next = t.nextGeneration();
     const start = performance.now();
     atomicWrite(file, flagsDoc({ a: 'off' }));

@@ -32,6 +32,24 @@ export interface SwitchyardProviderOptions {
   socketPath?: string;
   /** FLAGD_SERVER_CERT_PATH: CA certificate (PEM) trusted for TLS. */
   certPath?: string;
+  /**
+   * FLAGD_CLIENT_CERT_PATH: client certificate (PEM) for a daemon that verifies them (mTLS,
+   * `--client-ca-path`); with `clientKeyPath` and `tls`. The names of the official provider's
+   * proposal (open-feature/js-sdk-contrib#1587).
+   */
+  clientCertPath?: string;
+  /** FLAGD_CLIENT_KEY_PATH: the client certificate's private key (PEM). */
+  clientKeyPath?: string;
+  /**
+   * FLAGD_TOKEN (Switchyard extension): sent as `authorization: Bearer <token>` on every call to
+   * the daemon (a daemon with `--auth-config`).
+   */
+  token?: string;
+  /**
+   * FLAGD_TOKEN_FILE (Switchyard extension): a file holding the token, read again for every
+   * stream and report, so a rotated token (a Kubernetes projected Secret) is picked up.
+   */
+  tokenFile?: string;
   /** FLAGD_DEADLINE_MS, default 500: bound on `initialize` (and the first connect). */
   deadlineMs?: number;
   /** FLAGD_STREAM_DEADLINE_MS, default 600000; 0 = no deadline. */
@@ -89,6 +107,10 @@ export interface ResolvedProviderOptions {
   readonly tls: boolean;
   readonly socketPath: string | undefined;
   readonly certPath: string | undefined;
+  readonly clientCertPath: string | undefined;
+  readonly clientKeyPath: string | undefined;
+  readonly token: string | undefined;
+  readonly tokenFile: string | undefined;
   readonly deadlineMs: number;
   readonly streamDeadlineMs: number;
   readonly retryBackoffMs: number;
@@ -121,6 +143,10 @@ export const ENV = {
   tls: 'FLAGD_TLS',
   socketPath: 'FLAGD_SOCKET_PATH',
   certPath: 'FLAGD_SERVER_CERT_PATH',
+  clientCertPath: 'FLAGD_CLIENT_CERT_PATH',
+  clientKeyPath: 'FLAGD_CLIENT_KEY_PATH',
+  token: 'FLAGD_TOKEN',
+  tokenFile: 'FLAGD_TOKEN_FILE',
   deadlineMs: 'FLAGD_DEADLINE_MS',
   streamDeadlineMs: 'FLAGD_STREAM_DEADLINE_MS',
   retryBackoffMs: 'FLAGD_RETRY_BACKOFF_MS',

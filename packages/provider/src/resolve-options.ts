@@ -186,6 +186,7 @@ export function resolveOptions(
     tls: toBoolean(pick(options, env, 'tls'), DEFAULTS.tls),
     socketPath: toText(pick(options, env, 'socketPath')),
     certPath: toText(pick(options, env, 'certPath')),
+    ...credentialOptions(options, env),
     deadlineMs: toNumber(pick(options, env, 'deadlineMs'), DEFAULTS.deadlineMs),
     streamDeadlineMs: toNumber(pick(options, env, 'streamDeadlineMs'), DEFAULTS.streamDeadlineMs),
     retryBackoffMs: toNumber(pick(options, env, 'retryBackoffMs'), DEFAULTS.retryBackoffMs),
@@ -209,6 +210,40 @@ export function resolveOptions(
     flagConfiguration: options.flagConfiguration,
     ...usageOptions(options, env, resolverType),
   });
+}
+
+/**
+ * The credentials the provider presents: a client certificate (both paths, over TLS) and a
+ * token or a token file (not both).
+ */
+function credentialOptions(options: SwitchyardProviderOptions, env: Environment) {
+  const cert = pick(options, env, 'clientCertPath');
+  const key = pick(options, env, 'clientKeyPath');
+  const clientCertPath = toText(cert);
+  const clientKeyPath = toText(key);
+  if ((clientCertPath === undefined) !== (clientKeyPath === undefined)) {
+    const given = (cert ?? key)!;
+    throw new ProviderOptionError(
+      given.name,
+      'a client certificate needs both clientCertPath and clientKeyPath',
+    );
+  }
+  if (clientCertPath !== undefined && !toBoolean(pick(options, env, 'tls'), DEFAULTS.tls)) {
+    throw new ProviderOptionError(
+      cert!.name,
+      'a client certificate is sent over TLS only: set tls',
+    );
+  }
+  const tokenGiven = pick(options, env, 'token');
+  const token = toText(tokenGiven);
+  const tokenFile = toText(pick(options, env, 'tokenFile'));
+  if (token !== undefined && /[\s]/.test(token)) {
+    throw new ProviderOptionError(tokenGiven!.name, 'a token has no spaces or line breaks');
+  }
+  if (token !== undefined && tokenFile !== undefined) {
+    throw new ProviderOptionError(tokenGiven!.name, 'give a token or a tokenFile, not both');
+  }
+  return { clientCertPath, clientKeyPath, token, tokenFile };
 }
 
 /** Usage reporting needs a daemon to report to: the in-process resolver's. */

@@ -25,6 +25,7 @@ import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
 import { SourceUnavailableError } from './errors/source-unavailable-error.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
+import { authorizationHeaders } from './authorization.js';
 import { resolveOptions } from './resolve-options.js';
 import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
@@ -98,6 +99,7 @@ export class SwitchyardProvider implements Provider {
         intervalMs: o.usageReportIntervalMs,
         providerId: o.providerId,
         logger: this.logger,
+        headers: authorizationHeaders(o),
       });
     }
   }

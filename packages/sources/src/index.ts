@@ -21,6 +21,8 @@ export {
 export { FILE_SOURCE_DEFAULTS, FileSource } from './file/file-source.js';
 export type { FileSourceOptions, FileSourceSpec } from './file/file-source.js';
 export { WatchedFile } from './file/watched-file.js';
+export { readClientIdentity } from './client-identity.js';
+export type { ClientIdentity, ClientIdentityPaths } from './client-identity.js';
 export type { WatchedContent, WatchedFileOptions } from './file/watched-file.js';
 export { createPayloadSource } from './payload-source.js';
 export type {

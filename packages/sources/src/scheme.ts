@@ -22,7 +22,13 @@ export interface SourceConfig {
   readonly tls?: boolean;
   /** grpc and https: a CA certificate (PEM) to trust. */
   readonly certPath?: string;
-  /** http: the `Authorization` header value (e.g. `Bearer xyz`). */
+  /** grpc and https: a client certificate and key (PEM) for mTLS (Switchyard extension). */
+  readonly clientCertPath?: string;
+  readonly clientKeyPath?: string;
+  /**
+   * http: the `Authorization` header value (e.g. `Bearer xyz`); grpc sends a token as
+   * `headers: {"authorization": "Bearer xyz"}`.
+   */
   readonly authHeader?: string;
   /** http: headers sent with each request; grpc: call metadata. */
   readonly headers?: Readonly<Record<string, string>>;

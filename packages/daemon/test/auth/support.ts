@@ -24,7 +24,8 @@ export const TOKENS = {
 
 export interface ClientEntry {
   readonly id: string;
-  readonly token: string;
+  readonly token?: string;
+  readonly subject?: string;
   readonly selectors: readonly string[];
   readonly operator?: boolean;
 }
@@ -88,11 +89,14 @@ export function metadata(headers: Record<string, string>): Metadata {
   return m;
 }
 
-export async function startAuthDaemon(options: Partial<DaemonOptions> = {}): Promise<AuthDaemon> {
+export async function startAuthDaemon(
+  options: Partial<DaemonOptions> = {},
+  auth: unknown = clients(),
+): Promise<AuthDaemon> {
   const dir = tempDir('switchyard-auth-');
   const authPath = join(dir, 'auth', 'clients.json');
   mkdirSync(join(dir, 'auth'));
-  writeFileSync(authPath, JSON.stringify(clients()));
+  writeFileSync(authPath, JSON.stringify(auth));
   const t = await startTestDaemon({
     dir,
     files: FILES,

@@ -61,6 +61,8 @@ export interface TestDaemon {
   /** Resolves with the first event (already seen after `from`, or future) matching. */
   waitFor<T extends StoreEvent>(match: (e: StoreEvent) => e is T, from?: number): Promise<T>;
   waitForTrace(match: (t: string) => boolean): Promise<string>;
+  /** Resolves with the first log line (already written, or future) matching. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   nextGeneration(): Promise<Generation>;
   syncClient(): TypedClient<typeof import('@switchyard/protocol').FlagSyncServiceDefinition>;
   readyz(): Promise<{ status: number; body: HealthReport }>;
@@ -75,18 +77,19 @@ export async function startTestDaemon(
   for (const [name, text] of Object.entries(options.files ?? {}))
     writeFileSync(join(dir, name), text);
   const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
-      done();
-    },
-  });
   const events: StoreEvent[] = [];
   const traces: string[] = [];
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const w of [...waiters]) w();
   };
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      notify();
+      done();
+    },
+  });
   const { files: _files, dir: _dir, ...rest } = options;
   const daemon = await startDaemon({
     sources: [`file:${dir}`],
@@ -137,6 +140,9 @@ export async function startTestDaemon(
     },
     waitFor(match, from = 0) {
       return until(() => events.slice(from).find(match));
+    },
+    waitForLog(match) {
+      return until(() => logs.find(match));
     },
     waitForTrace(match) {
       const start = traces.length;

@@ -8,6 +8,7 @@ import type { Logger } from '@openfeature/core';
 import { FileSource, createPayloadSource, createSyncFeed } from '@switchyard/sources';
 import type { FlagSource, PayloadFeed, SourcePayload } from '@switchyard/sources';
 import { PROVIDER_PARSE } from '../engine.js';
+import { authorizationHeaders } from '../authorization.js';
 import type { ResolvedProviderOptions } from '../options.js';
 import { resolveTarget } from './grpc-target.js';
 import { createInlineSource } from './inline-source.js';
@@ -23,6 +24,9 @@ function syncFeed(options: ResolvedProviderOptions, logger: Logger): PayloadFeed
     target: resolveTarget(options),
     tls: options.tls,
     certPath: options.certPath,
+    clientCertPath: options.clientCertPath,
+    clientKeyPath: options.clientKeyPath,
+    headers: authorizationHeaders(options),
     selector: options.selector,
     providerId: options.providerId,
     streamDeadlineMs: options.streamDeadlineMs,

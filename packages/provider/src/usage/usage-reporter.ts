@@ -28,6 +28,8 @@ export interface UsageReporterOptions {
   readonly intervalMs: number;
   readonly providerId: string | undefined;
   readonly logger: Logger;
+  /** Call headers (the bearer token), read for each report. */
+  readonly headers?: () => Readonly<Record<string, string>>;
 }
 
 function requestOf(
@@ -137,12 +139,12 @@ export class UsageReporter {
       this.options.channelOptions,
     );
     const client = this.client;
+    const metadata = new Metadata();
+    for (const [name, value] of Object.entries(this.options.headers?.() ?? {}))
+      metadata.set(name, value);
     return new Promise((resolve) => {
-      client.reportUsage(
-        request,
-        new Metadata(),
-        { deadline: Date.now() + SEND_DEADLINE_MS },
-        (error) => resolve(error ?? undefined),
+      client.reportUsage(request, metadata, { deadline: Date.now() + SEND_DEADLINE_MS }, (error) =>
+        resolve(error ?? undefined),
       );
     });
   }

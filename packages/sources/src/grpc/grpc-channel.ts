@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { type ChannelCredentials, type ChannelOptions, credentials } from '@grpc/grpc-js';
 import { UsageError } from '@switchyard/core';
+import { readClientIdentity } from '../client-identity.js';
+import type { ClientIdentityPaths } from '../client-identity.js';
 
 export interface GrpcTarget {
   /** The grpc-js target string. */
@@ -92,24 +94,35 @@ export function channelOptions(target: GrpcTarget, options: ChannelSettings): Ch
   return result;
 }
 
-/** TLS of a channel: off, the system roots, or the CA certificate (PEM) at certPath. */
-export interface ChannelTls {
+/**
+ * TLS of a channel: off, the system roots, or the CA certificate (PEM) at certPath; and a
+ * client certificate for servers that verify one (mTLS).
+ */
+export interface ChannelTls extends ClientIdentityPaths {
   readonly tls: boolean;
   readonly certPath?: string | undefined;
 }
 
 /**
- * Channel credentials. A certPath that cannot be read is an error (the official provider
- * silently falls back to the system roots, which hides a misconfiguration).
+ * Channel credentials. A certPath or client certificate that cannot be read is an error (the
+ * official provider silently falls back to the system roots, which hides a misconfiguration).
  */
 export function channelCredentials(options: ChannelTls): ChannelCredentials {
-  if (!options.tls) return credentials.createInsecure();
-  if (options.certPath === undefined || options.certPath === '') return credentials.createSsl();
-  let ca: Buffer;
-  try {
-    ca = readFileSync(options.certPath);
-  } catch (error) {
-    throw new UsageError(`certPath: cannot read ${options.certPath}: ${(error as Error).message}`);
+  const identity = readClientIdentity(options);
+  if (!options.tls) {
+    if (identity !== undefined)
+      throw new UsageError('a client certificate is sent over TLS only: enable tls (grpcs://)');
+    return credentials.createInsecure();
   }
-  return credentials.createSsl(ca);
+  let ca: Buffer | null = null;
+  if (options.certPath !== undefined && options.certPath !== '') {
+    try {
+      ca = readFileSync(options.certPath);
+    } catch (error) {
+      throw new UsageError(
+        `certPath: cannot read ${options.certPath}: ${(error as Error).message}`,
+      );
+    }
+  }
+  return credentials.createSsl(ca, identity?.key ?? null, identity?.cert ?? null);
 }

@@ -78,6 +78,13 @@ export const GRPC_SCHEME: SourceScheme = {
         `"${config.uri}": certPath ${certPath} was given for a plaintext connection; use grpcs:// or "tls": true`,
       );
     }
+    const clientCert =
+      stringField(config, 'clientCertPath') ?? stringField(config, 'clientKeyPath');
+    if (clientCert !== undefined && !tlsOf(config)) {
+      throw new UsageError(
+        `"${config.uri}": a client certificate (clientCertPath, clientKeyPath) is sent over TLS only; use grpcs:// or "tls": true`,
+      );
+    }
     stringField(config, 'selector');
     stringField(config, 'providerID');
     integerField(config, 'maxMsgSize', { min: 1, max: 2 ** 31 - 1 });
@@ -93,6 +100,8 @@ export const GRPC_SCHEME: SourceScheme = {
       target: targetOf(config),
       tls: tlsOf(config),
       certPath: stringField(config, 'certPath'),
+      clientCertPath: stringField(config, 'clientCertPath'),
+      clientKeyPath: stringField(config, 'clientKeyPath'),
       selector: stringField(config, 'selector'),
       providerId: stringField(config, 'providerID'),
       headers: headersField(config),

@@ -28,8 +28,14 @@ export interface SyncFeedOptions extends ChannelSettings, ChannelTls {
   readonly selector?: string | undefined;
   /** SyncFlagsRequest.provider_id. */
   readonly providerId?: string | undefined;
-  /** Extra call metadata (tokens for a proxy in front of the server). */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Extra call metadata (a bearer token for a daemon with --auth-config, or for a proxy in
+   * front of the server); a function is called for each stream (a token file read again).
+   */
+  readonly headers?:
+    | Readonly<Record<string, string>>
+    | (() => Readonly<Record<string, string>>)
+    | undefined;
   /** Client-side deadline of each stream in ms (0 = none); reaching it is routine recycling. */
   readonly streamDeadlineMs: number;
   /** gRPC status names (or numbers) that stop the feed for good. */
@@ -71,7 +77,8 @@ function syncFlags(
 ): ClientReadableStream<SyncFlagsResponse> {
   const selector = options.selector ?? '';
   const metadata = new Metadata();
-  for (const [name, value] of Object.entries(options.headers ?? {})) metadata.set(name, value);
+  const headers = typeof options.headers === 'function' ? options.headers() : options.headers;
+  for (const [name, value] of Object.entries(headers ?? {})) metadata.set(name, value);
   // The header is the current way to select; the request field is for older servers.
   if (selector) metadata.set(SELECTOR_METADATA_KEY, selector);
   // A protobuf-es v2 message is a plain object with its type name; this avoids a direct

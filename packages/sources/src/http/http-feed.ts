@@ -6,12 +6,14 @@
 // and bodies over the size bound are problems of the source; the next slot tries again.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { readClientIdentity } from '../client-identity.js';
+import type { ClientIdentity, ClientIdentityPaths } from '../client-identity.js';
 import type { PayloadFeed, PayloadSink } from '../payload-source.js';
 import { HttpClient } from './http-get.js';
 import type { HttpAnswer } from './http-get.js';
 import { nextSlot } from './poll-schedule.js';
 
-export interface HttpFeedOptions {
+export interface HttpFeedOptions extends ClientIdentityPaths {
   readonly url: URL;
   /** `GET https://host/path`: the URL without credentials or query (which may hold tokens). */
   readonly description: string;
@@ -55,7 +57,13 @@ export function createHttpFeed(options: HttpFeedOptions): PayloadFeed {
         return `certPath: cannot read ${options.certPath}: ${(error as Error).message}`;
       }
     }
-    client = new HttpClient(ca);
+    let identity: ClientIdentity | undefined;
+    try {
+      identity = readClientIdentity(options);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    client = new HttpClient(ca, identity);
     return client;
   }
 

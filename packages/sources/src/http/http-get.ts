@@ -2,6 +2,7 @@
 // 5, as far as a browser would go for a document, and Authorization is dropped when one leaves
 // the origin, as Go's client does), `Content-Encoding` gzip/deflate/br decoded with the size
 // bound applied to the decoded bytes, and every outcome a value, never a throw.
+import type { ClientIdentity } from '../client-identity.js';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -30,13 +31,21 @@ export interface HttpGetOptions {
 
 const MAX_REDIRECTS = 5;
 
-/** Keep-alive agents (one connection per source and scheme), with the CA of `certPath`. */
+/**
+ * Keep-alive agents (one connection per source and scheme), with the CA of `certPath` and the
+ * client certificate of `clientCertPath`/`clientKeyPath`.
+ */
 export class HttpClient {
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   private readonly https: HttpsAgent;
 
-  constructor(ca: Buffer | undefined) {
-    this.https = new HttpsAgent({ keepAlive: true, maxSockets: 1, ...(ca ? { ca } : {}) });
+  constructor(ca: Buffer | undefined, identity?: ClientIdentity) {
+    this.https = new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 1,
+      ...(ca ? { ca } : {}),
+      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+    });
   }
 
   get(options: HttpGetOptions): Promise<HttpAnswer> {

@@ -1,6 +1,7 @@
 // flagd's `http` provider (`http://` and `https://` URIs): a flag document polled from a URL
 // (open-feature/flagd:core/pkg/sync/http/http_sync.go), validated like a file. Fields: `interval`
-// (seconds, default 5, at most 86400), `intervalSeed`, `authHeader`, `headers`, `certPath`,
+// (seconds, default 5, at most 86400), `intervalSeed`, `authHeader`, `headers`, `certPath`
+// (and our `clientCertPath`/`clientKeyPath` for servers that verify client certificates),
 // `timeoutS`; the OpenFeature operator's `bearerToken` is read as flagd read it before removing
 // it (`Authorization: Bearer <token>`, authHeader wins). OAuth client credentials (`oauth`) are
 // not supported: an entry with them is refused rather than polled without them.
@@ -96,6 +97,8 @@ export const HTTP_SCHEME: SourceScheme = {
     }
     headersOf(config);
     stringField(config, 'certPath');
+    stringField(config, 'clientCertPath');
+    stringField(config, 'clientKeyPath');
     stringField(config, 'intervalSeed');
     integerField(config, 'interval', { min: 1, max: MAX_INTERVAL_S });
     integerField(config, 'timeoutS', { min: 1, max: MAX_INTERVAL_S });
@@ -115,6 +118,8 @@ export const HTTP_SCHEME: SourceScheme = {
       description: describeUrl(url),
       headers: headersOf(config),
       certPath: stringField(config, 'certPath'),
+      clientCertPath: stringField(config, 'clientCertPath'),
+      clientKeyPath: stringField(config, 'clientKeyPath'),
       intervalMs,
       offsetMs:
         settings.offsetMs ??
