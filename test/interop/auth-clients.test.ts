@@ -4,7 +4,6 @@
 // edge daemons whose grpc and http sources carry a token or a client certificate. Each client
 // sees exactly the flag set its credential allows. The official flagd provider still connects
 // unchanged to a daemon without --auth-config.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,8 @@ import { startDaemon } from '@switchyard/daemon';
 import type { Daemon } from '@switchyard/daemon';
 import { SwitchyardProvider } from '@switchyard/openfeature-provider';
 import type { SwitchyardProviderOptions } from '@switchyard/openfeature-provider';
+import { mintPki } from '../../packages/daemon/test/auth/certificates.js';
+import { FILES } from '../../packages/daemon/test/auth/support.js';
 import { silentLogger } from '../../packages/provider/test/support/flags.js';
 import { DaemonProcess } from '../launchpad/daemon-process.js';
 import { freePorts } from '../launchpad/ports.js';
@@ -25,63 +26,6 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-auth-interop-'));
 const processes: DaemonProcess[] = [];
 const daemons: Daemon[] = [];
 const TOKEN_A = 'team-a-token-0123456789abcdef';
-
-const set = (flagSetId: string, flags: Record<string, string>) =>
-  JSON.stringify({
-    metadata: { flagSetId },
-    flags: Object.fromEntries(
-      Object.entries(flags).map(([k, v]) => [
-        k,
-        { state: 'ENABLED', variants: { [v]: v }, defaultVariant: v },
-      ]),
-    ),
-  });
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
-/** A CA, a server certificate for localhost and a client certificate CN=edge-1. */
-function mintCertificates(): void {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(
-    'req',
-    '-x509',
-    ...ec,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=ca',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-  );
-  for (const [name, cn, ext] of [
-    ['server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-    ['edge', 'edge-1', 'extendedKeyUsage=clientAuth'],
-  ] as const) {
-    openssl('req', ...ec, '-subj', `/CN=${cn}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
-    writeFileSync(join(dir, `${name}.ext`), `${ext}\n`);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.crt`,
-    );
-  }
-}
 
 interface Ports {
   readonly sync: number;
@@ -128,11 +72,12 @@ async function reads(c: Client): Promise<[string, string]> {
   return [await c.getStringValue('a-secret', '-'), await c.getStringValue('b-secret', '-')];
 }
 
+let certs: { ca: string; edgeCert: string; edgeKey: string; pkiDir: string };
 let tokens: Ports;
 let mtls: Ports;
 beforeAll(async () => {
-  writeFileSync(join(dir, 'a.json'), set('team-a', { 'a-secret': 'launch-a' }));
-  writeFileSync(join(dir, 'b.json'), set('team-b', { 'b-secret': 'price-b' }));
+  writeFileSync(join(dir, 'a.json'), FILES['a.json']);
+  writeFileSync(join(dir, 'b.json'), FILES['b.json']);
   writeFileSync(join(dir, 'token-a'), `${TOKEN_A}\n`);
   writeFileSync(
     join(dir, 'auth.yaml'),
@@ -147,17 +92,20 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  mintCertificates();
+  const pki = mintPki();
+  const server = pki.issue('server', { cn: 'localhost', server: true });
+  const edge = pki.issue('edge', { cn: 'edge-1' });
+  certs = { ca: pki.caPath, edgeCert: edge.certPath, edgeKey: edge.keyPath, pkiDir: pki.dir };
   tokens = await startRoot('tokens', ['--auth-config', 'auth.yaml']);
   mtls = await startRoot('mtls', [
     '--auth-config',
     'auth.yaml',
     '-c',
-    'server.crt',
+    server.certPath,
     '-k',
-    'server.key',
+    server.keyPath,
     '--client-ca-path',
-    'ca.crt',
+    pki.caPath,
     '--tls-ports',
     'sync,ofrep',
   ]);
@@ -168,6 +116,7 @@ afterAll(async () => {
   await Promise.all(daemons.map((d) => d.close()));
   await Promise.all(processes.map((d) => d.kill()));
   rmSync(dir, { recursive: true, force: true });
+  rmSync(certs.pkiDir, { recursive: true, force: true });
 });
 
 test('SwitchyardProvider with a token, and with a token file, reads team-a only', async () => {
@@ -186,9 +135,9 @@ test('SwitchyardProvider with a client certificate reads what its subject allows
     switchyard({
       port: mtls.sync,
       tls: true,
-      certPath: join(dir, 'ca.crt'),
-      clientCertPath: join(dir, 'edge.crt'),
-      clientKeyPath: join(dir, 'edge.key'),
+      certPath: certs.ca,
+      clientCertPath: certs.edgeCert,
+      clientKeyPath: certs.edgeKey,
     }),
   );
   expect(await reads(c)).toEqual(['-', 'price-b']);
@@ -225,14 +174,14 @@ test('edge daemons: grpc and http sources carry a token or a client certificate'
     {
       uri: `grpcs://localhost:${mtls.sync}`,
       provider: 'grpc',
-      certPath: join(dir, 'ca.crt'),
-      clientCertPath: join(dir, 'edge.crt'),
-      clientKeyPath: join(dir, 'edge.key'),
+      certPath: certs.ca,
+      clientCertPath: certs.edgeCert,
+      clientKeyPath: certs.edgeKey,
     },
   ]);
   await Promise.all([overGrpc.ready, overHttp.ready, overMtls.ready]);
-  expect(keysOf(overGrpc)).toEqual(['a-secret']);
-  expect(keysOf(overHttp)).toEqual(['a-secret']);
+  expect(keysOf(overGrpc)).toEqual(['a-secret', 'shared']);
+  expect(keysOf(overHttp)).toEqual(['a-secret', 'shared']);
   expect(keysOf(overMtls)).toEqual(['b-secret']);
 });
 
