@@ -209,6 +209,42 @@ describe('providers flagd has and switchyard does not serve', () => {
   });
 });
 
+describe('authentication, TLS and the bind address', () => {
+  test('--auth-config, --client-ca-path, --tls-ports and --address reach the daemon options', () => {
+    const r = resolve(
+      ['start', '-f', 'file:f.json', '--auth-config', 'auth.yaml', '--tls-ports', 'sync,ofrep'],
+      { FLAGD_ADDRESS: '[::1]', FLAGD_CLIENT_CA_PATH: 'ca.pem' },
+    );
+    expect(r.options).toMatchObject({
+      authConfig: 'auth.yaml',
+      clientCaPath: 'ca.pem',
+      tlsPorts: ['sync', 'ofrep'],
+      host: '::1',
+    });
+    expect(resolve(['start', '-f', 'file:f.json', '--tls-ports', 'all']).options.tlsPorts).toEqual([
+      'evaluation',
+      'sync',
+      'ofrep',
+      'management',
+    ]);
+    // flagd's default: no --address binds every interface, -c/-k secure evaluation and sync.
+    const plain = resolve(['start', '-f', 'file:f.json']).options;
+    expect(plain.host).toBeUndefined();
+    expect(plain.tlsPorts).toBeUndefined();
+  });
+
+  test.each([
+    [['--address', '127.0.0.1:8015'], /--address takes an interface address .*\(no port\)/],
+    [['--tls-ports', 'sync,admin'], /--tls-ports: "admin" is not one of evaluation, sync/],
+    [['--client-ca-path', 'ca.pem'], /--client-ca-path needs --server-cert-path/],
+    [['--auth-config', 'missing.json'], /AUTH_CONFIG_INVALID: .*missing.json: no such file/],
+  ])('%j is refused with exit code 2 or 1, naming the option', async (argv, message) => {
+    const r = await run(['start', '-f', 'file:f.json', '-g', '0', '-m', '0', ...argv]);
+    expect(r.code).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
 describe('telemetry options', () => {
   test('--metrics-exporter otel --otel-collector-uri reach the daemon options; other exporters are usage errors', async () => {
     const { options, ignored } = resolve([

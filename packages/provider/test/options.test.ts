@@ -218,3 +218,39 @@ describe('invalid values fail at construction with a typed error', () => {
     expect(DEFAULTS.retryGracePeriod).toBe(5);
   });
 });
+
+describe('credentials for a daemon with --auth-config (token, token file, client certificate)', () => {
+  test('token and client certificate from options and FLAGD_* variables', () => {
+    const env: Environment = {
+      FLAGD_TOKEN_FILE: '/var/run/secrets/switchyard/token',
+      FLAGD_CLIENT_CERT_PATH: '/certs/client.pem',
+      FLAGD_CLIENT_KEY_PATH: '/certs/client.key',
+      FLAGD_TLS: 'true',
+    };
+    expect(resolveOptions({}, env)).toMatchObject({
+      tokenFile: '/var/run/secrets/switchyard/token',
+      clientCertPath: '/certs/client.pem',
+      clientKeyPath: '/certs/client.key',
+    });
+    expect(resolveOptions({ token: 'secret-token-value' }, {}).token).toBe('secret-token-value');
+  });
+
+  test.each([
+    [{ clientCertPath: '/c.pem', tls: true }, 'clientCertPath', 'needs both'],
+    [{ clientCertPath: '/c.pem', clientKeyPath: '/c.key' }, 'clientCertPath', 'over TLS only'],
+    [{ token: 'a b' }, 'token', 'no spaces'],
+    [{ token: 'abcdefgh', tokenFile: '/t' }, 'token', 'not both'],
+  ])('%j is refused, naming %s', (options, name, message) => {
+    let error: unknown;
+    try {
+      resolveOptions(options, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProviderOptionError);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toContain(message);
+    // A token is never part of a message.
+    expect((error as Error).message).not.toContain('abcdefgh');
+  });
+});
