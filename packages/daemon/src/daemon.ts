@@ -32,7 +32,7 @@ import type { SourceStatus } from './store/source-state.js';
 import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
 import { startTelemetry } from './telemetry/telemetry.js';
-import { ServerTls } from './tls/server-tls.js';
+import { DEFAULT_TLS_PORTS, ServerTls, TLS_PORTS } from './tls/server-tls.js';
 import type { TlsPort } from './tls/server-tls.js';
 import type { Telemetry, TelemetryOptions } from './telemetry/telemetry.js';
 import { readUsageFile, UsageFile } from './usage/usage-file.js';
@@ -281,6 +281,24 @@ async function startUsage(
   return { store, file };
 }
 
+/** Bearer tokens on a plaintext port are as good as public to anyone on the path: say so. */
+function warnPlaintext(options: DaemonOptions, tls: ServerTls | undefined, logger: Logger): void {
+  const secured = tls === undefined ? [] : (options.tlsPorts ?? DEFAULT_TLS_PORTS);
+  const served = (port: TlsPort) =>
+    port === 'evaluation'
+      ? options.evaluationPort !== undefined && options.socketPath === undefined
+      : port === 'ofrep'
+        ? options.ofrepPort !== undefined
+        : port === 'sync'
+          ? options.syncSocketPath === undefined
+          : true;
+  const plain = TLS_PORTS.filter((port) => served(port) && !secured.includes(port));
+  if (plain.length === 0) return;
+  logger.warn(
+    `--auth-config: credentials travel in clear on the ${plain.join(', ')} port${plain.length > 1 ? 's' : ''}; secure them with -c/-k and --tls-ports (docs/adr/0032)`,
+  );
+}
+
 /** TLS and --auth-config: both read (and checked) before anything listens. */
 interface Security {
   readonly tls: ServerTls | undefined;
@@ -307,6 +325,7 @@ function openSecurity(options: DaemonOptions, logger: Logger, metrics: DaemonMet
     tls?.close();
     throw error;
   }
+  if (auth !== undefined) warnPlaintext(options, tls, logger);
   return {
     tls,
     auth,
