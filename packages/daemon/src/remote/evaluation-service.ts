@@ -5,7 +5,7 @@
 // shapes and status codes. Responses of snapshot-level results (STATIC, and TARGETING_MATCH of a variant) are
 // encoded once per view and written as bytes afterwards.
 import { status } from '@grpc/grpc-js';
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerUnaryCall } from '@grpc/grpc-js';
 import {
   type EvaluationV1ServiceDefinition,
   type EvaluationV2ServiceDefinition,
@@ -15,7 +15,11 @@ import {
   preEncoded,
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
-import { evaluateAll } from '../engine.js';
+import { refused } from '../auth/access-policy.js';
+import type { AccessPolicy } from '../auth/access-policy.js';
+import { grpcCredentials } from '../auth/credentials.js';
+import type { GrpcCallLike } from '../auth/credentials.js';
+import { ERROR_CODES, evaluateAll } from '../engine.js';
 import type { EvaluateOptions, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
@@ -36,6 +40,8 @@ export interface EvaluationServiceOptions {
   readonly events: EventStreams;
   /** Clock for `$flagd.timestamp` (tests). */
   readonly evaluate?: EvaluateOptions;
+  /** --auth-config (undefined: everyone reads everything). */
+  readonly access?: AccessPolicy | undefined;
 }
 
 interface ResolveRequest {
@@ -57,14 +63,9 @@ export class EvaluationService {
     this.evaluateOptions = options.evaluate ?? {};
   }
 
-  private selectorOf(metadata: Metadata, reply: Reply): Selector | undefined {
-    try {
-      return parseSelector(metadataValue(metadata, SELECTOR_METADATA_KEY));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      reply({ code: status.INVALID_ARGUMENT, details: error.message });
-      return undefined;
-    }
+  /** The selector a call is served (--auth-config narrows it), or undefined once refused. */
+  private selectorOf(call: GrpcCallLike, reply: Reply): Selector | undefined {
+    return servedSelector(call, this.options.access, reply);
   }
 
   private resolve(version: 1 | 2, kind: ResolveKind) {
@@ -72,7 +73,7 @@ export class EvaluationService {
     const schema = version === 1 ? schemaOf.v1 : schemaOf.v2;
     const responses = resultCache<PreEncoded>(`grpc-v${version}-${kind}`);
     return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
-      const selector = this.selectorOf(call.metadata, callback);
+      const selector = this.selectorOf(call, callback);
       if (selector === undefined) return;
       const view = this.options.view(selector);
       const context = this.options.context.merge(call.request.context, (name) =>
@@ -121,7 +122,7 @@ export class EvaluationService {
     call: ServerUnaryCall<{ context?: JsonObject | undefined }, unknown>,
     callback: Reply,
   ): void {
-    const selector = this.selectorOf(call.metadata, callback);
+    const selector = this.selectorOf(call, callback);
     if (selector === undefined) return;
     const view = this.options.view(selector);
     const context = this.options.context.merge(call.request.context, (name) =>
@@ -133,6 +134,11 @@ export class EvaluationService {
     );
   }
 
+  private eventStream(call: Parameters<EventStreams['subscribe']>[0]): void {
+    const selector = this.selectorOf(call, (error) => call.emit('error', error));
+    if (selector !== undefined) this.options.events.subscribe(call, selector);
+  }
+
   v1(): ServiceImplementation<typeof EvaluationV1ServiceDefinition> {
     const r = (kind: ResolveKind) => this.resolve(1, kind) as never;
     return {
@@ -142,7 +148,7 @@ export class EvaluationService {
       resolveFloat: r('float'),
       resolveInt: r('int'),
       resolveObject: r('object'),
-      eventStream: (call) => this.options.events.subscribe(call, 1),
+      eventStream: (call) => this.eventStream(call),
     };
   }
 
@@ -154,9 +160,36 @@ export class EvaluationService {
       resolveFloat: r('float'),
       resolveInt: r('int'),
       resolveObject: r('object'),
-      eventStream: (call) => this.options.events.subscribe(call, 2),
+      eventStream: (call) => this.eventStream(call),
     };
   }
+}
+
+/**
+ * The `flagd-selector` of a call as --auth-config allows it; undefined once `reply` was told why
+ * not (INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED).
+ */
+export function servedSelector(
+  call: GrpcCallLike,
+  access: AccessPolicy | undefined,
+  reply: (error: ServiceError) => void,
+): Selector | undefined {
+  let requested: Selector;
+  try {
+    requested = parseSelector(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
+  } catch (error) {
+    if (!(error instanceof InvalidSelectorError)) throw error;
+    const client = access?.authenticate(grpcCredentials(call), 'evaluation');
+    if (client !== undefined && refused(client)) {
+      reply({ code: ERROR_CODES[client.code].grpcStatus, details: client.message });
+    } else reply({ code: status.INVALID_ARGUMENT, details: error.message });
+    return undefined;
+  }
+  if (access === undefined) return requested;
+  const grant = access.authorize(grpcCredentials(call), requested, 'evaluation');
+  if (!refused(grant)) return grant.selector;
+  reply({ code: ERROR_CODES[grant.code].grpcStatus, details: grant.message });
+  return undefined;
 }
 
 function anyFlagValue(value: unknown): evaluationV1.AnyFlag['value'] | undefined {

@@ -5,15 +5,12 @@
 // Streams are grouped by selector: each generation is diffed and encoded once per group.
 import { status } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
+import { encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
-import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';
 import { sameFlag } from '../store/merge.js';
-import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 
@@ -85,18 +82,10 @@ export class EventStreams {
     return n;
   }
 
-  /** The EventStream handler (both versions). */
-  subscribe(call: Call, _version: 1 | 2): void {
+  /** An EventStream (both versions) of `selector`: the one the caller is served. */
+  subscribe(call: Call, selector: Selector): void {
     if (this.closing) {
       call.emit('error', { code: status.UNAVAILABLE, details: 'switchyard is shutting down' });
-      return;
-    }
-    let selector: Selector;
-    try {
-      selector = parseSelector(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
       return;
     }
     const key = selector.key;

@@ -75,6 +75,7 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
     view: shared.view,
     context: shared.context,
     events: shared.events,
+    access: options.access,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startEvaluationServer(service, {
