@@ -295,7 +295,7 @@ function warnPlaintext(options: DaemonOptions, tls: ServerTls | undefined, logge
   const plain = TLS_PORTS.filter((port) => served(port) && !secured.includes(port));
   if (plain.length === 0) return;
   logger.warn(
-    `--auth-config: credentials travel in clear on the ${plain.join(', ')} port${plain.length > 1 ? 's' : ''}; secure them with -c/-k and --tls-ports (docs/adr/0032)`,
+    `--auth-config: credentials travel in clear on the ${plain.join(', ')} port${plain.length > 1 ? 's' : ''}; secure them with -c/-k and --tls-ports (docs/adr/0036)`,
   );
 }
 

@@ -1,4 +1,4 @@
-// The one decision on every port (docs/adr/0032): a request's credentials and the selector it
+// The one decision on every port (docs/adr/0036): a request's credentials and the selector it
 // asks for → the client and the selector it is served, or a typed refusal. Transports only
 // extract credentials (auth/credentials.ts) and map the refusal to their status through
 // ERROR_CODES (gRPC UNAUTHENTICATED / PERMISSION_DENIED, HTTP 401 / 403); none decides itself.
