@@ -1,10 +1,11 @@
 // Child process of the remote-evaluation bench: a grpc-js load generator for unary
 // flagd.evaluation.v2 ResolveBoolean. Keeps `concurrency` calls in flight over `channels`
 // channels for a warm-up and then `seconds`, and prints {requests, rps, p50, p99} (ms) as JSON.
+// Usage: remote-grpc-load.ts <host:port> [seconds] [concurrency] [channels] [bearer token]
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 
-const [target = '', secondsArg = '8', concurrencyArg = '32', channelsArg = '4'] =
+const [target = '', secondsArg = '8', concurrencyArg = '32', channelsArg = '4', token] =
   process.argv.slice(2);
 const seconds = Number(secondsArg);
 const concurrency = Number(concurrencyArg);
@@ -26,6 +27,8 @@ const request = {
   context: { targetingKey: 'user-1' },
 } as never;
 const metadata = new Metadata();
+// A daemon with --auth-config (bench:auth): the same token on every call.
+if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
 
 let latencies = new Float64Array(1 << 16);
 let count = 0;

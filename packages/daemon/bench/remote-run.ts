@@ -3,105 +3,18 @@
 // ceiling measured in the same run with the same load generator: a bare node:http server answering
 // a fixed JSON body (autocannon) and a bare grpc-js unary service (bench/remote-grpc-load.ts).
 // Servers and load generators each run in their own child process.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const HTTP_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const GRPC_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const ENTRY = join(__dirname, 'entry.cjs');
-const AUTOCANNON = require.resolve('autocannon/autocannon.js', {
-  paths: [join(__dirname, '../../../test')],
-});
-
-function output(child: ChildProcess, firstLine = false): Promise<string> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (firstLine && out.includes('\n')) resolve(out.split('\n')[0]!);
-    });
-    child.on('exit', (code) =>
-      code === 0 || firstLine ? resolve(out) : reject(new Error(`exit ${code}: ${out}`)),
-    );
-  });
-}
-
-async function server(
-  mode: 'daemon' | 'ceiling',
-): Promise<{ child: ChildProcess; grpc: number; http: number }> {
-  const child = spawn(process.execPath, [ENTRY, join(__dirname, 'remote-servers.ts'), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ports = JSON.parse(await output(child, true)) as { grpc: number; http: number };
-  return { child, ...ports };
-}
-
-interface Result {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-async function autocannon(
-  url: string,
-  body: string,
-  headers: Record<string, string> = {},
-): Promise<Result> {
-  const args = [
-    AUTOCANNON,
-    '-c',
-    String(HTTP_CONNECTIONS),
-    '-d',
-    String(SECONDS),
-    '-w',
-    '2',
-    '-m',
-    'POST',
-  ];
-  for (const [k, v] of Object.entries({ 'content-type': 'application/json', ...headers }))
-    args.push('-H', `${k}=${v}`);
-  args.push('-b', body, '--json', url);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  const text = await output(child);
-  const json = JSON.parse(text.trim().split('\n').pop()!) as {
-    requests: { average: number };
-    latency: { p99: number };
-    errors: number;
-    non2xx: number;
-  };
-  return { rps: json.requests.average, p99: json.latency.p99, errors: json.errors + json.non2xx };
-}
-
-async function grpcLoad(port: number): Promise<Result> {
-  const child = spawn(
-    process.execPath,
-    [
-      ENTRY,
-      join(__dirname, 'remote-grpc-load.ts'),
-      `127.0.0.1:${port}`,
-      String(SECONDS),
-      String(GRPC_CONCURRENCY),
-      '4',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const json = JSON.parse((await output(child)).trim()) as {
-    rps: number;
-    p99: number;
-    errors: number;
-  };
-  return json;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
+import {
+  GRPC_CONCURRENCY,
+  HTTP_CONNECTIONS,
+  ROUNDS,
+  SECONDS,
+  autocannon,
+  fmt,
+  grpcLoad,
+  median,
+  server,
+} from './load.js';
+import type { Result } from './load.js';
 
 interface Row {
   name: string;

@@ -1,5 +1,5 @@
-// Child process of the remote-evaluation bench: serves either the daemon (flagd.evaluation and
-// OFREP on free ports) or the ceilings (a bare node:http server answering a fixed JSON body, and
+// Child process of the remote-evaluation benches: serves either the daemon (flagd.evaluation and
+// OFREP on free ports; `daemon-auth`: with --auth-config) or the ceilings (a bare node:http server answering a fixed JSON body, and
 // a bare grpc-js unary service answering a fixed ResolveBoolean response). Prints its ports as
 // one JSON line and runs until killed, so the load comes from another process.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,13 @@ import {
 } from '@switchyard/protocol';
 import { startDaemon } from '../src/daemon.js';
 import { createLogger } from '../src/logger.js';
+import { BENCH_TOKEN } from './load.js';
 
 /** The OFREP single-flag answer the daemon gives for `bool-flag`: the ceiling sends the same bytes. */
 const SINGLE_BODY =
   '{"key":"bool-flag","value":true,"reason":"STATIC","variant":"on","metadata":{}}';
 
-async function daemon(): Promise<object> {
+async function daemon(auth: boolean): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-remote-bench-'));
   // The example flags plus a static boolean (the measured single flag) and a targeted string.
   const examples = join(__dirname, '../../../flags');
@@ -48,7 +49,13 @@ async function daemon(): Promise<object> {
     }),
   );
   uris.push(`file:${join(dir, 'bench.json')}`);
+  const authConfig = join(dir, 'auth.json');
+  writeFileSync(
+    authConfig,
+    JSON.stringify({ clients: [{ id: 'bench', token: BENCH_TOKEN, selectors: ['*'] }] }),
+  );
   const d = await startDaemon({
+    ...(auth ? { authConfig } : {}),
     sources: uris,
     host: '127.0.0.1',
     syncPort: 0,
@@ -58,7 +65,7 @@ async function daemon(): Promise<object> {
     logger: createLogger({ format: 'json', destination: { write: () => true } }),
   });
   await d.ready;
-  return { grpc: d.ports.evaluation, http: d.ports.ofrep };
+  return { grpc: d.ports.evaluation, http: d.ports.ofrep, sync: d.ports.sync };
 }
 
 async function ceiling(): Promise<object> {
@@ -98,7 +105,8 @@ async function ceiling(): Promise<object> {
   return { grpc: port, http: (http.address() as AddressInfo).port };
 }
 
-(process.argv[2] === 'ceiling' ? ceiling() : daemon()).then(
+const mode = process.argv[2];
+(mode === 'ceiling' ? ceiling() : daemon(mode === 'daemon-auth')).then(
   (ports) => process.stdout.write(`${JSON.stringify(ports)}\n`),
   (error: unknown) => {
     process.stderr.write(`${String(error)}\n`);

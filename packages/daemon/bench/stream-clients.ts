@@ -3,10 +3,14 @@
 // bytes. The parent (chain.ts) sends `{ marker }` and waits for `armed` before it edits the
 // flags; once every stream has seen the marker this process sends the arrival times
 // (process.hrtime, which is one clock for every process on the machine), in ms.
-// Usage (through entry.cjs, with an IPC channel): stream-clients.ts <port> <count>
+// Usage (through entry.cjs, with an IPC channel): stream-clients.ts <port> <count> [token]
 import { Client, Metadata, credentials } from '@grpc/grpc-js';
 
-const [port, count] = process.argv.slice(2).map(Number) as [number, number];
+const [port, count] = process.argv.slice(2, 4).map(Number) as [number, number];
+/** A bearer token for a daemon with --auth-config (bench:auth). */
+const token = process.argv[4];
+const metadata = new Metadata();
+if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
 const SYNC_FLAGS = '/flagd.sync.v1.FlagSyncService/SyncFlags';
 /** An empty SyncFlagsRequest (no provider id, no selector) is zero bytes of protobuf. */
 const EMPTY_REQUEST = Buffer.alloc(0);
@@ -20,7 +24,8 @@ let ready = 0;
 function onMessage(stream: number, bytes: Buffer, first: { value: boolean }): void {
   if (first.value) {
     first.value = false;
-    if (++ready === count) process.send!({ type: 'ready' });
+    // `ms`: from opening the first stream to every stream's first payload.
+    if (++ready === count) process.send!({ type: 'ready', ms: now() - opened });
     return;
   }
   if (marker === undefined || seenThisRound.has(stream) || bytes.indexOf(marker) < 0) return;
@@ -41,6 +46,7 @@ const clients = Array.from(
       'grpc.max_receive_message_length': -1,
     }),
 );
+const opened = now();
 for (let i = 0; i < count; i++) {
   const first = { value: true };
   const call = clients[i % clients.length]!.makeServerStreamRequest<Buffer, Buffer>(
@@ -48,7 +54,7 @@ for (let i = 0; i < count; i++) {
     (request) => request,
     (bytes) => bytes,
     EMPTY_REQUEST,
-    new Metadata(),
+    metadata,
   );
   call.on('data', (bytes: Buffer) => onMessage(i, bytes, first));
   call.on('error', (error) => {
