@@ -2,9 +2,12 @@
 // an unknown token is refused with no flag data, a scoped token sees exactly its sets through
 // every service, a revoked token is refused after a reload (open streams too), an invalid
 // reload keeps the last good configuration, and the probes stay open.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startDaemon } from '../../src/daemon.js';
 import { AuthConfigError } from '../../src/errors/auth-config-error.js';
+import { entryFor, git, initRepo } from '../audit/helpers.js';
+import { flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
 import {
   TOKENS,
   bearer,
@@ -178,18 +181,10 @@ describe('reloads', () => {
       const client = t.sync();
       const open = firstSync(client, bearer(TOKENS.a));
       expect((await open.result).keys).toEqual(['a-secret', 'shared']);
-      const reloaded = new Promise<void>((resolve) => {
-        const timer = setInterval(async () => {
-          if ((await t.ofrep(BULK, TOKENS.a)).status === 401) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 20);
-      });
       const without = clients().clients.filter((c) => c.id !== 'team-a');
       t.writeAuth({ clients: without });
       expect((await open.ended).code).toBe(status.UNAUTHENTICATED);
-      await reloaded;
+      await t.waitForLog((l) => String(l.msg).startsWith('reloaded auth config'));
       expect((await firstSync(client, bearer(TOKENS.a)).result).error?.code).toBe(
         status.UNAUTHENTICATED,
       );
@@ -203,17 +198,10 @@ describe('reloads', () => {
   test('an invalid reload keeps the last good config, is logged with file and JSON path, and counted', async () => {
     const t = await startAuthDaemon();
     try {
-      const rejected = new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (t.logs.some((l) => String(l.msg).includes('the last good auth config'))) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 20);
-      });
       t.writeAuth({ clients: [{ id: 'x', token: 'short', selectors: ['nope=1'] }] });
-      await rejected;
-      const line = String(t.logs.find((l) => String(l.msg).includes('last good'))?.msg);
+      const line = String(
+        (await t.waitForLog((l) => String(l.msg).includes('the last good auth config'))).msg,
+      );
       expect(line).toContain(`${t.authPath}: $.clients[0].token: must be at least 16 characters`);
       expect(line).toContain(`${t.authPath}: $.clients[0].selectors[0]: unsupported selector key`);
       expect((await t.ofrep(BULK, TOKENS.a)).status).toBe(200);
@@ -242,4 +230,27 @@ test('a daemon does not start with an auth config that does not validate', async
   await expect(start).rejects.toBeInstanceOf(AuthConfigError);
   await expect(start).rejects.toThrow('/nonexistent/auth.yaml: no such file or directory');
   expect(text).toContain('team-a');
+});
+
+test('/audit: git authors for an operator only; a `*` client gets the entries without them', async () => {
+  const dir = tempDir('switchyard-auth-audit-');
+  initRepo(dir, 'Ada Lovelace', 'ada@example.com');
+  writeFileSync(join(dir, 'flags.json'), flagsDoc({ a: 'on' }));
+  writeFileSync(join(dir, 'auth.json'), JSON.stringify(clients()));
+  git(dir, 'add', 'flags.json');
+  git(dir, 'commit', '-q', '-m', 'add flag a');
+  const t = await startTestDaemon({ dir, sources: ['file:flags.json'], authConfig: 'auth.json' });
+  try {
+    await entryFor(t.daemon, 1);
+    const base = `http://127.0.0.1:${t.daemon.ports.management}/audit`;
+    const read = async (token: string) => (await fetch(base, { headers: bearer(token) })).text();
+    const forOperator = await read(TOKENS.ops);
+    expect(forOperator).toContain('Ada Lovelace');
+    expect(forOperator).toContain('ada@example.com');
+    const forReader = await read(TOKENS.all);
+    expect(JSON.parse(forReader).entries[0].git[0].commit.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(forReader).not.toMatch(/Ada Lovelace|ada@example\.com/);
+  } finally {
+    await t.close();
+  }
 });
