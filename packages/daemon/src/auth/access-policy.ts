@@ -104,7 +104,7 @@ export class AccessPolicy {
     transport: Transport,
   ): Grant | AccessError {
     const client = this.authenticate(credentials, transport);
-    if (!('id' in client)) return client;
+    if (refused(client)) return client;
     if (client.allowed === undefined) return { client, selector: requested };
     if (requested.kind === 'all') return { client, selector: client.selector };
     if (client.allowed.has(requested.key)) return { client, selector: requested };

@@ -97,13 +97,14 @@ export async function startAuthDaemon(
   const authPath = join(dir, 'auth', 'clients.json');
   mkdirSync(join(dir, 'auth'));
   writeFileSync(authPath, JSON.stringify(auth));
+  // null: a daemon without --auth-config (the file is written, not used).
   const t = await startTestDaemon({
     dir,
     files: FILES,
     sources: ['file:a.json', 'file:b.json', 'file:plain.json'],
     evaluationPort: 0,
     ofrepPort: 0,
-    authConfig: authPath,
+    ...(auth === null ? {} : { authConfig: authPath }),
     ...options,
   });
   await t.daemon.ready;

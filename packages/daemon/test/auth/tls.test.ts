@@ -226,3 +226,28 @@ test('--tls-ports defaults to flagd’s: -c/-k secure sync (and evaluation); OFR
     await d.close();
   }
 });
+
+test('--client-ca-path without --auth-config: a verified certificate is the credential on management', async () => {
+  const d = await startAuthDaemon(
+    {
+      serverCertPath: server.certPath,
+      serverKeyPath: server.keyPath,
+      clientCaPath: pki.caPath,
+      tlsPorts: ['sync', 'management'],
+    },
+    null,
+  );
+  try {
+    const port = d.daemon.ports.management;
+    expect(await https(port, '/readyz', { ca: pki.ca })).toMatchObject({ status: 200 });
+    expect(await https(port, '/flags', { ca: pki.ca })).toMatchObject({ status: 401 });
+    expect(await https(port, '/flags', { ca: pki.ca, identity: rogue })).toMatchObject({
+      status: 401,
+    });
+    expect(await https(port, '/flags', { ca: pki.ca, identity: edge })).toMatchObject({
+      status: 200,
+    });
+  } finally {
+    await d.close();
+  }
+});
