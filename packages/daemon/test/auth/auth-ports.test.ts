@@ -6,7 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon } from '../../src/daemon.js';
 import { AuthConfigError } from '../../src/errors/auth-config-error.js';
+import { credentials } from '@grpc/grpc-js';
+import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 import { entryFor, git, initRepo } from '../audit/helpers.js';
+import { call } from '../remote/helpers.js';
 import { flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
 import {
   TOKENS,
@@ -189,6 +192,21 @@ describe('reloads', () => {
         status.UNAUTHENTICATED,
       );
       expect((await t.management('/flags', TOKENS.a)).status).toBe(401);
+      const v2 = new EvaluationV2ServiceClient(
+        `127.0.0.1:${t.daemon.ports.evaluation}`,
+        credentials.createInsecure(),
+      );
+      try {
+        const resolved = await call(
+          v2,
+          v2.resolveString,
+          { flagKey: 'a-secret', context: {} } as never,
+          bearer(TOKENS.a),
+        );
+        expect(resolved.error?.code).toBe(status.UNAUTHENTICATED);
+      } finally {
+        v2.close();
+      }
       expect((await t.ofrep(BULK, TOKENS.all)).status).toBe(200);
     } finally {
       await t.close();
