@@ -88,11 +88,14 @@ export async function listenDual(
     socket.resume();
   };
   const plain = (socket: Socket) => {
+    // node:http and node:http2 servers set this on the sockets they accept; these they are handed.
+    socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
     sniff(socket, (h2) => (h2 ? toHttp2 : toHttp1)(socket));
   };
   const server = tls
     ? createTlsServer(tls, (socket: TLSSocket) => {
+        socket.setNoDelay(true);
         socket.on('error', () => socket.destroy());
         (socket.alpnProtocol === 'h2' ? toHttp2 : toHttp1)(socket);
       })

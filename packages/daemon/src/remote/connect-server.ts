@@ -15,6 +15,7 @@ import {
 } from '@connectrpc/connect-node';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import type { Logger } from '../logger.js';
+import type { UnaryFastPath } from './connect-unary.js';
 import type { Cors } from './cors.js';
 import { serveH2Stream } from './h2-connect.js';
 
@@ -24,6 +25,12 @@ export interface ConnectServerOptions {
   readonly readMaxBytes: number;
   readonly cors: Cors;
   readonly logger: Logger;
+  /** Answers plain unary JSON calls on HTTP/1.1 before the router (connect-unary.ts). */
+  readonly fastPath?: UnaryFastPath;
+}
+
+async function* oneChunk(bytes: Buffer): AsyncIterable<Uint8Array> {
+  yield bytes;
 }
 
 export interface ConnectEndpoints {
@@ -66,9 +73,14 @@ export function connectEndpoints(options: ConnectServerOptions): ConnectEndpoint
         res.writeHead(404).end();
         return;
       }
-      handler(universalRequestFromNodeRequest(req, res, undefined, undefined))
-        .then((response) => universalResponseToNodeResponse(response, res))
-        .catch((reason: unknown) => failed(handler, reason));
+      const viaRouter = (body?: Buffer) => {
+        const request = universalRequestFromNodeRequest(req, res, undefined, undefined);
+        handler(body === undefined ? request : { ...request, body: oneChunk(body) })
+          .then((response) => universalResponseToNodeResponse(response, res))
+          .catch((reason: unknown) => failed(handler, reason));
+      };
+      if (options.fastPath?.handle(req, res, viaRouter)) return;
+      viaRouter();
     },
     http2(stream, headers) {
       serveH2Stream(stream, headers, { route, cors }).catch((reason: unknown) =>

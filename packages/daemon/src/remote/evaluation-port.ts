@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { SYNC_SERVER_OPTIONS } from '../sync/sync-server.js';
 import { connectRoutes } from './connect-handlers.js';
 import { connectEndpoints } from './connect-server.js';
+import { unaryFastPath } from './connect-unary.js';
 import { EVALUATION_CORS, cors } from './cors.js';
 import type { EvaluationService } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
@@ -67,6 +68,7 @@ export async function startEvaluationPort(
     readMaxBytes: options.maxRequestBody,
     cors: cors(options.corsOrigins, EVALUATION_CORS),
     logger: options.logger,
+    fastPath: unaryFastPath(parts.service, options.maxRequestBody),
   });
   const http1 = createHttp1Server({ maxHeaderSize: options.maxRequestHeader }, connect.http1);
   const http2 = createHttp2Server({
