@@ -1,12 +1,17 @@
 // Management HTTP server (flagd port 8014): /healthz (liveness: 200 while the process answers),
 // /readyz (200 while flags are served, degraded or not, else 412; the JSON body is the health
 // report, packages/daemon/README.md "Health"), /metrics (Prometheus text) and /audit (recent
-// audit entries, `?limit=N`).
+// audit entries, `?limit=N`), over HTTP/1.1 and HTTP/2 (h2c or TLS-less, like flagd's), plus
+// the gRPC health service grpc.health.v1 (health/grpc-health.ts) on HTTP/2 as flagd serves it.
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { AuditView } from '@switchyard/gitops';
+import { listenDual } from '../dual-listen.js';
+import { HEALTH_SERVICES, grpcHealth } from '../health/grpc-health.js';
+import type { HealthSource } from '../health/grpc-health.js';
 import type { HealthReport } from '../health/health-report.js';
-import { listenHttp } from '../http-listen.js';
 import type { DaemonMetrics } from '../metrics.js';
 
 export interface ManagementOptions {
@@ -15,11 +20,18 @@ export interface ManagementOptions {
   readonly health: () => HealthReport;
   readonly metrics: DaemonMetrics;
   readonly audit?: AuditView | undefined;
+  /** When readiness may have changed (gRPC health Watch). */
+  readonly healthChanges: HealthSource['subscribe'];
 }
 
-export async function startManagementServer(
-  options: ManagementOptions,
-): Promise<{ server: Server; port: number }> {
+export interface ManagementServer {
+  readonly server: Server;
+  readonly port: number;
+  /** gRPC health watchers get NOT_SERVING, then every connection is closed. */
+  close(): Promise<void>;
+}
+
+export async function startManagementServer(options: ManagementOptions): Promise<ManagementServer> {
   const { metrics } = options;
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -52,6 +64,25 @@ export async function startManagementServer(
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
-  const port = await listenHttp(server, options);
-  return { server, port };
+  const health = grpcHealth(
+    { ready: () => options.health().ready, subscribe: options.healthChanges },
+    HEALTH_SERVICES,
+  );
+  // HTTP/2: gRPC health (and the same over Connect), every other path as over HTTP/1.1.
+  const http2 = createHttp2Server(
+    connectNodeAdapter({
+      routes: health.routes,
+      fallback: (request, response) =>
+        server.emit('request', request as IncomingMessage, response as unknown as ServerResponse),
+    }),
+  );
+  const listener = await listenDual({ http1: server, http2 }, { ...options, port: options.port });
+  return {
+    server,
+    port: listener.port ?? options.port,
+    close: () => {
+      health.shutdown();
+      return listener.close();
+    },
+  };
 }
