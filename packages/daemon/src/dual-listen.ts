@@ -109,6 +109,9 @@ export async function listenDual(
     ? `unix:${options.socketPath}`
     : `${options.host}:${options.port}`;
   await bind(server, options, address);
+  // node:http starts tracking its connections (for closeAllConnections, and the header and
+  // request timeouts that cut slow clients) when it starts listening; it is handed them instead.
+  servers.http1.emit('listening');
   const port = options.socketPath ? undefined : (server.address() as AddressInfo).port;
   return {
     server,
@@ -125,6 +128,8 @@ export async function listenDual(
           clearTimeout(force);
           resolve();
         });
+        // Stops the tracking timer (the server itself never listened: its callback's error is moot).
+        servers.http1.close(() => {});
         servers.http1.closeAllConnections();
         for (const session of sessions) session.close();
       }),
