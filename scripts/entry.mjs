@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The root npm scripts (`npm test`, `npm start`, `npm run bench`, `npm run soak`,
-// `npm run test:conformance`) all come here, so that a fresh clone with only Node.js 20 and npm
-// works: pnpm is bootstrapped through npx at the version pinned in package.json's
-// `packageManager`, dependencies are installed from the lockfile, the packages are built, and
-// then the command runs.
+// `npm run fuzz`, `npm run test:conformance`) all come here, so that a fresh clone with only
+// Node.js 20 and npm works: pnpm is bootstrapped through npx at the version pinned in
+// package.json's `packageManager`, dependencies are installed from the lockfile, the packages
+// are built, and then the command runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -256,9 +256,19 @@ switch (command) {
     summary();
     break;
   }
+  case 'fuzz': {
+    // A million generated rules and contexts against the evaluation budget's properties
+    // (@switchyard/core fuzz/); `-- --runs N --seed S` for another count or a replay.
+    install();
+    step('fuzz: @switchyard/core evaluation budget', () =>
+      pnpm(['--filter', '@switchyard/core', 'run', 'fuzz', ...rest]),
+    );
+    summary();
+    break;
+  }
   default:
     process.stderr.write(
-      'usage: node scripts/entry.mjs test|conformance|start|pack|bench|soak [args]\n',
+      'usage: node scripts/entry.mjs test|conformance|start|pack|bench|soak|fuzz [args]\n',
     );
     process.exit(2);
 }

@@ -31,7 +31,12 @@ export class OurEngine {
     context: Record<string, Json>,
   ): Outcome {
     if (!this.snapshot) throw new Error('no configuration loaded');
-    const r = evaluate(this.snapshot, key, type, defaultValue, context as EvaluationContext);
+    const r = evaluate(this.snapshot, {
+      flagKey: key,
+      type,
+      defaultValue,
+      context: context as EvaluationContext,
+    });
     return {
       value: r.value,
       variant: r.variant,

@@ -15,7 +15,9 @@
 // - `<!-- docs-test: skip: <reason> -->`: not run; listed with the reason at the end.
 // A fence without a language is an error: say `text` for output.
 import { parse as parseYaml } from 'yaml';
-import type { DaemonProcess } from '../launchpad/daemon-process.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DaemonProcess, staleBuild } from '../launchpad/daemon-process.js';
 import { repositoryRoot } from '../support/testbed.js';
 import { SCHEMAS } from '../../scripts/flagd-schemas.cjs';
 import { TESTBED } from '../../scripts/flagd-testbed.cjs';
@@ -48,6 +50,13 @@ function ready(): { sandbox: Sandbox; ports: PortSet } {
 }
 
 beforeAll(async () => {
+  // Examples import the built packages: a stale build would test yesterday's code.
+  const stale = readdirSync(join(root, 'packages')).filter(staleBuild);
+  if (stale.length > 0) {
+    throw new Error(
+      `packages/{${stale.join(',')}} are not built or older than their sources: run \`npm run build\` (npm test does)`,
+    );
+  }
   sandbox = createSandbox();
   ({ ports, daemon } = await startExampleDaemon(sandbox));
   const sources = blocks

@@ -181,10 +181,12 @@ test('every testbed flag evaluates identically through switchyard and with @swit
       // flagd's precedence (open-feature/flagd:flagd/pkg/service/flag-evaluation/context_utils.go):
       // the -X sync context beats the request context; the official provider merges it the same
       // way, so the local side does too.
-      const local = evaluate(snapshot, key, kind, defaults[kind], {
-        ...ctx,
-        ...syncContext,
-      } as never);
+      const local = evaluate(snapshot, {
+        flagKey: key,
+        type: kind,
+        defaultValue: defaults[kind],
+        context: { ...ctx, ...syncContext } as never,
+      });
       const expected = {
         value: local.value,
         variant: local.variant,

@@ -29,7 +29,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Whether packages/<name>/dist/cjs is missing or older than packages/<name>/src. */
-function staleBuild(name: string): boolean {
+export function staleBuild(name: string): boolean {
   const pkg = join(repositoryRoot(), 'packages', name);
   const built = join(pkg, 'dist', 'cjs', 'index.js');
   return !existsSync(built) || newestMtime(join(pkg, 'src')) > statSync(built).mtimeMs;
@@ -54,7 +54,7 @@ export function daemonCommand(): string[] {
     }
     return parsed as string[];
   }
-  if (['core', 'protocol', 'sources', 'daemon'].some(staleBuild)) {
+  if (['core', 'protocol', 'sources', 'gitops', 'daemon'].some(staleBuild)) {
     return [process.execPath, join(__dirname, 'from-source.cjs')];
   }
   return [process.execPath, join(repositoryRoot(), 'packages', 'daemon', 'bin', 'switchyard.cjs')];

@@ -15,13 +15,18 @@ const transformSync = (...args) => {
 };
 
 const root = path.resolve(__dirname, '..', '..');
-const packages = {
-  core: 'core',
-  protocol: 'protocol',
-  sources: 'sources',
-  daemon: 'daemon',
-  'openfeature-provider': 'provider',
-};
+/** `@switchyard/<name>` → packages/<dir>, from every workspace package's manifest. */
+const packages = Object.fromEntries(
+  fs
+    .readdirSync(path.join(root, 'packages'))
+    .filter((dir) => fs.existsSync(path.join(root, 'packages', dir, 'package.json')))
+    .map((dir) => {
+      const { name } = JSON.parse(
+        fs.readFileSync(path.join(root, 'packages', dir, 'package.json'), 'utf8'),
+      );
+      return [name.replace(/^@switchyard\//, ''), dir];
+    }),
+);
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {

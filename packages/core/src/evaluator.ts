@@ -10,10 +10,12 @@ import type {
   Diagnostic,
   EvaluateOptions,
   EvaluationContext,
+  EvaluationRequest,
   EvaluationResult,
   ExplainTrace,
   FlagChanges,
   FlagSnapshot,
+  FlagValueType,
   JsonValue,
   ParseOptions,
 } from './types.js';
@@ -39,39 +41,27 @@ export interface Evaluator {
     key: string,
     defaultValue: boolean,
     context?: EvaluationContext,
-    options?: EvaluateOptions,
   ): EvaluationResult<boolean>;
   resolveString(
     key: string,
     defaultValue: string,
     context?: EvaluationContext,
-    options?: EvaluateOptions,
   ): EvaluationResult<string>;
   resolveNumber(
     key: string,
     defaultValue: number,
     context?: EvaluationContext,
-    options?: EvaluateOptions,
   ): EvaluationResult<number>;
   resolveObject<T extends JsonValue>(
     key: string,
     defaultValue: T,
     context?: EvaluationContext,
-    options?: EvaluateOptions,
   ): EvaluationResult<T>;
-  resolveAny(
-    key: string,
-    context?: EvaluationContext,
-    options?: EvaluateOptions,
-  ): EvaluationResult<JsonValue | undefined>;
-  resolveAll(
-    context?: EvaluationContext,
-    options?: EvaluateOptions,
-  ): Map<string, EvaluationResult<JsonValue | undefined>>;
+  resolveAny(key: string, context?: EvaluationContext): EvaluationResult<JsonValue | undefined>;
+  resolveAll(context?: EvaluationContext): Map<string, EvaluationResult<JsonValue | undefined>>;
   explain(
     key: string,
     context?: EvaluationContext,
-    options?: EvaluateOptions,
   ): { result: EvaluationResult<JsonValue | undefined>; trace: ExplainTrace };
 }
 
@@ -82,9 +72,23 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     ...(options.baseContext === undefined ? {} : { baseContext: options.baseContext }),
     ...(options.now === undefined ? {} : { now: options.now }),
   };
-  // Per-call options override the evaluator's; the common case (none) allocates nothing.
-  const opts = (o: EvaluateOptions | undefined): EvaluateOptions =>
-    o === undefined ? defaults : { ...defaults, ...o };
+  // One request object serves every typed call: evaluate reads it before any rule runs, so a
+  // nested call (from a context getter) may refill it, and resolving allocates nothing.
+  const request: {
+    -readonly [K in keyof EvaluationRequest<unknown>]: EvaluationRequest<unknown>[K];
+  } = { flagKey: '', type: 'boolean', defaultValue: undefined, context: undefined };
+  const typed =
+    <T>(type: FlagValueType) =>
+    (flagKey: string, defaultValue: T, context?: EvaluationContext): EvaluationResult<T> => {
+      request.flagKey = flagKey;
+      request.type = type;
+      request.defaultValue = defaultValue;
+      request.context = context;
+      const result = evaluate(snapshot, request as EvaluationRequest<T>, defaults);
+      request.defaultValue = undefined;
+      request.context = undefined;
+      return result;
+    };
   return {
     setConfiguration(input, parse) {
       const result = parseFlags(input, { ...options.parse, ...parse });
@@ -105,12 +109,12 @@ export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
     get diagnostics() {
       return diagnostics;
     },
-    resolveBoolean: (key, dv, ctx, o) => evaluate(snapshot, key, 'boolean', dv, ctx, opts(o)),
-    resolveString: (key, dv, ctx, o) => evaluate(snapshot, key, 'string', dv, ctx, opts(o)),
-    resolveNumber: (key, dv, ctx, o) => evaluate(snapshot, key, 'number', dv, ctx, opts(o)),
-    resolveObject: (key, dv, ctx, o) => evaluate(snapshot, key, 'object', dv, ctx, opts(o)),
-    resolveAny: (key, ctx, o) => evaluateAny(snapshot, key, ctx, opts(o)),
-    resolveAll: (ctx, o) => evaluateAll(snapshot, ctx, opts(o)),
-    explain: (key, ctx, o) => explain(snapshot, key, ctx, opts(o)),
+    resolveBoolean: typed<boolean>('boolean'),
+    resolveString: typed<string>('string'),
+    resolveNumber: typed<number>('number'),
+    resolveObject: typed<JsonValue>('object') as Evaluator['resolveObject'],
+    resolveAny: (flagKey, context) => evaluateAny(snapshot, { flagKey, context }, defaults),
+    resolveAll: (context) => evaluateAll(snapshot, context, defaults),
+    explain: (flagKey, context) => explain(snapshot, { flagKey, context }, defaults),
   };
 }

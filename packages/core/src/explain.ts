@@ -1,13 +1,13 @@
 // explain: the same evaluation as evaluateAny, run through the rule's recording path, with a
 // trace of how the result came about. Opt-in, so evaluate() pays nothing for it.
-import { beforeRule, fromRuleResult, makeScope, notFound } from './evaluate.js';
+import { beforeRule, Evaluation, fromRuleResult, notFound, UNTYPED } from './evaluation.js';
 import { CompiledSnapshot, type FlagEntry } from './snapshot.js';
 import type { TraceNode } from './targeting/types.js';
 import type {
   EvaluateOptions,
-  EvaluationContext,
   EvaluationResult,
   ExplainTrace,
+  FlagRequest,
   FlagSnapshot,
   JsonValue,
 } from './types.js';
@@ -16,37 +16,32 @@ type Result = EvaluationResult<JsonValue | undefined>;
 
 export function explain(
   snapshot: FlagSnapshot,
-  flagKey: string,
-  context?: EvaluationContext,
+  request: FlagRequest,
   options: EvaluateOptions = {},
 ): { result: Result; trace: ExplainTrace } {
+  const { flagKey } = request;
   const entry = snapshot instanceof CompiledSnapshot ? snapshot.entry(flagKey) : undefined;
   if (entry === undefined) {
-    const result = notFound<JsonValue | undefined>(snapshot, flagKey, undefined);
+    const result = notFound<JsonValue | undefined>(snapshot, flagKey, UNTYPED);
     return {
       result,
-      trace: trace(
-        flagKey,
-        undefined,
-        result,
-        `flag "${flagKey}" does not exist in this configuration`,
-      ),
+      trace: trace({ flagKey }, result, `flag "${flagKey}" does not exist in this configuration`),
     };
   }
-  const early = beforeRule<JsonValue | undefined>(entry, undefined, undefined);
+  const early = beforeRule<JsonValue | undefined>(entry, UNTYPED);
   if (early !== undefined)
-    return { result: early, trace: trace(flagKey, entry, early, whyBefore(entry, early)) };
+    return { result: early, trace: trace({ flagKey, entry }, early, whyBefore(entry, early)) };
 
   let ruleTrace: TraceNode | undefined;
   let raw: unknown;
   let result: Result;
   try {
     const ran = (entry.rule as NonNullable<FlagEntry['rule']>).explain(
-      makeScope(flagKey, context, options),
+      new Evaluation().begin(request, options),
     );
     ruleTrace = ran.trace;
     raw = ran.value;
-    result = fromRuleResult<JsonValue | undefined>(entry, raw, undefined, undefined);
+    result = fromRuleResult<JsonValue | undefined>(entry, raw, UNTYPED);
   } catch (error) {
     const message = `targeting of flag "${flagKey}" failed: ${(error as Error)?.message ?? String(error)}`;
     result = {
@@ -56,7 +51,7 @@ export function explain(
       errorMessage: message,
       flagMetadata: entry.metadata,
     };
-    return { result, trace: trace(flagKey, entry, result, message) };
+    return { result, trace: trace({ flagKey, entry }, result, message) };
   }
   const shown = raw === undefined ? 'undefined' : safeJson(raw);
   let why: string;
@@ -70,7 +65,7 @@ export function explain(
   } else {
     why = result.errorMessage ?? `targeting returned ${shown}`;
   }
-  const base = trace(flagKey, entry, result, why);
+  const base = trace({ flagKey, entry }, result, why);
   return {
     result,
     trace: { ...base, ...(ruleTrace === undefined ? {} : { rule: ruleTrace }), ruleResult: raw },
@@ -89,8 +84,7 @@ function whyBefore(entry: FlagEntry, result: Result): string {
 }
 
 function trace(
-  flagKey: string,
-  entry: FlagEntry | undefined,
+  { flagKey, entry }: { flagKey: string; entry?: FlagEntry },
   result: Result,
   why: string,
 ): ExplainTrace {
@@ -104,12 +98,45 @@ function trace(
   };
 }
 
+/**
+ * A short JSON preview of a rule's result for `why`: at most PREVIEW characters, built without
+ * serializing the whole value (a rule may return a large context value).
+ */
 function safeJson(value: unknown): string {
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return String(value);
-    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-  } catch {
-    return String(value);
+  const text = preview(value, { left: PREVIEW + 1, depth: 0 });
+  return text.length > PREVIEW ? `${text.slice(0, PREVIEW - 3)}...` : text;
+}
+
+const PREVIEW = 200;
+
+function preview(value: unknown, budget: { left: number; depth: number }): string {
+  if (budget.left <= 0) return '';
+  if (value === null || typeof value !== 'object' || value instanceof Date) {
+    // As JSON.stringify writes it (a string only as far as the preview reaches).
+    const text =
+      (typeof value === 'string'
+        ? JSON.stringify(value.slice(0, budget.left))
+        : JSON.stringify(value)) ?? 'null';
+    budget.left -= text.length;
+    return text;
   }
+  if (budget.depth > 8) return '…';
+  const inner = { left: budget.left - 2, depth: budget.depth + 1 };
+  const parts: string[] = [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && inner.left > 0; i++) parts.push(preview(value[i], inner));
+    budget.left = inner.left;
+    return `[${parts.join(',')}]`;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length && inner.left > 0; i++) {
+    const key = keys[i] as string;
+    const item = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function') continue;
+    const name = JSON.stringify(key.slice(0, inner.left));
+    inner.left -= name.length + 1;
+    parts.push(`${name}:${preview(item, inner)}`);
+  }
+  budget.left = inner.left;
+  return `{${parts.join(',')}}`;
 }

@@ -60,7 +60,11 @@ export interface FlagDefinition {
   readonly variants: Readonly<Record<string, JsonValue>>;
   /** `undefined` when the configuration has null, `""` or no defaultVariant (= code default). */
   readonly defaultVariant: string | undefined;
-  /** The targeting rule with `$ref`s resolved; `undefined` when absent or `{}`. */
+  /**
+   * The targeting rule with `$ref`s resolved; `undefined` when absent or `{}`. A rule over the
+   * depth or size limits is replaced by `{"$refused": "CODE: message"}` (and `error` is set), so
+   * no consumer ever walks it (docs/adr/0025).
+   */
   readonly targeting: JsonValue | undefined;
   /** Flag-set metadata merged under the flag's own metadata (the flag wins). */
   readonly metadata: FlagMetadata;
@@ -143,6 +147,24 @@ export interface FlagSnapshot {
   keys(): IterableIterator<string>;
   /** The flag-set metadata of the configuration (`{}` when none). */
   readonly metadata: FlagMetadata;
+}
+
+/** Which flag to evaluate, for whom (evaluateAny, explain). */
+export interface FlagRequest {
+  readonly flagKey: string;
+  /** The caller's context (highest precedence). */
+  readonly context?: EvaluationContext | undefined;
+}
+
+/**
+ * A typed evaluation (evaluate). The request is read before any rule runs, so a caller on a hot
+ * path may keep one request object and change its fields between calls: evaluating then
+ * allocates nothing.
+ */
+export interface EvaluationRequest<T> extends FlagRequest {
+  readonly type: FlagValueType;
+  /** What the caller gets when the code default applies (and on errors). */
+  readonly defaultValue: T;
 }
 
 export interface EvaluateOptions {

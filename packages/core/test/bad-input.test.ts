@@ -1,6 +1,6 @@
-// Every kind of bad input gives a clear diagnostic and nothing throws (issue 3, "Untrusted
-// input" and "Done when": truncated JSON, wrong types, unknown operator, bad $ref, 100-level
-// nesting, a 10 MB rule, __proto__ keys). Diagnostics name file, flag, path, line and column.
+// Every kind of bad input gives a clear diagnostic and nothing throws: truncated JSON, wrong
+// types, unknown operator, bad $ref, 100-level nesting, a 10 MB rule, __proto__ keys.
+// Diagnostics name file, flag, path, line and column.
 import { createSnapshot, evaluate, formatDiagnostic, parseFlags } from '../src/index.js';
 import type { Diagnostic, JsonValue, ParseOptions } from '../src/index.js';
 
@@ -188,8 +188,12 @@ describe('limits: deep nesting and huge rules never overflow the stack', () => {
     expect(rejected(doc)).toMatchObject({ code: 'RULE_TOO_DEEP', flagKey: 'deep' });
     const r = parseFlags(doc, { mode: 'isolating' });
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'deep', 'boolean', false).errorCode).toBe('PARSE_ERROR');
-    expect(evaluate(snap, 'fine', 'boolean', false).reason).toBe('STATIC');
+    expect(
+      evaluate(snap, { flagKey: 'deep', type: 'boolean', defaultValue: false }).errorCode,
+    ).toBe('PARSE_ERROR');
+    expect(evaluate(snap, { flagKey: 'fine', type: 'boolean', defaultValue: false }).reason).toBe(
+      'STATIC',
+    );
   });
   test('100-level nesting through $ref chains is measured too', () => {
     const doc = {
@@ -207,9 +211,9 @@ describe('limits: deep nesting and huge rules never overflow the stack', () => {
     };
     expect(rejected(deeper).code).toBe('RULE_TOO_DEEP');
   });
-  test('100,000-level JSON text: a diagnostic, not a RangeError', () => {
+  test('100,000-level JSON text: RULE_TOO_DEEP from the iterative check, not a RangeError', () => {
     const text = `{"flags":{"f":{"state":"ENABLED","variants":{"on":true},"targeting":${'{"!":['.repeat(100_000)}1${']}'.repeat(100_000)}}}}`;
-    expect(rejected(text).code).toMatch(/RULE_TOO_DEEP|SYNTAX|INTERNAL/);
+    expect(rejected(text)).toMatchObject({ code: 'RULE_TOO_DEEP', flagKey: 'f', line: 1 });
     const variant = `{"flags":{"f":{"state":"ENABLED","variants":{"on":${'['.repeat(100_000)}${']'.repeat(100_000)}}}}}`;
     expect(rejected(variant).code).toMatch(/VALUE_TOO_DEEP|SYNTAX|INTERNAL/);
   });
@@ -233,7 +237,26 @@ describe('limits: deep nesting and huge rules never overflow the stack', () => {
   test('a cyclic JSON value passed in is rejected, not followed forever', () => {
     const doc: Record<string, JsonValue> = { flags: {} };
     (doc.flags as Record<string, JsonValue>).f = doc;
-    expect(rejected(doc).code).toBe('DOCUMENT_TOO_DEEP');
+    expect(rejected(doc).code).toBe('DOCUMENT_CYCLIC');
+  });
+  test('a JSON value passed in is copied without recursion: a 10,000-deep rule costs its flag only', () => {
+    let rule: JsonValue = { var: 'x' };
+    for (let i = 0; i < 10_000; i++) rule = { '!': rule };
+    const parsed = parseFlags(
+      { flags: { deep: flag({ targeting: rule }), fine: flag() } },
+      {
+        mode: 'isolating',
+      },
+    );
+    expect(parsed.ok).toBe(true);
+    expect(parsed.diagnostics.map((d) => [d.code, d.flagKey])).toEqual([['RULE_TOO_DEEP', 'deep']]);
+  });
+  test('shared sub-values count each time they are reached (no exponential copy)', () => {
+    let shared: JsonValue = [1];
+    for (let i = 0; i < 40; i++) shared = [shared, shared];
+    const doc = { flags: { f: flag({ metadata: { x: 1 } }) }, junk: shared };
+    // 2^41 leaves reached; the copy stops at maxBytes / 8 = 10,000 values.
+    expect(rejected(doc, { limits: { maxBytes: 80_000 } }).code).toBe('DOCUMENT_TOO_LARGE');
   });
 });
 
@@ -257,12 +280,16 @@ describe('__proto__ keys stay plain keys (no prototype pollution)', () => {
     // biome-ignore lint/suspicious/noProto: the test proves `__proto__` stayed an own data key.
     expect(f.metadata.__proto__).toBe('flag');
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, '__proto__', 'object', {})).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: '__proto__', type: 'object', defaultValue: {} }),
+    ).toMatchObject({
       value: { polluted: true },
       variant: '__proto__',
       reason: 'STATIC',
     });
-    expect(evaluate(snap, 'constructor', 'object', {}).errorCode).toBe('FLAG_NOT_FOUND');
+    expect(
+      evaluate(snap, { flagKey: 'constructor', type: 'object', defaultValue: {} }).errorCode,
+    ).toBe('FLAG_NOT_FOUND');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   test('a JSON value with an own __proto__ key (as JSON.parse makes it) is copied safely', () => {

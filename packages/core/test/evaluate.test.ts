@@ -1,5 +1,5 @@
-// Evaluation results exactly as flagd gives them: flagd-daemon.md §4 ("Order of evaluation",
-// "Reasons and error codes") and js-provider.md §3.3 (the evaluation-semantics table).
+// Evaluation results exactly as flagd gives them: the order of evaluation, reasons and error
+// codes of open-feature/flagd:core/pkg/evaluator/json.go and of open-feature/js-sdk-contrib:libs/shared/flagd-core (src/lib/feature-flag.ts).
 // Rules here go through the fake compiler (test/support/fake-compiler.ts) so each raw rule
 // result is chosen precisely; JSONLogic itself is tested in test/targeting.
 import { createSnapshot, evaluate, evaluateAll, evaluateAny, parseFlags } from '../src/index.js';
@@ -77,9 +77,9 @@ const snap = snapshotOf({
   },
 });
 
-describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
+describe('flagd results (reasons and error codes)', () => {
   test('FLAG_NOT_FOUND carries the flag-set metadata', () => {
-    const r = evaluate(snap, 'nope', 'number', 7);
+    const r = evaluate(snap, { flagKey: 'nope', type: 'number', defaultValue: 7 });
     expect(r).toEqual({
       value: 7,
       reason: 'ERROR',
@@ -88,11 +88,13 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
       flagMetadata: { flagSetId: 'set-a', team: 'web' },
     });
     const empty = createSnapshot([]).snapshot;
-    expect(evaluate(empty, 'nope', 'number', 7).flagMetadata).toEqual({});
+    expect(
+      evaluate(empty, { flagKey: 'nope', type: 'number', defaultValue: 7 }).flagMetadata,
+    ).toEqual({});
   });
 
   test('STATIC serves the default variant with merged metadata (the flag wins)', () => {
-    expect(evaluate(snap, 'static', 'number', 0)).toEqual({
+    expect(evaluate(snap, { flagKey: 'static', type: 'number', defaultValue: 0 })).toEqual({
       value: 2,
       variant: 'two',
       reason: 'STATIC',
@@ -101,65 +103,84 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
   });
 
   test('DISABLED gives the caller default, no variant, no error', () => {
-    const r = evaluate(snap, 'disabled', 'number', 9);
+    const r = evaluate(snap, { flagKey: 'disabled', type: 'number', defaultValue: 9 });
     expect(r).toEqual({
       value: 9,
       reason: 'DISABLED',
       flagMetadata: { flagSetId: 'set-a', team: 'web' },
     });
-    expect(evaluateAny(snap, 'disabled').value).toBeUndefined();
+    expect(evaluateAny(snap, { flagKey: 'disabled' }).value).toBeUndefined();
   });
 
   test.each(['no-default', 'empty-default'])(
     'no default variant (%s): code default, reason DEFAULT',
     (key) => {
-      expect(evaluate(snap, key, 'number', 5)).toEqual({
+      expect(evaluate(snap, { flagKey: key, type: 'number', defaultValue: 5 })).toEqual({
         value: 5,
         reason: 'DEFAULT',
         flagMetadata: expect.any(Object),
       });
-      expect(evaluateAny(snap, key)).toMatchObject({ value: undefined, reason: 'DEFAULT' });
+      expect(evaluateAny(snap, { flagKey: key })).toMatchObject({
+        value: undefined,
+        reason: 'DEFAULT',
+      });
       expect(snap.get(key)?.defaultVariant).toBeUndefined();
     },
   );
 
   test('targeting null → DEFAULT with the default variant, or the code default', () => {
-    expect(evaluate(snap, 'null-result', 'number', 0)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'null-result', type: 'number', defaultValue: 0 }),
+    ).toMatchObject({
       value: 2,
       variant: 'two',
       reason: 'DEFAULT',
     });
-    const r = evaluate(snap, 'null-result-no-default', 'number', 4);
+    const r = evaluate(snap, {
+      flagKey: 'null-result-no-default',
+      type: 'number',
+      defaultValue: 4,
+    });
     expect(r).toEqual({ value: 4, reason: 'DEFAULT', flagMetadata: expect.any(Object) });
   });
 
   test('TARGETING_MATCH even when the match is the default variant', () => {
-    expect(evaluate(snap, 'match-default', 'number', 0)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'match-default', type: 'number', defaultValue: 0 }),
+    ).toMatchObject({
       value: 2,
       variant: 'two',
       reason: 'TARGETING_MATCH',
     });
-    expect(evaluate(snap, 'match-one', 'number', 0)).toMatchObject({
-      value: 1,
-      variant: 'one',
-      reason: 'TARGETING_MATCH',
-    });
+    expect(evaluate(snap, { flagKey: 'match-one', type: 'number', defaultValue: 0 })).toMatchObject(
+      {
+        value: 1,
+        variant: 'one',
+        reason: 'TARGETING_MATCH',
+      },
+    );
   });
 
   test('non-string results become variant names: true → "true", 2.5 → "2.5"', () => {
-    expect(evaluate(snap, 'bool-name', 'string', '')).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bool-name', type: 'string', defaultValue: '' }),
+    ).toMatchObject({
       value: 'T',
       variant: 'true',
       reason: 'TARGETING_MATCH',
     });
-    expect(evaluate(snap, 'number-name', 'string', '')).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'number-name', type: 'string', defaultValue: '' }),
+    ).toMatchObject({
       value: 'b',
       variant: '2.5',
     });
   });
 
   test('a string result is used as the variant name as is (flagd JSON-quotes it, so spaces stay)', () => {
-    expect(evaluate(snap, 'spaced-name', 'string', '')).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'spaced-name', type: 'string', defaultValue: '' }),
+    ).toMatchObject({
       value: 'spaced',
       variant: ' x ',
     });
@@ -168,7 +189,7 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
   test.each(['object-result', 'array-result', 'missing-variant'])(
     '%s → ERROR/GENERAL with flag metadata',
     (key) => {
-      const r = evaluate(snap, key, 'number', 3);
+      const r = evaluate(snap, { flagKey: key, type: 'number', defaultValue: 3 });
       expect(r).toMatchObject({ value: 3, reason: 'ERROR', errorCode: 'GENERAL' });
       expect(r.variant).toBeUndefined();
       expect(r.flagMetadata).toEqual({ flagSetId: 'set-a', team: 'web' });
@@ -176,17 +197,23 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
   );
 
   test('targeting that does not compile → ERROR/PARSE_ERROR for that flag only', () => {
-    expect(evaluate(snap, 'bad-operator', 'number', 3)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bad-operator', type: 'number', defaultValue: 3 }),
+    ).toMatchObject({
       value: 3,
       reason: 'ERROR',
       errorCode: 'PARSE_ERROR',
     });
-    expect(evaluate(snap, 'static', 'number', 3).reason).toBe('STATIC');
+    expect(evaluate(snap, { flagKey: 'static', type: 'number', defaultValue: 3 }).reason).toBe(
+      'STATIC',
+    );
   });
 
   test('a rule that throws → ERROR/GENERAL; nothing escapes evaluate', () => {
-    expect(() => evaluate(snap, 'throws', 'number', 3)).not.toThrow();
-    expect(evaluate(snap, 'throws', 'number', 3)).toMatchObject({
+    expect(() =>
+      evaluate(snap, { flagKey: 'throws', type: 'number', defaultValue: 3 }),
+    ).not.toThrow();
+    expect(evaluate(snap, { flagKey: 'throws', type: 'number', defaultValue: 3 })).toMatchObject({
       value: 3,
       errorCode: 'GENERAL',
       errorMessage: expect.stringContaining('boom'),
@@ -194,50 +221,76 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
   });
 
   test('wrong type → TYPE_MISMATCH; object accepts objects and arrays', () => {
-    expect(evaluate(snap, 'static', 'string', 'x')).toMatchObject({
+    expect(evaluate(snap, { flagKey: 'static', type: 'string', defaultValue: 'x' })).toMatchObject({
       value: 'x',
       reason: 'ERROR',
       errorCode: 'TYPE_MISMATCH',
     });
-    expect(evaluate(snap, 'match-one', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'match-one', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'TYPE_MISMATCH',
     });
-    expect(evaluate(snap, 'null-result', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'null-result', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'TYPE_MISMATCH',
     });
-    expect(evaluate(snap, 'object', 'object', {})).toMatchObject({
+    expect(evaluate(snap, { flagKey: 'object', type: 'object', defaultValue: {} })).toMatchObject({
       value: { deep: [1] },
       reason: 'STATIC',
     });
-    expect(evaluate(snap, 'array', 'object', {})).toMatchObject({
+    expect(evaluate(snap, { flagKey: 'array', type: 'object', defaultValue: {} })).toMatchObject({
       value: [1, 2],
       reason: 'STATIC',
     });
-    expect(evaluate(snap, 'static', 'object', {})).toMatchObject({ errorCode: 'TYPE_MISMATCH' });
+    expect(evaluate(snap, { flagKey: 'static', type: 'object', defaultValue: {} })).toMatchObject({
+      errorCode: 'TYPE_MISMATCH',
+    });
   });
 
   test('$flagd.flagKey and $flagd.timestamp (seconds, from options.now) reach the rule', () => {
-    expect(evaluate(snap, 'flag-key', 'string', '').value).toBe('yes');
+    expect(evaluate(snap, { flagKey: 'flag-key', type: 'string', defaultValue: '' }).value).toBe(
+      'yes',
+    );
     expect(
-      evaluate(snap, 'timestamp', 'string', '', {}, { now: () => 1_700_000_000_999 }).value,
+      evaluate(
+        snap,
+        { flagKey: 'timestamp', type: 'string', defaultValue: '', context: {} },
+        { now: () => 1_700_000_000_999 },
+      ).value,
     ).toBe('then');
   });
 
   test('baseContext is the lowest precedence: the caller context wins', () => {
     expect(
-      evaluate(snap, 'context', 'string', '', { pick: 'a' }, { baseContext: { pick: 'b' } }).value,
+      evaluate(
+        snap,
+        { flagKey: 'context', type: 'string', defaultValue: '', context: { pick: 'a' } },
+        { baseContext: { pick: 'b' } },
+      ).value,
     ).toBe('A');
-    expect(evaluate(snap, 'context', 'string', '', {}, { baseContext: { pick: 'b' } }).value).toBe(
-      'B',
+    expect(
+      evaluate(
+        snap,
+        { flagKey: 'context', type: 'string', defaultValue: '', context: {} },
+        { baseContext: { pick: 'b' } },
+      ).value,
+    ).toBe('B');
+    expect(evaluate(snap, { flagKey: 'context', type: 'string', defaultValue: '' }).variant).toBe(
+      'c',
     );
-    expect(evaluate(snap, 'context', 'string', '').variant).toBe('c');
   });
 
   test('static results are precomputed and frozen (no allocation per call)', () => {
-    const a = evaluate(snap, 'static', 'number', 0);
-    expect(evaluate(snap, 'static', 'number', 1)).toBe(a);
+    const a = evaluate(snap, { flagKey: 'static', type: 'number', defaultValue: 0 });
+    expect(evaluate(snap, { flagKey: 'static', type: 'number', defaultValue: 1 })).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
-    expect(Object.isFrozen(evaluate(snap, 'object', 'object', {}).value)).toBe(true);
+    expect(
+      Object.isFrozen(
+        evaluate(snap, { flagKey: 'object', type: 'object', defaultValue: {} }).value,
+      ),
+    ).toBe(true);
   });
 
   test('evaluateAll returns every flag, untyped', () => {
@@ -256,7 +309,7 @@ describe('flagd results (flagd-daemon.md §4, js-provider.md §3.3)', () => {
       keys: () => [].values(),
       metadata: {},
     };
-    expect(evaluate(fake, 'x', 'boolean', true)).toMatchObject({
+    expect(evaluate(fake, { flagKey: 'x', type: 'boolean', defaultValue: true })).toMatchObject({
       value: true,
       errorCode: 'GENERAL',
     });

@@ -1,4 +1,4 @@
-// explain (issue 3, "Explain"): the evaluateAny result plus a trace with flagKey, state, the
+// explain: the evaluateAny result plus a trace with flagKey, state, the
 // rule's TraceNode, the chosen variant, reason and a one-line why.
 import { createSnapshot, evaluateAny, explain, parseFlags } from '../src/index.js';
 
@@ -51,16 +51,16 @@ test.each([
   ['broken', 'ERROR', /cannot be evaluated/],
   ['boom', 'ERROR', /boom/],
 ])('%s → %s with a why', (key, reason, why) => {
-  const { result, trace } = explain(snap, key, {});
+  const { result, trace } = explain(snap, { flagKey: key, context: {} });
   expect(result.reason).toBe(reason);
   expect(trace.reason).toBe(reason);
   expect(trace.flagKey).toBe(key);
   expect(trace.why).toMatch(why);
-  if (key !== 'boom') expect(result).toEqual(evaluateAny(snap, key, {}));
+  if (key !== 'boom') expect(result).toEqual(evaluateAny(snap, { flagKey: key, context: {} }));
 });
 
 test('a targeted explain carries the rule trace and its raw result', () => {
-  const { trace } = explain(snap, 'nulls');
+  const { trace } = explain(snap, { flagKey: 'nulls' });
   expect(trace).toMatchObject({
     state: 'ENABLED',
     rule: { op: '$return', result: null },

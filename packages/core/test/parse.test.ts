@@ -1,5 +1,5 @@
-// The flag model as flagd reads it: flagd-daemon.md §3 (top level, per flag, $ref, YAML) and
-// js-provider.md §3.2 (set metadata merged under the flag's, ''/null defaultVariant).
+// The flag model as flagd reads it (open-feature/flagd:core/pkg/evaluator/json.go: top level, per flag, $ref, YAML) and as
+// open-feature/js-sdk-contrib:libs/shared/flagd-core stores it (set metadata merged under the flag's, ''/null defaultVariant).
 import { createSnapshot, evaluate, parseFlags } from '../src/index.js';
 import type { JsonValue, ParseOptions } from '../src/index.js';
 
@@ -15,7 +15,7 @@ const codes = (input: string | JsonValue, options?: ParseOptions) =>
 
 const bool = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' };
 
-describe('forms (flagd-daemon.md §3 "Top level")', () => {
+describe('forms (top level)', () => {
   test('object form keeps document order; $schema is ignored without a warning', () => {
     const c = ok({
       $schema: 'https://flagd.dev/schema/v0/flags.json',
@@ -91,7 +91,7 @@ describe('forms (flagd-daemon.md §3 "Top level")', () => {
   });
 });
 
-describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
+describe('per flag', () => {
   test.each([
     ['null', null],
     ['empty string', ''],
@@ -124,7 +124,10 @@ describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
   test('targeting {} means no targeting (STATIC)', () => {
     const c = ok({ flags: { f: { ...bool, targeting: {} } } });
     expect(c.flags[0]?.targeting).toBeUndefined();
-    expect(evaluate(createSnapshot(c).snapshot, 'f', 'boolean', false).reason).toBe('STATIC');
+    expect(
+      evaluate(createSnapshot(c).snapshot, { flagKey: 'f', type: 'boolean', defaultValue: false })
+        .reason,
+    ).toBe('STATIC');
   });
 
   test('unknown per-flag keys (such as `source` in a sync payload) are accepted silently', () => {
@@ -148,7 +151,7 @@ describe('per flag (flagd-daemon.md §3 "Per flag")', () => {
   });
 });
 
-describe('metadata (flagd-daemon.md §4 "Metadata", js-provider.md §3.2)', () => {
+describe('metadata', () => {
   const doc = {
     metadata: { flagSetId: 'set', version: '1', shared: 'set', n: 1 },
     flags: {
@@ -171,7 +174,7 @@ describe('metadata (flagd-daemon.md §4 "Metadata", js-provider.md §3.2)', () =
   });
 });
 
-describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 evaluator-refs)', () => {
+describe('$ref on the parsed tree (flagd-testbed evaluator-refs.json)', () => {
   const texts = [
     '{"$ref":"is_x"}',
     '{"$ref": "is_x"}',
@@ -183,7 +186,9 @@ describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 ev
       "variants": {"on": true, "off": false}, "defaultVariant": "off", "targeting": ${ref}}}}`;
     const c = ok(text);
     expect(c.flags[0]?.targeting).toEqual({ $return: 'on' });
-    expect(evaluate(createSnapshot(c).snapshot, 'f', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(createSnapshot(c).snapshot, { flagKey: 'f', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       value: true,
       reason: 'TARGETING_MATCH',
     });
@@ -214,12 +219,16 @@ describe('$ref on the parsed tree (flagd-daemon.md §3 "$ref"; testbed.md §6 ev
     });
     for (const options of [{ mode: 'isolating' }, { targetingErrors: 'isolate' }] as const) {
       const snap = createSnapshot(ok(doc, options)).snapshot;
-      expect(evaluate(snap, 'bad', 'boolean', false)).toMatchObject({
+      expect(
+        evaluate(snap, { flagKey: 'bad', type: 'boolean', defaultValue: false }),
+      ).toMatchObject({
         value: false,
         reason: 'ERROR',
         errorCode: 'PARSE_ERROR',
       });
-      expect(evaluate(snap, 'good', 'boolean', false)).toMatchObject({
+      expect(
+        evaluate(snap, { flagKey: 'good', type: 'boolean', defaultValue: false }),
+      ).toMatchObject({
         value: true,
         reason: 'TARGETING_MATCH',
       });
@@ -267,7 +276,9 @@ describe('modes (docs/architecture.md ParseOptions, docs/adr/0002)', () => {
     const bad = r.configuration?.flags.find((f) => f.key === 'bad-targeting');
     expect(bad?.error).toMatchObject({ code: 'UNKNOWN_OPERATOR', flagKey: 'bad-targeting' });
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'odd-argument', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'odd-argument', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       value: true,
       reason: 'TARGETING_MATCH',
     });
@@ -276,13 +287,19 @@ describe('modes (docs/architecture.md ParseOptions, docs/adr/0002)', () => {
     const r = parseFlags(doc, { mode: 'isolating' });
     expect(r.ok).toBe(true);
     const snap = createSnapshot(r.configuration!).snapshot;
-    expect(evaluate(snap, 'bad-structure', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bad-structure', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'PARSE_ERROR',
     });
-    expect(evaluate(snap, 'bad-targeting', 'boolean', false)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: 'bad-targeting', type: 'boolean', defaultValue: false }),
+    ).toMatchObject({
       errorCode: 'PARSE_ERROR',
     });
-    expect(evaluate(snap, 'good', 'boolean', false).reason).toBe('STATIC');
+    expect(evaluate(snap, { flagKey: 'good', type: 'boolean', defaultValue: false }).reason).toBe(
+      'STATIC',
+    );
   });
   test('isolating still rejects document-level errors', () => {
     for (const bad of [

@@ -1,5 +1,5 @@
-// The flagd schema's own test files (../shared/flagd-schemas/json/test): every positive file is
-// accepted and every negative one rejected in strict mode (issue 3, "Validation"). flags/* use
+// The flagd schema's own test files (open-feature/flagd-schemas:json/test): every positive file
+// is accepted and every negative one rejected in strict mode. flags/* use
 // the flags.json schema, flagd/* the flagd.json one; targeting/* are bare rules, wrapped in a
 // flag here (with a `some-ref` evaluator, which if-shorthand.json refers to). One file in
 // test/flags/positive (example.flagdimport.array.json) declares `"$schema": "../../../flagd.json"`

@@ -1,6 +1,7 @@
-// Change detection by content (issue 3, "Change detection"): added/removed/changed keys, a
-// metadata-only change of one flag marks that flag only (flagd-core's sha1 of the merged flag
-// would too, js-provider.md §3.2), and unchanged flags keep their compiled rule object.
+// Change detection by content: added/removed/changed keys, a metadata-only change of one flag
+// marks that flag only (flagd-core's sha1 of the merged flag would too:
+// open-feature/js-sdk-contrib:libs/shared/flagd-core/src/lib/feature-flag.ts), and unchanged flags
+// keep their compiled rule object.
 import { createSnapshot, parseFlags } from '../src/index.js';
 import type { FlagConfiguration, JsonValue } from '../src/index.js';
 import type { CompiledSnapshot } from '../src/snapshot.js';

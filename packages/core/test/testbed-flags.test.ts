@@ -1,4 +1,4 @@
-// The daemon's behaviour on the conformance flags (testbed.md §6 edge-case-flags.json and
+// The daemon's behaviour on the conformance flags (open-feature/flagd-testbed:flags/edge-case-flags.json and
 // evaluator-refs.json; docs/adr/0002): with targetingErrors 'isolate' the configuration is
 // accepted, uncompilable targeting gives PARSE_ERROR, operator-argument problems are warnings
 // and evaluate to null (→ the default variant). Strict 'reject' refuses the same files.
@@ -9,7 +9,7 @@ import { testbedDir } from './support/paths.js';
 
 const read = (name: string) => readFileSync(join(testbedDir(), 'flags', name), 'utf8');
 
-describe('edge-case-flags.json (testbed.md §6)', () => {
+describe('edge-case-flags.json', () => {
   const text = read('edge-case-flags.json');
   const parsed = parseFlags(text, { source: 'edge-case-flags.json', targetingErrors: 'isolate' });
   const snap = createSnapshot(parsed.configuration!).snapshot;
@@ -33,7 +33,7 @@ describe('edge-case-flags.json (testbed.md §6)', () => {
     ['targeting-null-flag', 3, 2, 'DEFAULT', undefined],
   ] as const)('%s', (key, fallback, value, reason, errorCode) => {
     // As in targeting.feature, these are evaluated without a context (no targetingKey).
-    const r = evaluate(snap, key, 'number', fallback);
+    const r = evaluate(snap, { flagKey: key, type: 'number', defaultValue: fallback });
     expect(r.value).toBe(value);
     expect(r.reason).toBe(reason);
     expect(r.errorCode).toBe(errorCode);
@@ -50,7 +50,9 @@ describe('edge-case-flags.json (testbed.md §6)', () => {
     ['fractional-null-bucket-key-flag', {}],
     ['fractional-zero-weights-flag', { targetingKey: 'user-1' }],
   ])('operator errors return null → "fallback", DEFAULT: %s', (key, context) => {
-    expect(evaluate(snap, key, 'string', 'wrong', context)).toMatchObject({
+    expect(
+      evaluate(snap, { flagKey: key, type: 'string', defaultValue: 'wrong', context }),
+    ).toMatchObject({
       value: 'fallback',
       reason: 'DEFAULT',
     });
@@ -58,7 +60,12 @@ describe('edge-case-flags.json (testbed.md §6)', () => {
 
   test('a negative fractional weight is clamped to 0', () => {
     expect(
-      evaluate(snap, 'fractional-negative-weight-flag', 'string', 'wrong', { targetingKey: 'u' }),
+      evaluate(snap, {
+        flagKey: 'fractional-negative-weight-flag',
+        type: 'string',
+        defaultValue: 'wrong',
+        context: { targetingKey: 'u' },
+      }),
     ).toMatchObject({
       value: 'two',
       reason: 'TARGETING_MATCH',
@@ -66,7 +73,7 @@ describe('edge-case-flags.json (testbed.md §6)', () => {
   });
 });
 
-describe('evaluator-refs.json (testbed.md §6)', () => {
+describe('evaluator-refs.json', () => {
   const parsed = parseFlags(read('evaluator-refs.json'), {
     source: 'evaluator-refs.json',
     targetingErrors: 'isolate',
@@ -78,20 +85,41 @@ describe('evaluator-refs.json (testbed.md §6)', () => {
     'ref-whitespace-space-after-colon-flag',
     'ref-whitespace-space-around-colon-flag',
   ])('%s resolves its $ref whatever the whitespace', (key) => {
-    const r = evaluate(snap, key, 'string', 'x', { email: 'ballmer@macrosoft.com' });
+    const r = evaluate(snap, {
+      flagKey: key,
+      type: 'string',
+      defaultValue: 'x',
+      context: { email: 'ballmer@macrosoft.com' },
+    });
     expect(r).toMatchObject({ value: 'hi', reason: 'TARGETING_MATCH' });
-    expect(evaluate(snap, key, 'string', 'x', { email: 'someone@else.com' }).value).toBe('bye');
+    expect(
+      evaluate(snap, {
+        flagKey: key,
+        type: 'string',
+        defaultValue: 'x',
+        context: { email: 'someone@else.com' },
+      }).value,
+    ).toBe('bye');
   });
   test('ref-to-nonexistent-evaluator-flag → PARSE_ERROR with the caller default', () => {
-    expect(evaluate(snap, 'ref-to-nonexistent-evaluator-flag', 'string', 'x')).toMatchObject({
+    expect(
+      evaluate(snap, {
+        flagKey: 'ref-to-nonexistent-evaluator-flag',
+        type: 'string',
+        defaultValue: 'x',
+      }),
+    ).toMatchObject({
       value: 'x',
       reason: 'ERROR',
       errorCode: 'PARSE_ERROR',
     });
   });
   test('explain wraps the rule trace with the chosen variant and why', () => {
-    const { result, trace } = explain(snap, 'some-email-targeted-flag', {
-      email: 'ballmer@macrosoft.com',
+    const { result, trace } = explain(snap, {
+      flagKey: 'some-email-targeted-flag',
+      context: {
+        email: 'ballmer@macrosoft.com',
+      },
     });
     expect(result).toMatchObject({ value: 'hi', variant: 'hi', reason: 'TARGETING_MATCH' });
     expect(trace).toMatchObject({

@@ -81,6 +81,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       healthChanges: init.healthChanges,
       metrics: init.metrics,
       audit: init.audit,
+      store,
     }),
     startRemoteServers(init),
     Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),

@@ -1,4 +1,4 @@
-// ADR 0003 item 6 and the daemon bench's memory target: a payload goes to many streams through a
+// docs/adr/0003 §6 and the daemon bench's memory target: a payload goes to many streams through a
 // bounded fan-out (at most one unflushed message per stream, a byte budget across streams), a
 // stream that falls behind only ever gets the newest payload, an unchanged payload is not re-sent,
 // and a stalled client neither holds up the others nor makes memory grow.

@@ -1,6 +1,7 @@
 // Golden byte vectors built by hand from the protobuf encoding rules
 // (https://protobuf.dev/programming-guides/encoding/), independent of the code generator.
-// They prove the field numbers and wire types of ../shared/reference/wire-protocol.md:
+// They prove the field numbers and wire types of flagd's contracts
+// (open-feature/flagd-schemas:protobuf/flagd/):
 // if a field number in proto/ drifted, these bytes would no longer match.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {

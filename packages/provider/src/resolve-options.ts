@@ -1,7 +1,7 @@
-// Options → resolved configuration: explicit option > environment variable > default
-// (flagd's precedence, testbed.md §5). Unlike the official provider, environment values are
-// validated (0 is a value, NaN and negatives are errors) and FLAGD_SYNC_PORT only applies to
-// in-process resolvers, as the flagd provider specification says.
+// Options → resolved configuration: explicit option > environment variable > default (flagd's
+// precedence, open-feature/flagd-testbed:gherkin/config.feature). Unlike the official provider,
+// environment values are validated (0 is a value, NaN and negatives are errors) and FLAGD_SYNC_PORT
+// only applies to in-process resolvers, as the flagd provider specification says.
 import { ProviderOptionError } from './errors/provider-option-error.js';
 import {
   type CacheType,

@@ -6,9 +6,11 @@
 //   STALE | ERROR ──valid config──▶ READY (+ CONFIGURATION_CHANGED when flags changed)
 //   any ──fatal──▶ FATAL (ERROR event with PROVIDER_FATAL; terminal, never downgraded)
 //
-// Fixes relative to the official provider (js-provider.md §2.1–2.2): no STALE during init, a
-// late first connect still emits READY and CONFIGURATION_CHANGED, FATAL carries its error code
-// and is final, and close() cancels every timer.
+// Fixes relative to the official provider
+// (open-feature/js-sdk-contrib:libs/providers/flagd/src/lib/flagd-provider.ts and
+// service/in-process/grpc/grpc-fetch.ts): no STALE during init, a late first connect still emits
+// READY and CONFIGURATION_CHANGED, FATAL carries its error code and is final, and close() cancels
+// every timer.
 import {
   ErrorCode,
   GeneralError,

@@ -24,6 +24,7 @@ import type {
 import { parseDocument } from '@switchyard/sources';
 import type { FlagSource, SourcePayload, SourceUpdate } from '@switchyard/sources';
 import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
+import { SourceUnavailableError } from './errors/source-unavailable-error.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
 import { resolveOptions } from './resolve-options.js';
@@ -319,7 +320,7 @@ export class SwitchyardProvider implements Provider {
     if (await this.serveCache()) return;
     const cause = this.lastProblem?.message ?? 'no configuration received';
     this.machine.initFailed(
-      new Error(
+      new SourceUnavailableError(
         `no valid flag configuration from ${this.source?.description} within ${this.options.deadlineMs} ms: ${cause}`,
         { cause: this.lastProblem },
       ),

@@ -1,6 +1,6 @@
 // fatalStatusCodes → FATAL (OpenFeature spec 1.7.3–1.7.6, 5.1.5: an ERROR event carrying
 // PROVIDER_FATAL; the official provider emits STALE first and later downgrades FATAL to ERROR,
-// js-provider.md §2.1), and onClose cancelling every timer and stream (spec 2.5.x).
+// its grpc-fetch.ts), and onClose cancelling every timer and stream (spec 2.5.x).
 import { ErrorCode, OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
 import { SwitchyardProvider, type SwitchyardProviderOptions } from '../src/index.js';
 import { type EventLog, recordEvents } from './support/events.js';

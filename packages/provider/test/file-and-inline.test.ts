@@ -1,6 +1,6 @@
-// Issue 5 item 2, file and inline sources. The file source watches the parent directory
-// (js-provider.md §2.3: the official provider polls with fs.watchFile every ~5 s), so edits,
-// atomic renames and delete/recreate are seen at once; testbed.md §4 uses delete + recreate as
+// File and inline sources. The file source watches the parent directory (the official provider
+// polls with fs.watchFile every ~5 s: its service/in-process/file/file-fetch.ts), so edits, atomic
+// renames and delete/recreate are seen at once; the testbed's launchpad uses delete + recreate as
 // the file-mode "outage" (STALE → ERROR → READY in events.feature @file).
 import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,7 +111,7 @@ test('an invalid edit keeps the last configuration; fixing it applies the fix', 
   const p = make();
   await p.initialize();
   writeFileSync(file, INVALID_CONFIG);
-  await logger.waitFor(/INVALID_CONFIGURATION/);
+  await logger.waitFor(/CONFIGURATION_INVALID/);
   expect((await color(p)).value).toBe('blue');
   expect(p.state).toBe('READY');
   writeFileSync(file, flagConfig('red'));
@@ -123,7 +123,7 @@ test('an invalid edit keeps the last configuration; fixing it applies the fix', 
 test('an invalid file at startup rejects initialize with the diagnostic', async () => {
   writeFileSync(file, INVALID_CONFIG);
   const p = make();
-  await expect(p.initialize()).rejects.toThrow(/INVALID_CONFIGURATION/);
+  await expect(p.initialize()).rejects.toThrow(/CONFIGURATION_INVALID/);
   expect((await color(p)).errorCode).toBe(ErrorCode.PROVIDER_NOT_READY);
 });
 
@@ -170,7 +170,7 @@ describe('inline source (flagConfiguration)', () => {
     provider = new SwitchyardProvider({ flagConfiguration: INVALID_CONFIG }, silentLogger());
     await expect(provider.initialize()).rejects.toMatchObject({
       code: ErrorCode.PROVIDER_FATAL,
-      message: expect.stringContaining('INVALID_CONFIGURATION'),
+      message: expect.stringContaining('CONFIGURATION_INVALID'),
     });
   });
 });

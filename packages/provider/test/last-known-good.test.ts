@@ -1,4 +1,4 @@
-// Issue 5 item 5: last-known-good configuration on disk (docs/adr/0011). A provider that starts
+// Last-known-good configuration on disk (docs/adr/0011). A provider that starts
 // while its daemon is unreachable serves the persisted configuration, says so in flag metadata,
 // and switches to the live stream when it connects.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Options, environment variables, defaults and precedence: flagd-testbed gherkin/config.feature
-// and ../shared/reference/testbed.md §5 (which this file follows row by row).
+// (its option table, which this file follows row by row).
 import { DEFAULTS, ProviderOptionError, SwitchyardProvider, resolveOptions } from '../src/index.js';
 import type { Environment } from '../src/index.js';
 
@@ -108,7 +108,7 @@ describe('options and environment variables ("Dedicated Config", "via Env_var", 
   });
 });
 
-describe('resolver and port rules (testbed.md §5)', () => {
+describe('resolver and port rules (gherkin/config.feature)', () => {
   test.each([
     ['in-process', 'file'],
     ['rpc', 'rpc'],

@@ -1,5 +1,6 @@
-// In-process sync source: how the provider reaches its daemon (issue 5 item 2; testbed.md §3–4,
-// wire-protocol.md "Conventions on the wire"). Every test talks to a real loopback gRPC server.
+// In-process sync source: how the provider reaches its daemon (target, TLS, unix socket, selector
+// header, as the testbed's connection.feature uses them). Every test talks to a real loopback
+// gRPC server.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // sync_context (SyncFlagsResponse field 2) is merged into evaluation contexts at the LOWEST
 // precedence: the caller's context wins. The official provider installs an async provider hook
-// whose result the SDK merges OVER the caller's context (js-provider.md §2.2), so there the
+// whose result the SDK merges OVER the caller's context (its SyncMetadataHook.ts), so there the
 // daemon wins; docs/adr/0013 records why we deviate. No hook is used: core gets a base context.
 import { OpenFeature } from '@openfeature/server-sdk';
 import { SwitchyardProvider, type SwitchyardProviderOptions } from '../src/index.js';

@@ -30,7 +30,12 @@ export function loadSnapshot(text: string, options: ParseOptions): FlagSnapshot 
 export function coreEvaluatorClient(snapshot: FlagSnapshot): FlagClient {
   return {
     evaluateDetails(type, key, defaultValue, context) {
-      const result = evaluate(snapshot, key, type, defaultValue, context as EvaluationContext);
+      const result = evaluate(snapshot, {
+        flagKey: key,
+        type,
+        defaultValue,
+        context: context as EvaluationContext,
+      });
       return {
         value: result.value,
         variant: result.variant,

@@ -85,7 +85,12 @@ export function describeSameAnswersAsInProcess(label: string, domain: string): v
     test(`${type}: ${label} answers equal in-process evaluation for ${contexts.length} contexts`, async () => {
       const client = OpenFeature.getClient(domain);
       for (const context of contexts) {
-        const local = evaluate(snapshot, key, type, defaults[type], context);
+        const local = evaluate(snapshot, {
+          flagKey: key,
+          type,
+          defaultValue: defaults[type],
+          context,
+        });
         let details: {
           value: unknown;
           variant?: string | undefined;

@@ -4,7 +4,7 @@ import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import type { PathSegment } from '../internal/paths.js';
 import type { CompiledTargeting } from '../targeting/types.js';
 import type { FlagState, JsonValue } from '../types.js';
-import type { Problem, ProblemScope } from './problems.js';
+import type { Problem, ProblemScope, Report } from './problems.js';
 
 export type MetadataValue = string | number | boolean;
 
@@ -38,15 +38,6 @@ const NO_METADATA: Record<string, MetadataValue> = Object.freeze({}) as Record<
   MetadataValue
 >;
 
-export type Report = (
-  severity: 'error' | 'warning',
-  code: string,
-  message: string,
-  scope: ProblemScope,
-  segments: readonly PathSegment[],
-  flagKey?: string,
-) => Problem;
-
 const MAX_VALUE_DEPTH = 512;
 
 type Kind = 'boolean' | 'string' | 'number' | 'object' | 'null';
@@ -70,25 +61,30 @@ export function valueDepth(value: JsonValue, limit: number, depth = 0): number {
   return max;
 }
 
+/** Where metadata sits (flag or set) and who hears about its problems. */
+export interface MetadataSite {
+  readonly at: readonly PathSegment[];
+  readonly scope: ProblemScope;
+  readonly report: Report;
+  readonly flagKey?: string;
+}
+
 /** Validates metadata (flag or set): an object of string, number or boolean values. */
 export function readMetadata(
   raw: JsonValue | undefined,
-  segments: readonly PathSegment[],
-  scope: ProblemScope,
-  report: Report,
-  flagKey?: string,
+  site: MetadataSite,
 ): { metadata: Record<string, MetadataValue>; problem?: Problem } {
   if (raw === undefined || raw === null) return { metadata: {} };
+  const { at, scope, report, flagKey } = site;
   const metadata: Record<string, MetadataValue> = {};
   if (!isJsonObject(raw)) {
-    const problem = report(
-      'error',
-      'METADATA_INVALID',
-      'metadata must be an object',
+    const problem = report({
+      code: 'METADATA_INVALID',
+      message: 'metadata must be an object',
       scope,
-      segments,
+      at,
       flagKey,
-    );
+    });
     return { metadata, problem };
   }
   let problem: Problem | undefined;
@@ -100,208 +96,227 @@ export function readMetadata(
       (typeof value === 'number' && Number.isFinite(value))
     ) {
       if (key === '__proto__') {
-        report(
-          'warning',
-          'PROTOTYPE_KEY',
-          'a "__proto__" metadata key is kept as a plain key',
-          scope === 'document' ? 'document' : 'flag',
-          [...segments, key],
+        report({
+          severity: 'warning',
+          code: 'PROTOTYPE_KEY',
+          message: 'a "__proto__" metadata key is kept as a plain key',
+          scope: scope === 'document' ? 'document' : 'flag',
+          at: [...at, key],
           flagKey,
-        );
+        });
       }
       setOwn(metadata, key, value);
     } else {
-      problem ??= report(
-        'error',
-        'METADATA_VALUE_INVALID',
-        `metadata value "${key}" must be a string, number or boolean, not ${Array.isArray(value) ? 'an array' : kindOf(value)}`,
+      problem ??= report({
+        code: 'METADATA_VALUE_INVALID',
+        message: `metadata value "${key}" must be a string, number or boolean, not ${Array.isArray(value) ? 'an array' : kindOf(value)}`,
         scope,
-        [...segments, key],
+        at: [...at, key],
         flagKey,
-      );
+      });
     }
   }
   return problem === undefined ? { metadata } : { metadata, problem };
 }
 
-export function readFlag(
-  raw: JsonValue | undefined,
-  key: string,
-  segments: readonly PathSegment[],
-  report: Report,
-): FlagDraft {
-  const draft: FlagDraft = {
-    key,
-    segments,
-    state: 'ENABLED',
-    variants: {},
-    defaultVariant: undefined,
-    rawTargeting: undefined,
-    ownMetadata: NO_METADATA,
-    error: undefined,
-    metadata: NO_METADATA,
-    flagSetId: undefined,
-    targeting: undefined,
-    targetingError: undefined,
-    rule: undefined,
-  };
-  const fail = (code: string, message: string, at: readonly PathSegment[]) => {
-    const problem = report('error', code, message, 'flag', at, key);
-    draft.error ??= problem;
-  };
-  if (key === '') fail('FLAG_KEY_EMPTY', 'a flag key must not be empty', segments);
-  if (key === '__proto__') {
-    report(
-      'warning',
-      'PROTOTYPE_KEY',
-      'a flag named "__proto__" is kept as a plain key',
-      'flag',
-      segments,
-      key,
-    );
-  }
-  if (!isJsonObject(raw)) {
-    fail(
-      'FLAG_NOT_OBJECT',
-      `a flag must be an object, not ${Array.isArray(raw) ? 'an array' : raw === undefined ? 'undefined' : kindOf(raw)}`,
-      segments,
-    );
-    return draft;
-  }
-
-  // state: flagd treats anything but DISABLED as enabled; the schema requires one of the two.
-  const state = raw.state;
-  if (state === 'ENABLED' || state === 'DISABLED') draft.state = state;
-  else if (state === undefined) {
-    report(
-      'warning',
-      'STATE_MISSING',
-      'state is missing; the flag is treated as ENABLED (flagd does the same)',
-      'flag',
-      segments,
-      key,
-    );
-  } else {
-    fail('STATE_INVALID', `state must be "ENABLED" or "DISABLED", not ${JSON.stringify(state)}`, [
-      ...segments,
-      'state',
-    ]);
-  }
-
-  readVariants(raw, draft, segments, report, fail);
-
-  const dv = raw.defaultVariant;
-  if (typeof dv === 'string' && dv !== '') {
-    if (hasOwn(draft.variants, dv)) draft.defaultVariant = dv;
-    else if (Object.keys(draft.variants).length > 0) {
-      fail(
-        'DEFAULT_VARIANT_UNKNOWN',
-        `defaultVariant "${dv}" is not one of the variants (${Object.keys(draft.variants)
-          .map((v) => JSON.stringify(v))
-          .join(', ')})`,
-        [...segments, 'defaultVariant'],
-      );
-    }
-  } else if (dv !== undefined && dv !== null && dv !== '') {
-    fail('DEFAULT_VARIANT_INVALID', `defaultVariant must be a string or null, not ${kindOf(dv)}`, [
-      ...segments,
-      'defaultVariant',
-    ]);
-  }
-
-  const targeting = raw.targeting;
-  if (targeting !== undefined && targeting !== null) {
-    if (!isJsonObject(targeting)) {
-      fail(
-        'TARGETING_INVALID',
-        `targeting must be an object (a JSONLogic rule), not ${Array.isArray(targeting) ? 'an array' : kindOf(targeting)}`,
-        [...segments, 'targeting'],
-      );
-    } else if (Object.keys(targeting).length > 0) {
-      draft.rawTargeting = targeting;
-    }
-  }
-
-  const rawMeta = raw.metadata;
-  if (rawMeta !== undefined && rawMeta !== null) {
-    const meta = readMetadata(rawMeta, [...segments, 'metadata'], 'flag', report, key);
-    draft.ownMetadata = meta.metadata;
-    if (meta.problem) draft.error ??= meta.problem;
-  }
-  return draft;
+/** One flag as it appears in the document: its key, raw value and JSON path. */
+export interface FlagSite {
+  readonly key: string;
+  readonly raw: JsonValue | undefined;
+  readonly segments: readonly PathSegment[];
 }
 
-function readVariants(
-  raw: Record<string, JsonValue>,
-  draft: FlagDraft,
-  segments: readonly PathSegment[],
-  report: Report,
-  fail: (code: string, message: string, at: readonly PathSegment[]) => void,
-): void {
-  const variants = raw.variants;
-  if (!hasOwn(raw, 'variants') || variants === undefined) {
-    fail('VARIANTS_MISSING', 'variants are missing', segments);
-    return;
+/** Reads one flag's structure into a draft; each field is one step over the same draft. */
+export function readFlag(site: FlagSite, report: Report): FlagDraft {
+  const reader = new FlagReader(site, report);
+  const raw = site.raw;
+  reader.checkKey();
+  if (!isJsonObject(raw)) {
+    reader.fail(
+      'FLAG_NOT_OBJECT',
+      `a flag must be an object, not ${Array.isArray(raw) ? 'an array' : raw === undefined ? 'undefined' : kindOf(raw)}`,
+      site.segments,
+    );
+    return reader.draft;
   }
-  // Paths and quoted names are built only when something is reported.
-  const at = (): PathSegment[] => [...segments, 'variants'];
-  if (!isJsonObject(variants)) {
-    fail('VARIANTS_INVALID', 'variants must be an object of variant name to value', at());
-    return;
+  reader.readState(raw.state);
+  reader.readVariants(raw);
+  reader.readDefaultVariant(raw.defaultVariant);
+  reader.readTargeting(raw.targeting);
+  reader.readOwnMetadata(raw.metadata);
+  return reader.draft;
+}
+
+class FlagReader {
+  readonly draft: FlagDraft;
+  private readonly key: string;
+  private readonly segments: readonly PathSegment[];
+
+  constructor(
+    site: FlagSite,
+    private readonly report: Report,
+  ) {
+    this.key = site.key;
+    this.segments = site.segments;
+    this.draft = {
+      key: site.key,
+      segments: site.segments,
+      state: 'ENABLED',
+      variants: {},
+      defaultVariant: undefined,
+      rawTargeting: undefined,
+      ownMetadata: NO_METADATA,
+      error: undefined,
+      metadata: NO_METADATA,
+      flagSetId: undefined,
+      targeting: undefined,
+      targetingError: undefined,
+      rule: undefined,
+    };
   }
-  const names = Object.keys(variants);
-  if (names.length === 0) {
-    fail('VARIANTS_EMPTY', 'variants must define at least one variant', at());
-    return;
+
+  /** Reports an error that makes the flag unusable (the first one becomes `draft.error`). */
+  fail(code: string, message: string, at: readonly PathSegment[]): void {
+    const problem = this.report({ code, message, scope: 'flag', at, flagKey: this.key });
+    this.draft.error ??= problem;
   }
-  let firstKind: Kind | undefined;
-  let firstName = '';
-  for (const name of names) {
-    const value = variants[name] as JsonValue;
-    if (name === '')
-      fail('VARIANT_NAME_EMPTY', 'a variant name must not be empty', [...at(), name]);
-    if (name === '__proto__') {
-      report(
-        'warning',
-        'PROTOTYPE_KEY',
-        'a variant named "__proto__" is kept as a plain key',
-        'flag',
-        [...at(), name],
-        draft.key,
+
+  private warn(code: string, message: string, at: readonly PathSegment[]): void {
+    this.report({ severity: 'warning', code, message, scope: 'flag', at, flagKey: this.key });
+  }
+
+  checkKey(): void {
+    if (this.key === '') this.fail('FLAG_KEY_EMPTY', 'a flag key must not be empty', this.segments);
+    if (this.key === '__proto__')
+      this.warn('PROTOTYPE_KEY', 'a flag named "__proto__" is kept as a plain key', this.segments);
+  }
+
+  /** flagd treats anything but DISABLED as enabled; the schema requires one of the two. */
+  readState(state: JsonValue | undefined): void {
+    if (state === 'ENABLED' || state === 'DISABLED') this.draft.state = state;
+    else if (state === undefined) {
+      this.warn(
+        'STATE_MISSING',
+        'state is missing; the flag is treated as ENABLED (flagd does the same)',
+        this.segments,
+      );
+    } else {
+      this.fail(
+        'STATE_INVALID',
+        `state must be "ENABLED" or "DISABLED", not ${JSON.stringify(state)}`,
+        [...this.segments, 'state'],
       );
     }
+  }
+
+  readDefaultVariant(dv: JsonValue | undefined): void {
+    const variants = this.draft.variants;
+    if (typeof dv === 'string' && dv !== '') {
+      if (hasOwn(variants, dv)) this.draft.defaultVariant = dv;
+      else if (Object.keys(variants).length > 0) {
+        this.fail(
+          'DEFAULT_VARIANT_UNKNOWN',
+          `defaultVariant "${dv}" is not one of the variants (${Object.keys(variants)
+            .map((v) => JSON.stringify(v))
+            .join(', ')})`,
+          [...this.segments, 'defaultVariant'],
+        );
+      }
+    } else if (dv !== undefined && dv !== null && dv !== '') {
+      this.fail(
+        'DEFAULT_VARIANT_INVALID',
+        `defaultVariant must be a string or null, not ${kindOf(dv)}`,
+        [...this.segments, 'defaultVariant'],
+      );
+    }
+  }
+
+  readTargeting(targeting: JsonValue | undefined): void {
+    if (targeting === undefined || targeting === null) return;
+    if (!isJsonObject(targeting)) {
+      this.fail(
+        'TARGETING_INVALID',
+        `targeting must be an object (a JSONLogic rule), not ${Array.isArray(targeting) ? 'an array' : kindOf(targeting)}`,
+        [...this.segments, 'targeting'],
+      );
+    } else if (Object.keys(targeting).length > 0) {
+      this.draft.rawTargeting = targeting;
+    }
+  }
+
+  readOwnMetadata(raw: JsonValue | undefined): void {
+    if (raw === undefined || raw === null) return;
+    const meta = readMetadata(raw, {
+      at: [...this.segments, 'metadata'],
+      scope: 'flag',
+      report: this.report,
+      flagKey: this.key,
+    });
+    this.draft.ownMetadata = meta.metadata;
+    if (meta.problem) this.draft.error ??= meta.problem;
+  }
+
+  readVariants(raw: Record<string, JsonValue>): void {
+    const variants = raw.variants;
+    if (!hasOwn(raw, 'variants') || variants === undefined) {
+      this.fail('VARIANTS_MISSING', 'variants are missing', this.segments);
+      return;
+    }
+    // Paths are built only when something is reported.
+    const at = (): PathSegment[] => [...this.segments, 'variants'];
+    if (!isJsonObject(variants)) {
+      this.fail('VARIANTS_INVALID', 'variants must be an object of variant name to value', at());
+      return;
+    }
+    const names = Object.keys(variants);
+    if (names.length === 0) {
+      this.fail('VARIANTS_EMPTY', 'variants must define at least one variant', at());
+      return;
+    }
+    const first = { kind: undefined as Kind | undefined, name: '' };
+    for (const name of names) {
+      if (this.readVariant(name, variants[name] as JsonValue, first))
+        setOwn(this.draft.variants, name, variants[name] as JsonValue);
+    }
+  }
+
+  /** Checks one variant against the first; false when it must be left out. */
+  private readVariant(
+    name: string,
+    value: JsonValue,
+    first: { kind: Kind | undefined; name: string },
+  ): boolean {
+    const at = (): PathSegment[] => [...this.segments, 'variants', name];
+    if (name === '') this.fail('VARIANT_NAME_EMPTY', 'a variant name must not be empty', at());
+    if (name === '__proto__')
+      this.warn('PROTOTYPE_KEY', 'a variant named "__proto__" is kept as a plain key', at());
     const kind = kindOf(value);
+    const shown = JSON.stringify(name);
     if (kind === 'null') {
-      report(
-        'warning',
+      this.warn(
         'VARIANT_NULL',
-        `variant ${JSON.stringify(name)} is null, which the flagd schema does not allow`,
-        'flag',
-        [...at(), name],
-        draft.key,
+        `variant ${shown} is null, which the flagd schema does not allow`,
+        at(),
       );
     } else if (kind === 'number' && !Number.isFinite(value as number)) {
-      fail('VARIANT_INVALID', `variant ${JSON.stringify(name)} is not a finite number`, [
-        ...at(),
-        name,
-      ]);
+      this.fail('VARIANT_INVALID', `variant ${shown} is not a finite number`, at());
     } else if (kind === 'object' && valueDepth(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
-      fail(
+      this.fail(
         'VALUE_TOO_DEEP',
-        `variant ${JSON.stringify(name)} is nested deeper than ${MAX_VALUE_DEPTH} levels`,
-        [...at(), name],
+        `variant ${shown} is nested deeper than ${MAX_VALUE_DEPTH} levels`,
+        at(),
       );
-      continue;
-    } else if (firstKind === undefined) {
-      firstKind = kind;
-      firstName = name;
-    } else if (kind !== firstKind) {
-      fail(
+      return false;
+    } else if (first.kind === undefined) {
+      first.kind = kind;
+      first.name = name;
+    } else if (kind !== first.kind) {
+      this.fail(
         'VARIANT_TYPES_MIXED',
-        `variant ${JSON.stringify(name)} is a ${kind} but variant ${JSON.stringify(firstName)} is a ${firstKind}; all variants of a flag must have one type`,
-        [...at(), name],
+        `variant ${shown} is a ${kind} but variant ${JSON.stringify(first.name)} is a ${first.kind}; all variants of a flag must have one type`,
+        at(),
       );
     }
-    setOwn(draft.variants, name, value);
+    return true;
   }
 }

@@ -18,3 +18,17 @@ export interface Problem {
   readonly column?: number;
   readonly file?: string;
 }
+
+/** What a parse stage reports; `at` is the JSON path of the offending value. */
+export interface ProblemSpec {
+  /** Default 'error'. */
+  readonly severity?: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly scope: ProblemScope;
+  readonly at: readonly PathSegment[];
+  readonly flagKey?: string | undefined;
+}
+
+/** Records a problem and returns it (a flag keeps its first error as `error`). */
+export type Report = (spec: ProblemSpec) => Problem;

@@ -4,6 +4,8 @@
 // no later recursion over a rule can overflow the stack.
 import { hasOwn, isJsonObject, setOwn } from '../internal/own.js';
 import type { PathSegment } from '../internal/paths.js';
+import { depthLimit } from '../targeting/limits.js';
+import type { Limits } from '../targeting/types.js';
 import type { JsonObject, JsonValue } from '../types.js';
 
 export interface RuleProblem {
@@ -44,11 +46,16 @@ export class RefResolver {
   /** Nodes counted so far in the current budget (one rule, or one evaluator). */
   private budget = 0;
 
+  private readonly maxDepth: number;
+  private readonly maxNodes: number;
+
   constructor(
     private readonly evaluators: JsonObject | undefined,
-    private readonly maxDepth: number,
-    private readonly maxNodes: number,
-  ) {}
+    limits: Pick<Limits, 'maxDepth' | 'maxRuleNodes'>,
+  ) {
+    this.maxDepth = depthLimit(limits);
+    this.maxNodes = limits.maxRuleNodes;
+  }
 
   resolve(rule: JsonValue): { rule: JsonValue; nodes: number } | { problem: RuleProblem } {
     this.budget = 0;

@@ -5,11 +5,16 @@ import type { Diagnostic } from '../types.js';
 import type { Problem } from './problems.js';
 import type { DocumentFormat } from './read-document.js';
 
+/** Where the problems were found: the source name and, when the input was text, the text. */
+export interface ProblemSource {
+  readonly file: string | undefined;
+  readonly text: string | undefined;
+  readonly format: DocumentFormat | undefined;
+}
+
 export function toDiagnostics(
   problems: readonly Problem[],
-  file: string | undefined,
-  text: string | undefined,
-  format: DocumentFormat | undefined,
+  { file, text, format }: ProblemSource,
 ): { diagnostics: Diagnostic[]; byProblem: Map<Problem, Diagnostic> } {
   const byProblem = new Map<Problem, Diagnostic>();
   if (problems.length === 0) return { diagnostics: [], byProblem };

@@ -1,6 +1,7 @@
 // Shared compile-time shapes for operator builders.
 import type { JsonValue } from '../types.js';
 import type { Tracer } from './trace.js';
+import type { Limits } from './types.js';
 import type { Fn } from './values.js';
 
 /**
@@ -69,6 +70,8 @@ export interface BuildContext {
   readonly tracer: Tracer | undefined;
   /** Records an operator-argument problem (a warning; flagd returns null at run time). */
   warn(code: string, path: string | RulePath, message: string): void;
+  /** The limits the rule was compiled with (the evaluation budget's sizes among them). */
+  readonly limits: Limits;
 }
 
 /** Builds the closure of one operator (at `path`) from its compiled operands. */

@@ -5,6 +5,8 @@
 //   records a TraceNode. The evaluate build never checks a tracing flag.
 import type { Diagnostic, JsonValue } from '../types.js';
 import { type Arg, type BuildContext, isLiteral, ROOT_PATH, RulePath } from './build.js';
+import { BudgetExceeded } from './budget.js';
+import { checkRuleLimits } from './limits.js';
 import { OPERATORS } from './operators.js';
 import { Tracer } from './trace.js';
 import type {
@@ -16,6 +18,7 @@ import type {
   TargetingScope,
   TraceNode,
 } from './types.js';
+import { RuleFailure } from './types.js';
 import { type Fn, TOP } from './values.js';
 
 const ROOT = ROOT_PATH;
@@ -28,106 +31,6 @@ class CompileFailure extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * Checks depth and size without recursion, before anything recurses over the rule. Depth counts
- * nested operations and literal arrays; an operation's own operand list is not an extra level,
- * so `{"!": {"!": ...}}` and `{"and": [{"and": [...]}]}` both count one level per operation.
- *
- * Every rule of a configuration goes through this, so the walk allocates nothing per node
- * (parallel stacks, no path strings); only a failing rule is walked again with paths, to say
- * where it failed.
- */
-function checkLimits(rule: JsonValue, limits: Limits): CompileFailure | undefined {
-  return walkLimits(rule, limits, undefined) ? undefined : locateLimitFailure(rule, limits);
-}
-
-/**
- * The walk of checkLimits. Returns true when the rule is within the limits; with `paths`, a
- * failing walk records the path of the failing node in `paths.failure`.
- */
-function walkLimits(
-  rule: JsonValue,
-  limits: Limits,
-  paths: { stack: string[]; failure?: CompileFailure } | undefined,
-): boolean {
-  const values: JsonValue[] = [rule];
-  const depths: number[] = [1];
-  paths?.stack.push(ROOT);
-  let nodes = 0;
-  const tooLarge = (): boolean => {
-    if (paths !== undefined) {
-      paths.failure = new CompileFailure(
-        'TARGETING_TOO_LARGE',
-        ROOT,
-        `targeting has more than ${limits.maxRuleNodes} nodes`,
-      );
-    }
-    return false;
-  };
-  while (values.length > 0) {
-    const v = values.pop() as JsonValue;
-    const depth = depths.pop() as number;
-    const path = paths?.stack.pop() ?? '';
-    nodes++;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > limits.maxDepth) {
-      if (paths !== undefined) {
-        paths.failure = new CompileFailure(
-          'TARGETING_TOO_DEEP',
-          path,
-          `targeting is nested deeper than ${limits.maxDepth} levels`,
-        );
-      }
-      return false;
-    }
-    const keys = Array.isArray(v) ? null : Object.keys(v);
-    if (keys !== null && keys.length === 1) {
-      const op = keys[0] as string;
-      const operands = (v as Record<string, JsonValue>)[op] as JsonValue;
-      if (Array.isArray(operands)) {
-        nodes++; // the operand list itself
-        if (nodes + values.length + operands.length > limits.maxRuleNodes) return tooLarge();
-        for (let i = operands.length - 1; i >= 0; i--) {
-          values.push(operands[i] as JsonValue);
-          depths.push(depth + 1);
-          paths?.stack.push(`${path}.${op}[${i}]`);
-        }
-      } else {
-        values.push(operands);
-        depths.push(depth + 1);
-        paths?.stack.push(`${path}.${op}`);
-      }
-    } else if (keys === null) {
-      const items = v as JsonValue[];
-      if (nodes + values.length + items.length > limits.maxRuleNodes) return tooLarge();
-      for (let i = items.length - 1; i >= 0; i--) {
-        values.push(items[i] as JsonValue);
-        depths.push(depth + 1);
-        paths?.stack.push(`${path}[${i}]`);
-      }
-    } else {
-      const obj = v as Record<string, JsonValue>;
-      if (nodes + values.length + keys.length > limits.maxRuleNodes) return tooLarge();
-      for (const key of keys) {
-        values.push(obj[key] as JsonValue);
-        depths.push(depth + 1);
-        paths?.stack.push(`${path}.${key}`);
-      }
-    }
-    if (nodes + values.length > limits.maxRuleNodes) return tooLarge();
-  }
-  return true;
-}
-
-function locateLimitFailure(rule: JsonValue, limits: Limits): CompileFailure {
-  const paths: { stack: string[]; failure?: CompileFailure } = { stack: [] };
-  walkLimits(rule, limits, paths);
-  return (
-    paths.failure ??
-    new CompileFailure('TARGETING_TOO_LARGE', ROOT, `targeting exceeds the rule limits`)
-  );
 }
 
 /**
@@ -216,10 +119,14 @@ function compileNode(raw: JsonValue, at: RulePath, ctx: BuildContext): Arg {
 }
 
 function toDiagnostic(
-  severity: Diagnostic['severity'],
-  code: string,
-  relPath: string,
-  message: string,
+  {
+    severity,
+    code,
+    relPath,
+    message,
+  }: Pick<Diagnostic, 'severity' | 'code' | 'message'> & {
+    relPath: string;
+  },
   options: CompileOptions,
 ): Diagnostic {
   return {
@@ -243,15 +150,17 @@ class CompiledRule implements CompiledTargeting {
   constructor(
     private readonly root: Fn,
     private readonly rule: JsonValue,
+    private readonly limits: Limits,
   ) {}
 
-  /** Never throws (anything unexpected yields null). */
+  /** Never throws: over the budget gives a RuleFailure, anything else unexpected null. */
   evaluate(scope: TargetingScope): unknown {
+    scope.steps = this.limits.maxSteps;
     try {
       const r = this.root(scope, TOP);
       return r === undefined ? null : r;
-    } catch {
-      return null;
+    } catch (e) {
+      return e instanceof BudgetExceeded ? new RuleFailure(e.message) : null;
     }
   }
 
@@ -264,17 +173,20 @@ class CompiledRule implements CompiledTargeting {
         specialise: false,
         tracer,
         warn: () => {},
+        limits: this.limits,
       }).fn;
       this.tracer = tracer;
       this.traced = traced;
     }
     tracer.reset();
+    scope.steps = this.limits.maxSteps;
     let value: unknown = null;
     let error: string | undefined;
     try {
       value = traced(scope, TOP) ?? null;
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = e instanceof BudgetExceeded || e instanceof Error ? e.message : String(e);
+      if (e instanceof BudgetExceeded) value = new RuleFailure(e.message);
     }
     const recorded = tracer.result();
     const trace: TraceNode =
@@ -291,11 +203,15 @@ export const compileTargeting: CompileTargeting = (rule, options) => {
   const warnings: Diagnostic[] = [];
   const fail = (e: CompileFailure): CompileResult => ({
     ok: false,
-    error: toDiagnostic('error', e.code, e.relPath, e.message, options),
+    error: toDiagnostic(
+      { severity: 'error', code: e.code, relPath: e.relPath, message: e.message },
+      options,
+    ),
     warnings,
   });
-  const limitFailure = checkLimits(rule, options.limits);
-  if (limitFailure !== undefined) return fail(limitFailure);
+  const refused = checkRuleLimits(rule, options.limits);
+  if (refused !== undefined)
+    return fail(new CompileFailure(refused.code, refused.relPath, refused.message));
 
   let root: Fn;
   try {
@@ -303,13 +219,16 @@ export const compileTargeting: CompileTargeting = (rule, options) => {
       specialise: true,
       tracer: undefined,
       warn: (code, path, message) =>
-        warnings.push(toDiagnostic('warning', code, String(path), message, options)),
+        warnings.push(
+          toDiagnostic({ severity: 'warning', code, relPath: String(path), message }, options),
+        ),
+      limits: options.limits,
     }).fn;
   } catch (e) {
+    // The limits keep recursion far inside the stack; anything else here is a compiler bug,
+    // reported for this flag instead of escaping.
     if (e instanceof CompileFailure) return fail(e);
-    const message =
-      e instanceof RangeError ? 'targeting is too deeply nested to compile' : String(e);
-    return fail(new CompileFailure('TARGETING_TOO_DEEP', ROOT, message));
+    return fail(new CompileFailure('COMPILE_FAILED', ROOT, String(e)));
   }
-  return { ok: true, rule: new CompiledRule(root, rule), warnings };
+  return { ok: true, rule: new CompiledRule(root, rule, options.limits), warnings };
 };

@@ -2,6 +2,7 @@
 // that flagd only detects at run time are compiled (they return null, as in flagd) and reported
 // as warnings so that strict linting can reject them.
 import type { JsonValue } from '../types.js';
+import { BudgetSite } from './budget.js';
 import {
   type Arg,
   type BuildContext,
@@ -32,7 +33,7 @@ import {
 } from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
-import { type Fn, TOP, child, toText, topGet } from './values.js';
+import { type Fn, TOP, child, topGet } from './values.js';
 
 function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
   return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
@@ -113,13 +114,17 @@ function checkFractional(args: readonly Arg[], ctx: BuildContext, path: RulePath
   }
 }
 
+/** Where a generic fractional runs: the scope, the local data, its budget site, the tracer. */
+interface FractionalRun {
+  readonly s: TargetingScope;
+  readonly l: unknown;
+  readonly site: BudgetSite;
+  readonly tracer: Tracer | undefined;
+}
+
 /** Generic fractional over evaluated operands; records explain details when tracing. */
-function runFractional(
-  vals: readonly unknown[],
-  s: TargetingScope,
-  l: unknown,
-  tracer: Tracer | undefined,
-): unknown {
+function runFractional(vals: readonly unknown[], run: FractionalRun): unknown {
+  const { s, l, site, tracer } = run;
   if (vals.length === 0) {
     tracer?.detail({ reason: 'no distributions' });
     return null;
@@ -129,6 +134,7 @@ function runFractional(
     tracer?.detail({ reason: seed });
     return null;
   }
+  site.scan(s, seed.seed);
   const parsed = parseDistributions(vals, seed.from);
   if (!parsed.ok) {
     tracer?.detail({ bucketingValue: seed.seed, seedSource: seed.source, reason: parsed.reason });
@@ -148,7 +154,7 @@ function runFractional(
  * `cat`): same hash, and no string built per evaluation. The first part is nearly always the
  * same from one call to the next (the flag key), so its hash state is kept (`Murmur3Prefix`).
  */
-function precomputed(args: readonly Arg[]): Fn | undefined {
+function precomputed(args: readonly Arg[], site: BudgetSite): Fn | undefined {
   if (args.length === 0 || !args.every((a, i) => i === 0 || a.isConst)) return undefined;
   const first = args[0] as Arg;
   const shorthand = first.isConst && Array.isArray(first.value);
@@ -158,47 +164,57 @@ function precomputed(args: readonly Arg[]): Fn | undefined {
   if (!parsed.ok) return () => null;
   const table: BucketTable = parsed.table;
   const prefix = new Murmur3Prefix();
-  if (shorthand) return (s, l) => implicitSeed(table, prefix, s, l);
+  const bucket = { table, prefix, site };
+  if (shorthand) return (s, l) => implicitSeed(bucket, s, l);
   const seedFn = first.fn;
   const pair = catOperands(seedFn);
   if (pair !== undefined) {
     const [a, b] = pair;
     // `cat` always yields a string, so the seed is explicit.
     return (s, l) => {
-      const left = toText(a(s, l));
-      const hash = murmur3Utf8PairCached(prefix, left, toText(b(s, l)));
+      const left = site.text(s, a(s, l));
+      const right = site.text(s, b(s, l));
+      site.scan(s, right);
+      const hash = murmur3Utf8PairCached(prefix, left, right);
       return table.variants[pickIndex(table, hash)];
     };
   }
   return (s, l) => {
     const seed = seedFn(s, l);
-    if (typeof seed === 'string') return table.variants[pickIndex(table, murmur3Utf8(seed))];
-    if (seed === null || seed === undefined) return implicitSeed(table, prefix, s, l);
-    if (Array.isArray(seed)) return runFractional([seed, ...values.slice(1)], s, l, undefined);
+    if (typeof seed === 'string') {
+      site.scan(s, seed);
+      return table.variants[pickIndex(table, murmur3Utf8(seed))];
+    }
+    if (seed === null || seed === undefined) return implicitSeed(bucket, s, l);
+    if (Array.isArray(seed)) {
+      return runFractional([seed, ...values.slice(1)], { s, l, site, tracer: undefined });
+    }
     return null;
   };
 }
 
 /** The bucket for the implicit seed `$flagd.flagKey + targetingKey` (null without a key). */
 function implicitSeed(
-  table: BucketTable,
-  prefix: Murmur3Prefix,
+  bucket: { table: BucketTable; prefix: Murmur3Prefix; site: BudgetSite },
   s: TargetingScope,
   l: unknown,
 ): unknown {
   const tk = targetingKeyOf(s, l);
   if (typeof tk !== 'string' || tk.length === 0) return null;
+  bucket.site.scan(s, tk);
+  const { table, prefix } = bucket;
   return table.variants[pickIndex(table, murmur3Utf8PairCached(prefix, s.flagKey, tk))];
 }
 
 export const fractionalOp: OperatorBuilder = (args, ctx, path) => {
   checkFractional(args, ctx, path);
+  const site = new BudgetSite(ctx.limits, path);
   if (ctx.specialise) {
-    const fast = precomputed(args);
+    const fast = precomputed(args, site);
     if (fast !== undefined) return fast;
   }
   const tracer = ctx.tracer;
-  return (s, l) => runFractional(evalAll(args, s, l), s, l, tracer);
+  return (s, l) => runFractional(evalAll(args, s, l), { s, l, site, tracer });
 };
 
 function checkSemVer(args: readonly Arg[], ctx: BuildContext, path: RulePath): void {
@@ -233,6 +249,11 @@ function checkSemVer(args: readonly Arg[], ctx: BuildContext, path: RulePath): v
 export const semVerOp: OperatorBuilder = (args, ctx, path) => {
   checkSemVer(args, ctx, path);
   const tracer = ctx.tracer;
+  const site = new BudgetSite(ctx.limits, path);
+  const read = (s: TargetingScope, v: unknown): unknown => {
+    if (typeof v === 'string') site.scan(s, v);
+    return v;
+  };
   if (args.length !== 3) {
     return (s, l) => {
       evalAll(args, s, l);
@@ -249,14 +270,14 @@ export const semVerOp: OperatorBuilder = (args, ctx, path) => {
     const b = parseSemVer(target.value);
     if (b === null || typeof op !== 'string' || !SEMVER_OPERATORS.has(op)) return () => null;
     return (s, l) => {
-      const a = parseSemVerCached(fa(s, l));
+      const a = parseSemVerCached(read(s, fa(s, l)));
       return a === null ? null : applySemVer(a, op, b);
     };
   }
   return (s, l) => {
-    const rawA = fa(s, l);
+    const rawA = read(s, fa(s, l));
     const op = fo(s, l);
-    const rawB = fb(s, l);
+    const rawB = read(s, fb(s, l));
     const a = parseSemVer(rawA);
     const b = parseSemVer(rawB);
     const result = a === null || b === null ? null : applySemVer(a, op, b);
@@ -294,10 +315,13 @@ function stringCompare(name: string, test: (a: string, b: string) => boolean): O
     }
     const fa = fnAt(args, 0);
     const fb = fnAt(args, 1);
+    const site = new BudgetSite(ctx.limits, path);
     return (s, l) => {
       const a = fa(s, l);
       const b = fb(s, l);
-      return typeof a === 'string' && typeof b === 'string' ? test(a, b) : null;
+      if (typeof a !== 'string' || typeof b !== 'string') return null;
+      site.scan(s, b);
+      return test(a, b);
     };
   };
 }

@@ -1,8 +1,10 @@
 // Arithmetic, string and array operators. Semantics follow json-logic-js where it agrees with
 // json-logic-engine; where they differ, flagd's Go library decides (noted inline). Nothing here
 // throws: odd operand types give NaN, null or an empty result, as JSONLogic does.
+import { BudgetSite } from './budget.js';
 import { type Arg, type OperatorBuilder, evalAll, fnAt } from './build.js';
-import { type Fn, toNumber, toText, truthy } from './values.js';
+import { ruleNodes } from './limits.js';
+import { type Fn, toNumber, truthy } from './values.js';
 
 /** `+`: sum; one operand casts to a number ("3.14" → 3.14); none → 0. */
 export const addOp: OperatorBuilder = (args) => {
@@ -96,10 +98,11 @@ function isSetLiteral(v: unknown): v is (string | number)[] {
  * `String#indexOf` does), strict membership when it is an array, false otherwise. A literal
  * array of strings/numbers becomes a Set.
  */
-export const inOp: OperatorBuilder = (args, ctx) => {
+export const inOp: OperatorBuilder = (args, ctx, path) => {
   const a = fnAt(args, 0);
   const b = fnAt(args, 1);
   const hay = args[1];
+  const site = new BudgetSite(ctx.limits, path);
   if (ctx.specialise && hay?.isConst) {
     const h = hay.value;
     if (isSetLiteral(h)) {
@@ -118,13 +121,19 @@ export const inOp: OperatorBuilder = (args, ctx) => {
       const set = new Set<unknown>(h);
       return (s, l) => set.has(a(s, l));
     }
-    if (typeof h === 'string') return (s, l) => h.includes(toText(a(s, l)));
+    if (typeof h === 'string') return (s, l) => h.includes(site.text(s, a(s, l)));
   }
   return (s, l) => {
     const needle = a(s, l);
     const h = b(s, l);
-    if (typeof h === 'string') return h.includes(toText(needle));
-    if (Array.isArray(h)) return h.indexOf(needle) !== -1;
+    if (typeof h === 'string') {
+      site.scan(s, h);
+      return h.includes(site.text(s, needle));
+    }
+    if (Array.isArray(h)) {
+      site.charge(s, h.length);
+      return h.indexOf(needle) !== -1;
+    }
     return false;
   };
 };
@@ -141,104 +150,143 @@ export function catOperands(fn: Fn): readonly [Fn, Fn] | undefined {
   return (fn as Fn & { readonly [CAT_OPERANDS]?: readonly [Fn, Fn] })[CAT_OPERANDS];
 }
 
-/** `cat`: concatenation; null → "" (Array#join). Go's jsonlogic also trims; the JS libraries do not. */
-export const catOp: OperatorBuilder = (args, ctx) => {
+/**
+ * `cat`: concatenation; null → "" (Array#join). Go's jsonlogic also trims; the JS libraries do
+ * not. The result is checked against the string limit after every operand, so a rule that
+ * concatenates a long value many times stops at the limit instead of building the whole text.
+ */
+export const catOp: OperatorBuilder = (args, ctx, path) => {
   const a = fnAt(args, 0);
   const b = fnAt(args, 1);
+  const site = new BudgetSite(ctx.limits, path);
   if (args.length === 2) {
-    const fn: Fn = (s, l) => toText(a(s, l)) + toText(b(s, l));
+    const fn: Fn = (s, l) => site.produced(s, site.text(s, a(s, l)) + site.text(s, b(s, l)));
     if (ctx.specialise) Object.defineProperty(fn, CAT_OPERANDS, { value: [a, b] });
     return fn;
   }
+  const max = ctx.limits.maxStringLength;
   return (s, l) => {
     let r = '';
-    for (const arg of args) r += toText(arg.fn(s, l));
-    return r;
+    for (const arg of args) {
+      r += site.text(s, arg.fn(s, l));
+      if (r.length > max) site.produced(s, r);
+    }
+    return site.produced(s, r);
   };
 };
 
 /** `substr`: `[string, start, length?]`; negative start counts from the end, negative length drops from the end. */
-export const substrOp: OperatorBuilder = (args) => {
+export const substrOp: OperatorBuilder = (args, ctx, path) => {
   const fs = fnAt(args, 0);
   const fstart = fnAt(args, 1);
   const flen = fnAt(args, 2);
   const hasLen = args.length >= 3;
+  const site = new BudgetSite(ctx.limits, path);
   return (s, l) => {
-    const str = toText(fs(s, l));
-    const start = toNumber(fstart(s, l));
-    const len = hasLen ? toNumber(flen(s, l)) : undefined;
-    const from = start < 0 ? Math.max(str.length + Math.trunc(start), 0) : Math.trunc(start) || 0;
-    if (len === undefined || Number.isNaN(len)) return len === undefined ? str.slice(from) : '';
-    if (len < 0) {
-      const rest = str.slice(from);
-      return rest.slice(0, Math.max(rest.length + Math.trunc(len), 0));
-    }
-    return str.slice(from, from + Math.trunc(len));
+    const str = site.text(s, fs(s, l));
+    const start = fstart(s, l);
+    return site.produced(s, substring(str, start, hasLen ? toNumber(flen(s, l)) : undefined));
   };
 };
 
-/** `merge`: flattens array operands one level (Array#concat). */
-export const mergeOp: OperatorBuilder = (args) => (s, l) => {
-  const out: unknown[] = [];
-  for (const arg of args) {
-    const v = arg.fn(s, l);
-    if (Array.isArray(v)) for (const x of v) out.push(x);
-    else out.push(v);
+/** JSONLogic's substr over evaluated operands (`length` undefined when not given). */
+function substring(str: string, rawStart: unknown, len: number | undefined): string {
+  const start = toNumber(rawStart);
+  const from = start < 0 ? Math.max(str.length + Math.trunc(start), 0) : Math.trunc(start) || 0;
+  if (len === undefined || Number.isNaN(len)) return len === undefined ? str.slice(from) : '';
+  if (len < 0) {
+    const rest = str.slice(from);
+    return rest.slice(0, Math.max(rest.length + Math.trunc(len), 0));
   }
-  return out;
+  return str.slice(from, from + Math.trunc(len));
+}
+
+/** `merge`: flattens array operands one level (Array#concat), within the array limit. */
+export const mergeOp: OperatorBuilder = (args, ctx, path) => {
+  const site = new BudgetSite(ctx.limits, path);
+  return (s, l) => {
+    const out: unknown[] = [];
+    for (const arg of args) {
+      const v = arg.fn(s, l);
+      if (Array.isArray(v)) {
+        site.array(out.length + v.length);
+        site.charge(s, v.length);
+        for (const x of v) out.push(x);
+      } else out.push(v);
+    }
+    return out;
+  };
 };
 
+/**
+ * The iteration operators: `run` is called with the source array. Before it runs, the whole
+ * iteration is paid for — one step per element per node of the body — and, for the operators
+ * that build an array of the same length (map, filter), the length is checked.
+ */
 function iterating(
   run: (items: unknown[], body: Fn, s: Parameters<Fn>[0]) => unknown,
-  nonArray: unknown,
+  options: { nonArray: unknown; buildsArray: boolean },
 ): OperatorBuilder {
-  return (args) => {
+  const { nonArray, buildsArray } = options;
+  return (args, ctx, path) => {
     const src = fnAt(args, 0);
     const body = fnAt(args, 1);
+    const perElement = args[1] === undefined ? 1 : ruleNodes(args[1].raw);
+    const site = new BudgetSite(ctx.limits, path);
     return (s, l) => {
       const items = src(s, l);
       if (!Array.isArray(items)) return typeof nonArray === 'function' ? nonArray() : nonArray;
+      if (buildsArray) site.array(items.length);
+      site.charge(s, items.length * perElement);
       return run(items, body, s);
     };
   };
 }
 
 /** `map`: the body is evaluated with each element as data; a non-array gives []. */
-export const mapOp = iterating(
-  (items, body, s) => items.map((x) => body(s, x) ?? null),
-  () => [],
-);
+export const mapOp = iterating((items, body, s) => items.map((x) => body(s, x) ?? null), {
+  nonArray: () => [],
+  buildsArray: true,
+});
 /** `filter`: elements whose body result is truthy; a non-array gives []. */
-export const filterOp = iterating(
-  (items, body, s) => items.filter((x) => truthy(body(s, x))),
-  () => [],
-);
+export const filterOp = iterating((items, body, s) => items.filter((x) => truthy(body(s, x))), {
+  nonArray: () => [],
+  buildsArray: true,
+});
+const NO_ARRAY_FALSE = { nonArray: false, buildsArray: false };
+
 /** `all`: false for an empty array (json-logic-js); a non-array gives false. */
 export const allOp = iterating((items, body, s) => {
   if (items.length === 0) return false;
   for (const x of items) if (!truthy(body(s, x))) return false;
   return true;
-}, false);
+}, NO_ARRAY_FALSE);
 /** `some`: true when any element passes; empty or non-array → false. */
 export const someOp = iterating((items, body, s) => {
   for (const x of items) if (truthy(body(s, x))) return true;
   return false;
-}, false);
+}, NO_ARRAY_FALSE);
 /** `none`: true when no element passes; empty or non-array → true. */
-export const noneOp = iterating((items, body, s) => {
-  for (const x of items) if (truthy(body(s, x))) return false;
-  return true;
-}, true);
+export const noneOp = iterating(
+  (items, body, s) => {
+    for (const x of items) if (truthy(body(s, x))) return false;
+    return true;
+  },
+  { nonArray: true, buildsArray: false },
+);
 
 /** `reduce`: `[array, body, initial]`; the body sees `{current, accumulator}`; a non-array gives the initial value. */
-export const reduceOp: OperatorBuilder = (args) => {
+export const reduceOp: OperatorBuilder = (args, ctx, path) => {
   const src = fnAt(args, 0);
   const body = fnAt(args, 1);
   const init = fnAt(args, 2);
+  const perElement = args[1] === undefined ? 1 : ruleNodes(args[1].raw);
+  const site = new BudgetSite(ctx.limits, path);
   return (s, l) => {
     const items = src(s, l);
     let acc: unknown = init(s, l) ?? null;
     if (!Array.isArray(items)) return acc;
+    site.charge(s, items.length * perElement);
     for (const current of items) acc = body(s, { current, accumulator: acc }) ?? null;
     return acc;
   };

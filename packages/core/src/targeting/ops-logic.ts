@@ -1,6 +1,7 @@
 // Data access, control flow, logic and comparison operators. Semantics follow json-logic-js
 // (also what json-logic-engine and flagd agree on); where the two JavaScript libraries differ,
 // the choice follows flagd's Go library and is noted inline.
+import { BudgetSite } from './budget.js';
 import { type Arg, type BuildContext, type OperatorBuilder, evalAll, fnAt } from './build.js';
 import {
   type Fn,
@@ -10,6 +11,8 @@ import {
   normalizeLeaf,
   resolvePath,
   splitPath,
+  topData,
+  topDataSize,
   topGet,
   topGetOrdinary,
   truthy,
@@ -46,7 +49,8 @@ function checkVarPath(arg: Arg, parts: readonly string[], ctx: BuildContext): vo
 }
 
 /** `var`: `[path, default]`, dotted path, numeric indexes, `""`/`[]` = the whole data. */
-export const varOp: OperatorBuilder = (args, ctx) => {
+export const varOp: OperatorBuilder = (args, ctx, path) => {
+  const site = new BudgetSite(ctx.limits, path);
   const first = args[0];
   // A literal string path is split once, for the check and for the specialised closure.
   const literal =
@@ -73,6 +77,15 @@ export const varOp: OperatorBuilder = (args, ctx) => {
         return v === undefined ? d : normalizeLeaf(v);
       };
     }
+    if (parts.length === 0) {
+      // The whole data (`""`, `[]`): the element inside an iteration, else a copy of every
+      // context key (paid for per key).
+      return (s, l) => {
+        if (l !== TOP) return l === undefined ? d : normalizeLeaf(l);
+        site.charge(s, topDataSize(s));
+        return topData(s);
+      };
+    }
     const general: Fn = (s, l) => {
       const v = resolvePath(s, l, parts);
       return v === undefined ? d : normalizeLeaf(v);
@@ -88,35 +101,49 @@ export const varOp: OperatorBuilder = (args, ctx) => {
   return (s, l) => {
     const key = keyFn(s, l);
     const d = dflt === undefined ? null : dfltFn(s, l);
-    const v = resolvePath(s, l, splitPath(key));
+    const parts = splitPath(key === null || key === undefined ? key : site.text(s, key));
+    if (typeof key === 'string') site.scan(s, key);
+    if (parts.length === 0 && l === TOP) site.charge(s, topDataSize(s));
+    const v = resolvePath(s, l, parts);
     return v === undefined ? d : normalizeLeaf(v);
   };
 };
 
-function isMissing(s: Parameters<Fn>[0], l: unknown, key: unknown): boolean {
-  const v = resolvePath(s, l, splitPath(key));
-  return v === undefined || v === null || v === '';
+/** The keys whose value is absent, null or "" (keys that are arrays are joined, bounded). */
+function missingKeys(
+  keys: readonly unknown[],
+  where: { s: Parameters<Fn>[0]; l: unknown; site: BudgetSite },
+): unknown[] {
+  const { s, l, site } = where;
+  site.charge(s, keys.length);
+  const out: unknown[] = [];
+  for (const key of keys) {
+    const v = resolvePath(s, l, splitPath(Array.isArray(key) ? site.text(s, key) : key));
+    if (v === undefined || v === null || v === '') out.push(key);
+  }
+  return out;
 }
 
 /** `missing`: keys (or one array of keys) whose value is absent, null or "" (json-logic-js). */
-export const missingOp: OperatorBuilder = (args) => (s, l) => {
-  const vals = evalAll(args, s, l);
-  const keys = Array.isArray(vals[0]) ? (vals[0] as unknown[]) : vals;
-  const out: unknown[] = [];
-  for (const key of keys) if (isMissing(s, l, key)) out.push(key);
-  return out;
+export const missingOp: OperatorBuilder = (args, ctx, path) => {
+  const site = new BudgetSite(ctx.limits, path);
+  return (s, l) => {
+    const vals = evalAll(args, s, l);
+    const keys = Array.isArray(vals[0]) ? (vals[0] as unknown[]) : vals;
+    return missingKeys(keys, { s, l, site });
+  };
 };
 
 /** `missing_some`: `[need, keys]` → [] when at least `need` keys are present, else the missing ones. */
-export const missingSomeOp: OperatorBuilder = (args) => {
+export const missingSomeOp: OperatorBuilder = (args, ctx, path) => {
   const needFn = fnAt(args, 0);
   const keysFn = fnAt(args, 1);
+  const site = new BudgetSite(ctx.limits, path);
   return (s, l) => {
     const need = needFn(s, l);
     const raw = keysFn(s, l);
     const keys = Array.isArray(raw) ? raw : [raw];
-    const out: unknown[] = [];
-    for (const key of keys) if (isMissing(s, l, key)) out.push(key);
+    const out = missingKeys(keys, { s, l, site });
     return keys.length - out.length >= (need as number) ? [] : out;
   };
 };
@@ -212,36 +239,65 @@ export const notNotOp: OperatorBuilder = (args) => {
 
 type Binary = (a: unknown, b: unknown) => boolean;
 
+// biome-ignore lint/suspicious/noDoubleEquals: JSONLogic `==` is JavaScript loose equality.
+const looseEq: Binary = (a, b) => a == b;
+
+function isPrimitive(v: unknown): boolean {
+  const t = typeof v;
+  return t === 'string' || t === 'number' || t === 'boolean';
+}
+
+/**
+ * `==` where an operand may be an array: JavaScript compares an array with a primitive through
+ * its text (`[1,2] == "1,2"`), which Array#join would build without bound; the budget site
+ * builds it within the string limit. Two objects compare by identity, as `==` does.
+ */
+function looseEqBounded(
+  a: unknown,
+  b: unknown,
+  where: { s: Parameters<Fn>[0]; site: BudgetSite },
+): boolean {
+  const x = Array.isArray(a) && isPrimitive(b) ? where.site.primitive(where.s, a) : a;
+  const y = Array.isArray(b) && isPrimitive(a) ? where.site.primitive(where.s, b) : b;
+  return looseEq(x, y);
+}
+
 /**
  * The test against a literal `k`, as one closure over the other operand. For loose equality
  * against a string or number literal, an operand of the same type compares with `===` (what `==`
  * does for equal types) without going through the generic comparison; other types keep `==`.
  */
-function constTest(k: unknown, loose: boolean, negate: boolean, a: Fn): Fn {
+function constTest(
+  k: unknown,
+  a: Fn,
+  how: { loose: boolean; negate: boolean; site: BudgetSite },
+): Fn {
+  const { loose, negate, site } = how;
   if (!loose) return negate ? (s, l) => a(s, l) !== k : (s, l) => a(s, l) === k;
+  const other = (v: unknown, s: Parameters<Fn>[0]): boolean => looseEqBounded(v, k, { s, site });
   if (typeof k === 'string') {
     return negate
       ? (s, l) => {
           const v = a(s, l);
-          return typeof v === 'string' ? v !== k : !looseEq(v, k);
+          return typeof v === 'string' ? v !== k : !other(v, s);
         }
       : (s, l) => {
           const v = a(s, l);
-          return typeof v === 'string' ? v === k : looseEq(v, k);
+          return typeof v === 'string' ? v === k : other(v, s);
         };
   }
   if (typeof k === 'number') {
     return negate
       ? (s, l) => {
           const v = a(s, l);
-          return typeof v === 'number' ? v !== k : !looseEq(v, k);
+          return typeof v === 'number' ? v !== k : !other(v, s);
         }
       : (s, l) => {
           const v = a(s, l);
-          return typeof v === 'number' ? v === k : looseEq(v, k);
+          return typeof v === 'number' ? v === k : other(v, s);
         };
   }
-  return negate ? (s, l) => !looseEq(a(s, l), k) : (s, l) => looseEq(a(s, l), k);
+  return negate ? (s, l) => !other(a(s, l), s) : (s, l) => other(a(s, l), s);
 }
 
 /**
@@ -249,27 +305,23 @@ function constTest(k: unknown, loose: boolean, negate: boolean, a: Fn): Fn {
  * extra operands, Go ignores them). A literal operand is folded into the closure.
  */
 function equality(loose: boolean, negate: boolean): OperatorBuilder {
-  const test: Binary = loose
-    ? negate
-      ? (x, y) => !looseEq(x, y)
-      : looseEq
-    : negate
-      ? (x, y) => x !== y
-      : (x, y) => x === y;
-  return (args, ctx) => {
+  return (args, ctx, path) => {
     const a = fnAt(args, 0);
     const b = fnAt(args, 1);
     const ac = args[0];
     const bc = args[1];
+    const site = new BudgetSite(ctx.limits, path);
+    const how = { loose, negate, site };
     // Equality is symmetric, so a literal on either side folds the same way.
-    if (ctx.specialise && bc?.isConst && !ac?.isConst) return constTest(bc.value, loose, negate, a);
-    if (ctx.specialise && ac?.isConst && !bc?.isConst) return constTest(ac.value, loose, negate, b);
-    return (s, l) => test(a(s, l), b(s, l));
+    if (ctx.specialise && bc?.isConst && !ac?.isConst) return constTest(bc.value, a, how);
+    if (ctx.specialise && ac?.isConst && !bc?.isConst) return constTest(ac.value, b, how);
+    if (!loose) return negate ? (s, l) => a(s, l) !== b(s, l) : (s, l) => a(s, l) === b(s, l);
+    return negate
+      ? (s, l) => !looseEqBounded(a(s, l), b(s, l), { s, site })
+      : (s, l) => looseEqBounded(a(s, l), b(s, l), { s, site });
   };
 }
 
-// biome-ignore lint/suspicious/noDoubleEquals: JSONLogic `==` is JavaScript loose equality.
-const looseEq: Binary = (a, b) => a == b;
 export const eqOp = equality(true, false);
 export const neqOp = equality(true, true);
 export const strictEqOp = equality(false, false);
@@ -279,24 +331,30 @@ export const strictNeqOp = equality(false, true);
  * Ordering operators with native JavaScript comparison. Two operands compare; three are the
  * "between" form (`a < b && b < c`); more chain the same way (json-logic-engine; json-logic-js
  * ignores operands past the third). All operands are evaluated, as in every JSONLogic library.
+ * Arrays compare through their text, as JavaScript does, built within the string limit.
  */
 function ordering(test: Binary): OperatorBuilder {
-  return (args) => {
-    const a = fnAt(args, 0);
-    const b = fnAt(args, 1);
+  return (args, ctx, path) => {
+    const site = new BudgetSite(ctx.limits, path);
+    const fa = fnAt(args, 0);
+    const fb = fnAt(args, 1);
+    const a: Fn = (s, l) => site.primitive(s, fa(s, l));
+    const b: Fn = (s, l) => site.primitive(s, fb(s, l));
     if (args.length <= 2) return (s, l) => test(a(s, l), b(s, l));
     if (args.length === 3) {
-      const c = fnAt(args, 2);
+      const fc = fnAt(args, 2);
       return (s, l) => {
         const x = a(s, l);
         const y = b(s, l);
-        const z = c(s, l);
+        const z = site.primitive(s, fc(s, l));
         return test(x, y) && test(y, z);
       };
     }
     return (s, l) => {
       const vals = evalAll(args, s, l);
-      for (let i = 0; i + 1 < vals.length; i++) if (!test(vals[i], vals[i + 1])) return false;
+      for (let i = 0; i + 1 < vals.length; i++) {
+        if (!test(site.primitive(s, vals[i]), site.primitive(s, vals[i + 1]))) return false;
+      }
       return true;
     };
   };

@@ -121,9 +121,11 @@ export function parseSemVer(input: unknown): SemVer | null {
  */
 const recent = new Map<string, SemVer | null>();
 const RECENT_LIMIT = 256;
+/** Longer inputs are parsed every time: the cache must not keep long context strings alive. */
+const CACHED_LENGTH = 64;
 
 export function parseSemVerCached(input: unknown): SemVer | null {
-  if (typeof input !== 'string') return parseSemVer(input);
+  if (typeof input !== 'string' || input.length > CACHED_LENGTH) return parseSemVer(input);
   let parsed = recent.get(input);
   if (parsed === undefined) {
     parsed = parseSemVer(input);

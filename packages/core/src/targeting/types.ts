@@ -1,9 +1,13 @@
 // The seam between the flag model (parse/snapshot/evaluate) and the targeting compiler.
 import type { Diagnostic, EvaluationContext, JsonValue } from '../types.js';
 
-/** Bounds applied to untrusted flag configurations. */
+/**
+ * Bounds applied to untrusted flag configurations: checked when a configuration is read
+ * (document, flags, rule depth and size) and when a rule runs (the evaluation budget).
+ * Defaults and their reasons: docs/adr/0025.
+ */
 export interface Limits {
-  /** Maximum nesting depth of a targeting rule (a 100-level rule is rejected). */
+  /** Maximum nesting depth of a targeting rule (a 100-level rule is rejected; at most 1,000). */
   readonly maxDepth: number;
   /** Maximum number of nodes (operators, arrays, literals) in one targeting rule. */
   readonly maxRuleNodes: number;
@@ -11,14 +15,27 @@ export interface Limits {
   readonly maxBytes: number;
   /** Maximum number of flags in one configuration. */
   readonly maxFlags: number;
+  /**
+   * Work one evaluation of one rule may do, in steps: one per operator run inside an iteration
+   * body per element, one per array element walked or produced, one per 64 characters of a
+   * long string produced or scanned. Over it, the flag evaluates to ERROR/GENERAL.
+   */
+  readonly maxSteps: number;
+  /** Longest array an operator may produce (merge, map, filter, missing). */
+  readonly maxArrayLength: number;
+  /** Longest string an operator may produce (cat, substr, arrays coerced to text). */
+  readonly maxStringLength: number;
 }
 
-export const DEFAULT_LIMITS: Limits = {
+export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxDepth: 64,
   maxRuleNodes: 20_000,
   maxBytes: 64 * 1024 * 1024,
   maxFlags: 100_000,
-};
+  maxSteps: 100_000,
+  maxArrayLength: 10_000,
+  maxStringLength: 100_000,
+});
 
 /** What a compiled rule sees during one evaluation. Built by the evaluator, one per call. */
 export interface TargetingScope {
@@ -30,6 +47,13 @@ export interface TargetingScope {
   readonly flagKey: string;
   /** Unix time in whole seconds: `$flagd.timestamp`. Called lazily, only if the rule reads it. */
   timestamp(): number;
+  /** Steps left in this evaluation's budget; the compiled rule sets it when it starts. */
+  steps: number;
+}
+
+/** What a rule returns when it ran over the evaluation budget (the flag gives GENERAL). */
+export class RuleFailure {
+  constructor(readonly message: string) {}
 }
 
 /** One visited node of a rule, for explain traces. */
@@ -49,7 +73,10 @@ export interface TraceNode {
 }
 
 export interface CompiledTargeting {
-  /** Runs the rule. Returns the raw JSONLogic result (`null`/`undefined` = no match). Never throws. */
+  /**
+   * Runs the rule. Returns the raw JSONLogic result (`null`/`undefined` = no match), or a
+   * RuleFailure when the evaluation ran over its budget. Never throws.
+   */
   evaluate(scope: TargetingScope): unknown;
   /** Runs the rule while recording every visited node (compiled lazily on first use). */
   explain(scope: TargetingScope): { readonly value: unknown; readonly trace: TraceNode };

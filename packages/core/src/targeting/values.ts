@@ -141,6 +141,14 @@ export function topData(scope: TargetingScope): Record<string, unknown> {
   return out;
 }
 
+/** How many keys topData copies (what reading the whole data costs). */
+export function topDataSize(scope: TargetingScope): number {
+  let n = 1;
+  if (scope.baseContext !== undefined) n += Object.keys(scope.baseContext).length;
+  if (scope.context !== undefined) n += Object.keys(scope.context).length;
+  return n;
+}
+
 /** Resolves a pre-split path; `undefined` = not found. An empty path is the whole data. */
 export function resolvePath(
   scope: TargetingScope,

@@ -1,14 +1,15 @@
-// Where the shared, read-only reference data lives (never copied into the repository).
-import { isAbsolute, resolve } from 'node:path';
+// The flagd testbed and schemas, read in place and never copied into the repository. Where they
+// are is decided once for every test, by scripts/flagd-testbed.cjs and scripts/flagd-schemas.cjs:
+// FLAGD_TESTBED_DIR / FLAGD_SCHEMAS_DIR, else the git submodules under test/, else ../shared.
+import { schemasJsonDir } from '../../../../scripts/flagd-schemas.cjs';
+import { locateTestbed } from '../../../../scripts/flagd-testbed.cjs';
 
-const root = resolve(__dirname, '../../../..');
-
+/** The json/ directory of open-feature/flagd-schemas (flags.json, targeting.json, test/). */
 export function schemasDir(): string {
-  return resolve(root, '..', 'shared', 'flagd-schemas', 'json');
+  return schemasJsonDir();
 }
 
+/** The open-feature/flagd-testbed checkout. */
 export function testbedDir(): string {
-  const configured = process.env.FLAGD_TESTBED_DIR;
-  if (configured) return isAbsolute(configured) ? configured : resolve(root, configured);
-  return resolve(root, '..', 'shared', 'flagd-testbed');
+  return locateTestbed().dir;
 }

@@ -1,4 +1,4 @@
-// Explain traces (issue 3 §5): every visited operator with evaluated operands and result, in
+// Explain traces: every visited operator with evaluated operands and result, in
 // visit order; short-circuited branches absent; fractional and sem_ver details.
 import { murmur3Utf8 } from '../../src/targeting/murmur3.js';
 import type { TraceNode } from '../../src/targeting/types.js';

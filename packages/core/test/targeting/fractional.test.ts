@@ -1,5 +1,6 @@
-// fractional v2 (flagd-daemon.md §4 "Custom operators", js-provider.md §3.5): MurmurHash3 x86_32
-// over UTF-8 bytes, bucket = (hash × totalWeight) >> 32, implicit seed flagKey+targetingKey.
+// fractional v2 (open-feature/flagd:core/pkg/evaluator/fractional.go; where flagd-core differs:
+// docs/adr/0019): MurmurHash3 x86_32 over UTF-8 bytes, bucket = (hash × totalWeight) >> 32,
+// implicit seed flagKey+targetingKey.
 import { createRequire } from 'node:module';
 import { parseDistributions, pickIndex } from '../../src/targeting/fractional.js';
 import {

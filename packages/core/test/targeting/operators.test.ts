@@ -59,6 +59,7 @@ describe('var', () => {
       baseContext: undefined,
       flagKey: 'f',
       timestamp: () => ++calls,
+      steps: 0,
     };
     expect(r.evaluate(s)).toBe('no');
     expect(calls).toBe(0);
@@ -106,7 +107,13 @@ describe('if / ?:', () => {
   it('does not evaluate branches that are not taken', () => {
     let calls = 0;
     const r = compiled({ if: [true, 'a', { var: '$flagd.timestamp' }] });
-    r.evaluate({ context: {}, baseContext: undefined, flagKey: 'f', timestamp: () => ++calls });
+    r.evaluate({
+      context: {},
+      baseContext: undefined,
+      flagKey: 'f',
+      timestamp: () => ++calls,
+      steps: 0,
+    });
     expect(calls).toBe(0);
   });
 });
@@ -134,7 +141,13 @@ describe('truthiness: !, !!, and, or', () => {
     expect(run({ and: [false, 0, 1] })).toBe(false);
     let calls = 0;
     const r = compiled({ or: [true, { var: '$flagd.timestamp' }] });
-    r.evaluate({ context: {}, baseContext: undefined, flagKey: 'f', timestamp: () => ++calls });
+    r.evaluate({
+      context: {},
+      baseContext: undefined,
+      flagKey: 'f',
+      timestamp: () => ++calls,
+      steps: 0,
+    });
     expect(calls).toBe(0);
   });
 });

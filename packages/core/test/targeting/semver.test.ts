@@ -1,5 +1,5 @@
-// sem_ver (flagd-daemon.md §4, js-provider.md §3.5): flagd strips v/V, prefixes `v` and uses
-// golang.org/x/mod/semver (partial versions, prerelease order, build metadata ignored).
+// sem_ver (open-feature/flagd:core/pkg/evaluator/semver.go): flagd strips v/V, prefixes `v` and
+// uses golang.org/x/mod/semver (partial versions, prerelease order, build metadata ignored).
 import {
   type SemVer,
   compareSemVer,

@@ -1,5 +1,5 @@
 // Test support for the targeting compiler: compile helpers, scopes, and a small reader of the
-// flagd-testbed gherkin files (read in place from FLAGD_TESTBED_DIR; never copied).
+// flagd-testbed gherkin files (read in place, never copied: ../support/paths.ts).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileTargeting } from '../../src/targeting/compile.js';
@@ -10,13 +10,10 @@ import type {
 } from '../../src/targeting/types.js';
 import { DEFAULT_LIMITS } from '../../src/targeting/types.js';
 import type { EvaluationContext, JsonValue } from '../../src/types.js';
+import { schemasDir, testbedDir } from '../support/paths.js';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-export const TESTBED_DIR = path.resolve(
-  REPO_ROOT,
-  process.env.FLAGD_TESTBED_DIR ?? '../shared/flagd-testbed',
-);
-export const SCHEMAS_DIR = path.resolve(REPO_ROOT, '../shared/flagd-schemas/json');
+export const TESTBED_DIR = testbedDir();
+export const SCHEMAS_DIR = schemasDir();
 
 export function compile(rule: JsonValue, flagKey = 'test-flag'): CompileResult {
   return compileTargeting(rule, {
@@ -38,7 +35,7 @@ export function scope(
   baseContext?: EvaluationContext,
   timestamp = 1_700_000_000,
 ): TargetingScope {
-  return { context, baseContext, flagKey, timestamp: () => timestamp };
+  return { context, baseContext, flagKey, timestamp: () => timestamp, steps: 0 };
 }
 
 /** Compiles and evaluates in one go. */

@@ -1,4 +1,4 @@
-// The flagd-testbed rows that exercise targeting (testbed.md §6–7): the evaluator suite
+// The flagd-testbed rows that exercise targeting: the evaluator suite
 // (evaluator/gherkin + evaluator/flags/testkit-flags.json) and the provider suite's
 // gherkin/targeting.feature (flags/*.json), run through the compiler and a minimal resolver.
 // @fractional-v1, @fractional-v3 and @deprecated rows are excluded, as in the conformance runner.

@@ -1,8 +1,9 @@
 // Management HTTP server (flagd port 8014): /healthz (liveness: 200 while the process answers),
 // /readyz (200 while flags are served, degraded or not, else 412; the JSON body is the health
-// report, packages/daemon/README.md "Health"), /metrics (Prometheus text) and /audit (recent
-// audit entries, `?limit=N`), over HTTP/1.1 and HTTP/2 (h2c or TLS-less, like flagd's), plus
-// the gRPC health service grpc.health.v1 (health/grpc-health.ts) on HTTP/2 as flagd serves it.
+// report, packages/daemon/README.md "Health"), /metrics (Prometheus text), /audit (recent
+// audit entries, `?limit=N`) and /flags (the flag configuration per selector, with an ETag:
+// flags-endpoint.ts), over HTTP/1.1 and HTTP/2 (h2c or TLS-less, like flagd's), plus the gRPC
+// health service grpc.health.v1 (health/grpc-health.ts) on HTTP/2 as flagd serves it.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
@@ -13,6 +14,8 @@ import { HEALTH_SERVICES, grpcHealth } from '../health/grpc-health.js';
 import type { HealthSource } from '../health/grpc-health.js';
 import type { HealthReport } from '../health/health-report.js';
 import type { DaemonMetrics } from '../metrics.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import { FLAGS_PATH, serveFlags } from './flags-endpoint.js';
 
 export interface ManagementOptions {
   readonly host: string;
@@ -22,6 +25,8 @@ export interface ManagementOptions {
   readonly audit?: AuditView | undefined;
   /** When readiness may have changed (gRPC health Watch). */
   readonly healthChanges: HealthSource['subscribe'];
+  /** Serves /flags from it (undefined: no /flags). */
+  readonly store?: GenerationStore | undefined;
 }
 
 export interface ManagementServer {
@@ -54,6 +59,11 @@ export async function startManagementServer(options: ManagementOptions): Promise
           .writeHead(200, { 'content-type': 'application/json' })
           .end(`{"entries":[${lines.join(',')}]}\n`);
       }
+    } else if (path === FLAGS_PATH && options.store) {
+      serveFlags(options.store, request, response).catch((error: Error) => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end(`${error.message}\n`);
+      });
     } else if (path === '/metrics') {
       metrics.registry.metrics().then(
         (text) =>

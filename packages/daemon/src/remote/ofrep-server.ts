@@ -222,7 +222,7 @@ export class OfrepHandler {
     if (prepared === undefined) return;
     const { key } = request;
     const { view, context } = prepared;
-    const result = evaluateAny(view.snapshot, key, context, this.evaluateOptions);
+    const result = evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions);
     if (result.errorCode !== undefined) {
       const details = ofrepDetails(result.errorCode, key);
       send(exchange, {
@@ -243,7 +243,11 @@ export class OfrepHandler {
       const elements: string[] = [];
       for (const key of view.snapshot.keys()) {
         elements.push(
-          bulkElement(view, key, evaluateAny(view.snapshot, key, context, this.evaluateOptions)),
+          bulkElement(
+            view,
+            key,
+            evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions),
+          ),
         );
       }
       payload = bulkBody(view, elements);

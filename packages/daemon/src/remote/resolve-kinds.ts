@@ -95,10 +95,7 @@ export function resolveKind(
   const spec = KINDS[kind];
   const result = evaluate<JsonValue | undefined>(
     view.snapshot,
-    flagKey,
-    spec.core,
-    undefined,
-    context,
+    { flagKey, type: spec.core, defaultValue: undefined, context },
     options,
   );
   if (

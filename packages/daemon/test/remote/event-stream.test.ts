@@ -1,5 +1,6 @@
-// EventStream of flagd.evaluation v1/v2 (flagd-daemon.md §5 "EventStream"; wire-protocol.md
-// "Conventions"): provider_ready on subscribe, configuration_change with a per-flag
+// EventStream of flagd.evaluation v1/v2 (open-feature/flagd:
+// flagd/pkg/service/flag-evaluation/flag_evaluator_v1.go, core/pkg/service/iservice.go):
+// provider_ready on subscribe, configuration_change with a per-flag
 // write/update/delete diff of the caller's selector, keep_alive after an idle interval (20 s in
 // flagd, injected short here), provider_shutdown when the daemon closes.
 import { status } from '@grpc/grpc-js';
@@ -112,7 +113,7 @@ describe('keep_alive (injectable interval; flagd sends it after 20 s without a m
   });
 });
 
-test('--stream-deadline also ends EventStreams with DEADLINE_EXCEEDED (flagd-daemon.md §1)', async () => {
+test('--stream-deadline also ends EventStreams with DEADLINE_EXCEEDED (flagd start --stream-deadline)', async () => {
   const d = await startRemoteDaemon({ streamDeadlineMs: 200 });
   try {
     const { reader } = open(d, 1);

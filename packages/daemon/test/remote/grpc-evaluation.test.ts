@@ -1,5 +1,6 @@
 // flagd.evaluation v1 and v2 over a real loopback grpc-js server, with the typed clients
-// (flagd-daemon.md §4–5 and "What a compatible daemon MUST match" 5; wire-protocol.md).
+// (open-feature/flagd: core/pkg/evaluator/json.go, flagd/pkg/service/flag-evaluation/; the
+// contracts in open-feature/flagd-schemas:protobuf/flagd/evaluation/).
 import { status } from '@grpc/grpc-js';
 import { createSnapshot, evaluate, parseFlags } from '@switchyard/core';
 import type { FlagValueType } from '@switchyard/core';
@@ -19,7 +20,7 @@ afterAll(() => d.close());
 const v2 = () => d.v2;
 const v1 = () => d.v1;
 
-describe('v2 typed resolvers (the official provider RPC mode, js-provider.md §2.4)', () => {
+describe('v2 typed resolvers (what the official JS provider uses in RPC mode)', () => {
   test('every Resolve* answers value, reason, variant and metadata', async () => {
     // Without a selector the later source wins a key held by several (flagd store priority).
     const b = await call(v2(), v2().resolveBoolean, { flagKey: 'bool-flag' } as never);
@@ -80,7 +81,7 @@ describe('v2 typed resolvers (the official provider RPC mode, js-provider.md §2
     ],
     ['PARSE_ERROR → DATA_LOSS', 'resolveBoolean', 'parse-error-flag', status.DATA_LOSS],
     ['GENERAL → UNKNOWN', 'resolveBoolean', 'missing-variant-flag', status.UNKNOWN],
-  ] as const)('%s (wire-protocol.md "Conventions")', async (_name, method, flagKey, code) => {
+  ] as const)("%s (flagd's status mapping)", async (_name, method, flagKey, code) => {
     const client = v2() as unknown as Record<string, never>;
     const r = await call(client, client[method]!, { flagKey } as never);
     expect(r.error?.code).toBe(code);
@@ -109,7 +110,7 @@ describe('v2 typed resolvers (the official provider RPC mode, js-provider.md §2
   });
 });
 
-describe('context merge: request < -X < -H (flagd-daemon.md §4 "Context merge")', () => {
+describe('context merge: request < -X < -H (flagd: MergeContextsAndHeaders)', () => {
   test('a -X value beats the request; a -H header beats both; header names are case-insensitive', async () => {
     const resolve = (context: object, headers: Record<string, string> = {}) =>
       call(v2(), v2().resolveString, { flagKey: 'context-flag', context } as never, headers);
@@ -160,7 +161,7 @@ describe('context merge: request < -X < -H (flagd-daemon.md §4 "Context merge")
   });
 });
 
-describe('the flagd-selector header on every call (flagd-daemon.md §2 "Flag sets and selectors")', () => {
+describe('the flagd-selector header on every call (https://flagd.dev/reference/selector-syntax/)', () => {
   test('flagSetId= selects the set; metadata reflects the selector (flag keys win)', async () => {
     const r = await call(v2(), v2().resolveBoolean, { flagKey: 'bool-flag' } as never, {
       'flagd-selector': 'flagSetId=team-a',
@@ -205,7 +206,7 @@ describe('the flagd-selector header on every call (flagd-daemon.md §2 "Flag set
   });
 });
 
-describe('v1 quirks (flagd-daemon.md §4 "v1 quirks")', () => {
+describe('v1 quirks (flagd: ProtoVersionKey in core/pkg/evaluator/json.go)', () => {
   test('typed resolvers answer like v2 for values', async () => {
     const b = await call(v1(), v1().resolveBoolean, { flagKey: 'bool-flag' } as never, {
       'flagd-selector': 'a-flags.json',
@@ -276,7 +277,7 @@ describe('v1 quirks (flagd-daemon.md §4 "v1 quirks")', () => {
   });
 });
 
-describe('the same engine and generation as in-process evaluation (issue 6 "Deliver" 3)', () => {
+describe('the same engine and generation as in-process evaluation', () => {
   test('every flag through ResolveBoolean/String/Float/Object equals @switchyard/core on the same flags', async () => {
     const parsed = parseFlags(JSON.stringify(FLAGS), { targetingErrors: 'isolate' });
     const { snapshot } = createSnapshot(parsed.configuration!);
@@ -293,7 +294,12 @@ describe('the same engine and generation as in-process evaluation (issue 6 "Deli
     let compared = 0;
     for (const key of Object.keys(FLAGS.flags)) {
       for (const type of Object.keys(methods) as FlagValueType[]) {
-        const local = evaluate(snapshot, key, type, undefined, { ...context, injected: 'set' });
+        const local = evaluate(snapshot, {
+          flagKey: key,
+          type,
+          defaultValue: undefined,
+          context: { ...context, injected: 'set' },
+        });
         const client = v2() as unknown as Record<string, never>;
         const remote = await call(
           client,

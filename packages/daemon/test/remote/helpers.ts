@@ -29,7 +29,7 @@ export interface OfrepResponse {
   json: unknown;
 }
 
-/** Every flag shape the remote services must answer (flagd-daemon.md §4). */
+/** Every flag shape the remote services must answer (each reason and error code flagd gives). */
 export const FLAGS = {
   flags: {
     'bool-flag': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' },

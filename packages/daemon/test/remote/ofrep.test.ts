@@ -1,4 +1,5 @@
-// OFREP on --ofrep-port with flagd's paths, shapes and status codes (flagd-daemon.md §5 "OFREP"),
+// OFREP on --ofrep-port with flagd's paths, shapes and status codes
+// (open-feature/flagd:flagd/pkg/service/flag-evaluation/ofrep/handler.go),
 // plus the ETag/304 exchange on bulk evaluation (docs/adr/0017) and --cors-origin.
 import { createConnection } from 'node:net';
 import { atomicWrite } from '../helpers/harness.js';

@@ -105,8 +105,8 @@ export function measureImpact(
   let changed = 0;
   let valueChanged = 0;
   for (const ctx of contexts) {
-    const a = engine.evaluateAny(old, before.key, ctx, { now });
-    const b = engine.evaluateAny(next, after.key, ctx, { now });
+    const a = engine.evaluateAny(old, { flagKey: before.key, context: ctx }, { now });
+    const b = engine.evaluateAny(next, { flagKey: after.key, context: ctx }, { now });
     const from = outcomeLabel(a);
     const to = outcomeLabel(b);
     if (from !== to) changed++;

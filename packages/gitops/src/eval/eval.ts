@@ -115,10 +115,10 @@ async function evaluate(args: ParsedArgs, io: CliIo): Promise<number> {
   const { snapshot } = engine.createSnapshot(await loadDefinitions(args, io.cwd));
   const options = { now: () => nowMs };
   const evaluated: Evaluated = isSet(args, 'explain')
-    ? { flagKey, ...engine.explain(snapshot, flagKey, context, options) }
+    ? { flagKey, ...engine.explain(snapshot, { flagKey, context }, options) }
     : {
         flagKey,
-        result: engine.evaluateAny(snapshot, flagKey, context, options),
+        result: engine.evaluateAny(snapshot, { flagKey, context }, options),
         trace: undefined,
       };
   io.stdout.write(format === 'json' ? jsonReport(evaluated) : textReport(evaluated));

@@ -3,11 +3,12 @@
 // the channel options of in-process mode (connection backoff, keepalive, authority).
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 import type { ResolvedProviderOptions } from '../options.js';
-import { channelCredentials, channelOptions, resolveTarget } from '../sources/grpc-target.js';
+import { channelCredentials, channelOptions } from '@switchyard/sources';
+import { resolveTarget } from '../sources/grpc-target.js';
 
 export type EvaluationClient = InstanceType<typeof EvaluationV2ServiceClient>;
 
-/** @throws ProviderOptionError when certPath cannot be read. */
+/** @throws UsageError when certPath cannot be read (RPC mode turns it into FATAL). */
 export function createEvaluationClient(options: ResolvedProviderOptions): EvaluationClient {
   const target = resolveTarget(options);
   return new EvaluationV2ServiceClient(

@@ -1,6 +1,6 @@
 // RPC mode's EventStream (flagd.evaluation.v2): provider_ready on every (re)connect,
 // configuration_change with the changed keys, keep_alive. The stream lives like in-process
-// mode's sync stream (sources/sync-source.ts, docs/adr/0014, docs/adr/0020): a stream that had
+// mode's sync stream (@switchyard/sources grpc/sync-feed.ts, docs/adr/0014, docs/adr/0020): a stream that had
 // said provider_ready and ends with OK or at its streamDeadlineMs is routine recycling, reopened
 // without reporting anything; any other end is reported as lost, and the next stream opens as
 // soon as the channel is connected again (or after a backoff when the server fails streams);
@@ -8,10 +8,9 @@
 import { type ClientReadableStream, Metadata, type StatusObject, status } from '@grpc/grpc-js';
 import type { Logger } from '@openfeature/core';
 import { SELECTOR_METADATA_KEY, type evaluationV2 } from '@switchyard/protocol';
+import { createStreamRetry, fatalCodeSet } from '@switchyard/sources';
 import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import type { ResolvedProviderOptions } from '../options.js';
-import { createStreamRetry } from '../sources/stream-retry.js';
-import { fatalCodeSet } from '../sources/sync-source.js';
 import type { EvaluationClient } from './evaluation-client.js';
 
 export interface EventStreamListener {
