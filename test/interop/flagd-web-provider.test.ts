@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlagdWebProvider } from '@openfeature/flagd-web-provider';
 import { OpenFeature, ProviderEvents } from '@openfeature/web-sdk';
-import { startDaemon } from '@switchyard/daemon';
 import type { Daemon } from '@switchyard/daemon';
-import { createLogger } from '../../packages/daemon/src/logger.js';
+import { startFileDaemon } from './support/file-daemon.js';
 
 const flags = (banner: string) =>
   JSON.stringify({
@@ -34,15 +33,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-web-provider-'));
   file = join(dir, 'flags.json');
   writeFileSync(file, flags('off'));
-  daemon = await startDaemon({
-    sources: [`file:${file}`],
-    host: '127.0.0.1',
-    syncPort: 0,
-    managementPort: 0,
-    evaluationPort: 0,
-    logger: createLogger({ format: 'json', destination: { write: () => true } }),
-  });
-  await daemon.ready;
+  daemon = await startFileDaemon([file]);
 });
 afterAll(async () => {
   await OpenFeature.close();

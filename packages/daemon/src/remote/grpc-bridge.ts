@@ -1,11 +1,11 @@
 // Hands single HTTP/2 streams to a grpc-js Server. grpc-js serves gRPC fastest in Node (its
 // calls cost a third of @connectrpc/connect-node's gRPC path on the same HTTP/2 server:
-// docs/adr/0025), but it owns whole connections, and browsers and Connect clients share HTTP/2
+// docs/adr/0029), but it owns whole connections, and browsers and Connect clients share HTTP/2
 // with gRPC. So the evaluation port runs its own HTTP/2 server and passes grpc-js each session and
 // each `application/grpc` stream through the server's handler setup: `_setupHandlers`, the
 // method grpc-js itself calls on every HTTP/2 server it creates (server.ts), given an emitter
 // that forwards just those events. It is not public API: the version is pinned, the method is
-// checked at startup, and test/remote/evaluation-port.test.ts exercises the path.
+// checked at startup, and test/remote/protocols.test.ts exercises the path.
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
