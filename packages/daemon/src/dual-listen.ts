@@ -15,6 +15,12 @@ import type { ListenOptions } from './grpc-listen.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
+/**
+ * How long a plaintext connection may take to send the bytes that say which HTTP it speaks. Until
+ * then no server owns it (neither one's timeouts apply), so a silent connection is dropped here.
+ */
+export const SNIFF_TIMEOUT_MS = 10_000;
+
 export interface DualServers {
   readonly http1: HttpServer;
   readonly http2: Http2Server;
@@ -33,16 +39,21 @@ export interface DualListener {
 /** Reads until the bytes are (or cannot be) the HTTP/2 preface, then routes the socket. */
 function sniff(socket: Socket, route: (http2: boolean) => void): void {
   let seen: Buffer = Buffer.alloc(0);
+  const silent = () => socket.destroy();
   const onData = (chunk: Buffer) => {
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
     const n = Math.min(seen.length, PREFACE.length);
     const prefix = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
     if (prefix && n < PREFACE.length) return; // the preface may still be on its way
     socket.off('data', onData);
+    socket.off('timeout', silent);
+    socket.setTimeout(0);
     socket.pause();
     socket.unshift(seen);
     route(prefix);
   };
+  socket.setTimeout(SNIFF_TIMEOUT_MS);
+  socket.once('timeout', silent);
   socket.on('data', onData);
 }
 
