@@ -79,6 +79,14 @@ export interface SwitchyardProviderOptions {
   cacheDir?: string;
   /** A flag configuration (object or JSON/YAML text) served as-is (Switchyard extension). */
   flagConfiguration?: string | JsonValue;
+  /**
+   * FLAGD_REPORT_USAGE (Switchyard extension), default false: report evaluation counts per flag,
+   * variant and reason to the daemon the provider syncs from (in-process resolver only), batched
+   * every `usageReportIntervalMs` and never on the evaluation path.
+   */
+  reportUsage?: boolean;
+  /** FLAGD_USAGE_REPORT_INTERVAL_MS, default 10000: how often usage is reported. */
+  usageReportIntervalMs?: number;
 }
 
 /** The options after defaults, environment and validation: what the provider really uses. */
@@ -107,9 +115,14 @@ export interface ResolvedProviderOptions {
   readonly contextEnricher: ContextEnricher;
   readonly cacheDir: string | undefined;
   readonly flagConfiguration: string | JsonValue | undefined;
+  readonly reportUsage: boolean;
+  readonly usageReportIntervalMs: number;
 }
 
-/** Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR is ours). */
+/**
+ * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_REPORT_USAGE
+ * and FLAGD_USAGE_REPORT_INTERVAL_MS are ours).
+ */
 export const ENV = {
   resolverType: 'FLAGD_RESOLVER',
   host: 'FLAGD_HOST',
@@ -134,6 +147,8 @@ export const ENV = {
   cache: 'FLAGD_CACHE',
   maxCacheSize: 'FLAGD_MAX_CACHE_SIZE',
   cacheDir: 'FLAGD_CACHE_DIR',
+  reportUsage: 'FLAGD_REPORT_USAGE',
+  usageReportIntervalMs: 'FLAGD_USAGE_REPORT_INTERVAL_MS',
 } as const;
 
 export const DEFAULTS = {
@@ -150,4 +165,6 @@ export const DEFAULTS = {
   offlinePollIntervalMs: 5000,
   cache: 'lru',
   maxCacheSize: 1000,
+  reportUsage: false,
+  usageReportIntervalMs: 10_000,
 } as const;

@@ -1,4 +1,4 @@
-// RPC mode (docs/adr/0031) against a real loopback flagd.evaluation.v2 server: unary calls with
+// RPC mode (docs/adr/0034) against a real loopback flagd.evaluation.v2 server: unary calls with
 // the selector header, flagd's status → error code mapping, the LRU cache of STATIC results
 // (answered as CACHED, flushed on configuration_change and on a reconnect, not written while the
 // stream is down, purged in ERROR, off with cache 'disabled', bounded by maxCacheSize), and the

@@ -3,7 +3,7 @@
 // server never sets a status, so it answers SERVING for "" from start to end; here "" and each
 // served service name follow readiness exactly like /readyz: SERVING while flags are served
 // (`ok` or `degraded`), NOT_SERVING while `starting` or `unavailable` and once shutting down
-// (docs/adr/0030). Unknown names: NOT_FOUND from Check, SERVICE_UNKNOWN from Watch (the
+// (docs/adr/0033). Unknown names: NOT_FOUND from Check, SERVICE_UNKNOWN from Watch (the
 // protocol's rules, https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { ConnectRouter, HandlerContext } from '@connectrpc/connect';

@@ -1,7 +1,7 @@
 // The Connect unary JSON fast path on HTTP/1.1: flagd's own curl call
 // (`POST /flagd.evaluation.v1.Service/ResolveBoolean`, `Content-Type: application/json`) and the
 // calls of @openfeature/flagd-web-provider. @connectrpc/connect-node spends about five times a
-// bare node:http handler's time on such a call (docs/adr/0029), so the plain case is answered
+// bare node:http handler's time on such a call (docs/adr/0032), so the plain case is answered
 // here: the body is read (within --max-request-body, by its Content-Length), parsed with
 // JSON.parse, evaluated by the one EvaluationService and answered with bytes that
 // @bufbuild/protobuf serialised (cached per view for shared results) and @connectrpc/connect's

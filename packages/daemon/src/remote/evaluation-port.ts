@@ -4,7 +4,7 @@
 // (open-feature/flagd: flagd/pkg/service/flag-evaluation/connect_service.go). One
 // EvaluationService answers every protocol; the port routes each HTTP/2 stream: `application/grpc`
 // to grpc-js (the fast path, grpc-bridge.ts), everything else — and all of HTTP/1.1 — to the
-// Connect router (connect-server.ts). Why two libraries: docs/adr/0029.
+// Connect router (connect-server.ts). Why two libraries: docs/adr/0032.
 import { createServer as createHttp1Server } from 'node:http';
 import { createServer as createHttp2Server } from 'node:http2';
 import type { ServerHttp2Session } from 'node:http2';

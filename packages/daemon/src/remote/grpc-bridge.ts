@@ -1,6 +1,6 @@
 // Hands single HTTP/2 streams to a grpc-js Server. grpc-js serves gRPC fastest in Node (its
 // calls cost a third of @connectrpc/connect-node's gRPC path on the same HTTP/2 server:
-// docs/adr/0029), but it owns whole connections, and browsers and Connect clients share HTTP/2
+// docs/adr/0032), but it owns whole connections, and browsers and Connect clients share HTTP/2
 // with gRPC. So the evaluation port runs its own HTTP/2 server and passes grpc-js each session and
 // each `application/grpc` stream through the server's handler setup: `_setupHandlers`, the
 // method grpc-js itself calls on every HTTP/2 server it creates (server.ts), given an emitter

@@ -5,7 +5,7 @@
 // - flushed on every configuration_change and on every provider_ready after the first
 //   (changes may have been missed while the stream was down or being recycled);
 // - not written while the stream is down; read while STALE (the testbed's rpc-caching.feature
-//   expects CACHED then); purged and bypassed once the provider is in ERROR (docs/adr/0031).
+//   expects CACHED then); purged and bypassed once the provider is in ERROR (docs/adr/0034).
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import type { Logger } from '@openfeature/core';
 import {
