@@ -1,9 +1,9 @@
 // Clients of a daemon with --auth-config, end to end: roots started through the CLI (`switchyard
-// start --auth-config … --address 127.0.0.1`, one with TLS and client certificates on its sync
-// and OFREP ports), SwitchyardProvider with a token, a token file and a client certificate, and
-// edge daemons whose grpc and http sources carry a token or a client certificate. Each client
-// sees exactly the flag set its credential allows. The official flagd provider still connects
-// unchanged to a daemon without --auth-config.
+// start --auth-config … --address 127.0.0.1`, one with TLS and client certificates on its sync,
+// evaluation and OFREP ports), SwitchyardProvider (in-process and RPC) with a token, a token file
+// and a client certificate, and edge daemons whose grpc and http sources carry a token or a
+// client certificate. Each client sees exactly the flag set its credential allows. The official
+// flagd provider still connects unchanged to a daemon without --auth-config.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ beforeAll(async () => {
     '--client-ca-path',
     pki.caPath,
     '--tls-ports',
-    'sync,ofrep',
+    'evaluation,sync,ofrep',
   ]);
 });
 
@@ -141,6 +141,26 @@ test('SwitchyardProvider with a client certificate reads what its subject allows
     }),
   );
   expect(await reads(c)).toEqual(['-', 'price-b']);
+});
+
+test('SwitchyardProvider in RPC mode: a token, and a client certificate, on the evaluation port', async () => {
+  const withToken = await client(
+    'rpc-token',
+    switchyard({ resolverType: 'rpc', port: tokens.evaluation, token: TOKEN_A }),
+  );
+  expect(await reads(withToken)).toEqual(['launch-a', '-']);
+  const withCert = await client(
+    'rpc-cert',
+    switchyard({
+      resolverType: 'rpc',
+      port: mtls.evaluation,
+      tls: true,
+      certPath: certs.ca,
+      clientCertPath: certs.edgeCert,
+      clientKeyPath: certs.edgeKey,
+    }),
+  );
+  expect(await reads(withCert)).toEqual(['-', 'price-b']);
 });
 
 test('edge daemons: grpc and http sources carry a token or a client certificate', async () => {

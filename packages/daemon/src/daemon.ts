@@ -18,6 +18,7 @@ import type { JsonObject } from './engine.js';
 import { healthReport } from './health/health-report.js';
 import type { HealthReport } from './health/health-report.js';
 import { Readiness } from './health/readiness.js';
+import type { CallInterceptor } from './remote/call.js';
 import { createLogger } from './logger.js';
 import type { LogFormat, Logger } from './logger.js';
 import type { ManagementGuard } from './management/routes.js';
@@ -102,8 +103,13 @@ export interface DaemonOptions {
   readonly ofrepPort?: number;
   /** `--context-from-header/-H`: request header → evaluation context key. */
   readonly contextFromHeaders?: Readonly<Record<string, string>>;
-  /** `--cors-origin/-C` of the OFREP port (`*` = any). */
+  /** `--cors-origin/-C` of the evaluation and OFREP ports (`*` = any). */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Around every call on the evaluation port, whatever the protocol (gRPC, gRPC-Web, Connect):
+   * the seam for per-request authentication and tracing.
+   */
+  readonly interceptors?: readonly CallInterceptor[];
   /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
   readonly maxRequestBody?: number;
   readonly maxRequestHeader?: number;
@@ -384,6 +390,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       sync,
       sources: createSources(specs, options, logger),
       health: () => healthReport(store, readiness),
+      healthChanges: (listener) => readiness.subscribe(listener),
       metrics,
       audit,
       logger,
@@ -399,6 +406,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await Promise.all([audit.close(), usage?.file?.close()]);
     throw error;
   }
+  security.auth?.subscribe(() => servers.remote.eventStreams.recheck());
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
   const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });

@@ -2,7 +2,6 @@
 // management server, the remote evaluation servers and the sources. Sources load while the
 // servers bind; if any of them fails, everything that did start is stopped again, so a failed
 // start leaves no port bound and no watcher running.
-import type { Server as HttpServer } from 'node:http';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { AccessPolicy } from './auth/access-policy.js';
 import { authGuard } from './management/auth-guard.js';
@@ -12,9 +11,9 @@ import type { DaemonOptions } from './daemon.js';
 import { stopGrpcServer } from './grpc-listen.js';
 import type { Bound } from './grpc-listen.js';
 import type { HealthReport } from './health/health-report.js';
-import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
+import type { ManagementServer } from './management/management-server.js';
 import type { ManagementGuard, ManagementRoute } from './management/routes.js';
 import { socketSubject } from './auth/credentials.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -37,6 +36,8 @@ export interface ServersInit {
   readonly sync: SyncService;
   readonly sources: readonly FlagSource[];
   readonly health: () => HealthReport;
+  /** When readiness may have changed (gRPC health Watch). */
+  readonly healthChanges: (listener: () => void) => () => void;
   readonly metrics: DaemonMetrics;
   readonly audit: AuditView;
   readonly logger: Logger;
@@ -52,7 +53,7 @@ export interface ServersInit {
 
 export interface Servers {
   readonly sync: Bound;
-  readonly management: { readonly server: HttpServer; readonly port: number };
+  readonly management: ManagementServer;
   readonly remote: Remote;
   /** Stops the sources, ends every stream and closes every server. */
   close(): Promise<void>;
@@ -75,6 +76,7 @@ function startRemoteServers(init: ServersInit): Promise<Remote> {
     maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
   });
 }
@@ -117,6 +119,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       host,
       port: options.managementPort ?? 8014,
       health: init.health,
+      healthChanges: init.healthChanges,
       metrics: init.metrics,
       audit: init.audit,
       store,
@@ -136,7 +139,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
   ) {
     await closeSources();
     if (sync.status === 'fulfilled') sync.value.server.forceShutdown();
-    if (management.status === 'fulfilled') await closeHttpServer(management.value.server);
+    if (management.status === 'fulfilled') await management.value.close();
     if (remote.status === 'fulfilled') await remote.value.close();
     const failed = [sync, management, remote, sources].find((r) => r.status === 'rejected');
     throw (failed as PromiseRejectedResult).reason;
@@ -151,7 +154,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       await Promise.all([
         remote.value.close(),
         stopGrpcServer(sync.value.server),
-        closeHttpServer(management.value.server),
+        management.value.close(),
       ]);
     },
   };

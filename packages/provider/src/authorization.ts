@@ -1,6 +1,7 @@
 // The `authorization` header the provider sends a daemon with --auth-config: `token`, or the
-// content of `tokenFile`, read again for every stream and report so a rotated token (a
-// Kubernetes projected Secret) is picked up without a restart. The token is never logged.
+// content of `tokenFile`, read again for every stream, report and RPC call (at most once a
+// second), so a rotated token (a Kubernetes projected Secret) is picked up without a restart.
+// The token is never logged.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ResolvedProviderOptions } from './options.js';
 
@@ -27,6 +28,7 @@ function readToken(path: string): string | undefined {
 export type HeaderSource = () => Readonly<Record<string, string>>;
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
+const REREAD_MS = 1000;
 
 /** The call headers of the options' credential (none without a token). */
 export function authorizationHeaders(
@@ -38,8 +40,14 @@ export function authorizationHeaders(
     return () => headers;
   }
   if (tokenFile === undefined) return () => NONE;
+  // RPC mode asks for every evaluation: the file is read at most once per REREAD_MS.
+  let last: { at: number; headers: Readonly<Record<string, string>> } | undefined;
   return () => {
-    const read = readToken(tokenFile);
-    return read === undefined ? NONE : { authorization: `Bearer ${read}` };
+    const now = Date.now();
+    if (last === undefined || now - last.at >= REREAD_MS) {
+      const read = readToken(tokenFile);
+      last = { at: now, headers: read === undefined ? NONE : { authorization: `Bearer ${read}` } };
+    }
+    return last.headers;
   };
 }

@@ -1,10 +1,10 @@
 // EventStream of flagd.evaluation v1 and v2 (https://flagd.dev/reference/specifications/protos/,
-// open-feature/flagd: flagd/pkg/service/flag-evaluation): provider_ready
-// on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
-// selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
-// Streams are grouped by selector: each generation is diffed and encoded once per group.
-import { status } from '@grpc/grpc-js';
-import type { ServerWritableStream } from '@grpc/grpc-js';
+// open-feature/flagd: flagd/pkg/service/flag-evaluation/eventing.go): provider_ready on subscribe,
+// configuration_change with a per-flag write/update/delete diff of the caller's selector view,
+// keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close. Streams are grouped
+// by selector: each generation is diffed and encoded once per group. Transport-neutral: each
+// protocol subscribes with an EventSink (grpc-handlers.ts writes the encoded bytes,
+// connect-handlers.ts yields the messages).
 import { encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
@@ -13,6 +13,8 @@ import type { Generation } from '../store/generation.js';
 import { sameFlag } from '../store/merge.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
 
 export const KEEP_ALIVE_MS = 20_000;
 
@@ -28,26 +30,47 @@ export interface EventStreamOptions {
   readonly logger: Logger;
 }
 
-// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
-// serves both.
-function eventBytes(type: string, data: JsonObject): PreEncoded {
-  return preEncoded(
-    encode(evaluationV2.EventStreamResponseSchema, {
-      $typeName: 'flagd.evaluation.v2.EventStreamResponse',
-      type,
-      data,
-    }),
-  );
+/** One EventStreamResponse: the message and its protobuf encoding (v1 and v2 share it). */
+export interface StreamEvent {
+  readonly message: { readonly type: string; readonly data: JsonObject };
+  readonly bytes: PreEncoded;
 }
 
-const PROVIDER_READY = eventBytes('provider_ready', {});
-const KEEP_ALIVE = eventBytes('keep_alive', {});
-const PROVIDER_SHUTDOWN = eventBytes('provider_shutdown', {});
+/** Where a transport receives the events of one stream. */
+export interface EventSink {
+  write(event: StreamEvent): void;
+  /** The stream ends normally (after provider_shutdown). */
+  end(): void;
+  /** The stream ends with a status (the server-side deadline, shutdown before subscribing). */
+  fail(failure: CallFailure): void;
+}
 
-type Call = ServerWritableStream<unknown, PreEncoded>;
+// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
+// serves both.
+function streamEvent(type: string, data: JsonObject): StreamEvent {
+  return {
+    message: { type, data },
+    bytes: preEncoded(
+      encode(evaluationV2.EventStreamResponseSchema, {
+        $typeName: 'flagd.evaluation.v2.EventStreamResponse',
+        type,
+        data,
+      }),
+    ),
+  };
+}
+
+const PROVIDER_READY = streamEvent('provider_ready', {});
+const KEEP_ALIVE = streamEvent('keep_alive', {});
+const PROVIDER_SHUTDOWN = streamEvent('provider_shutdown', {});
+
+/** Decides again whether an open stream may go on (undefined) or why not (--auth-config). */
+export type StreamRecheck = () => CallFailure | undefined;
 
 interface Stream {
-  readonly call: Call;
+  readonly sink: EventSink;
+  readonly recheck: StreamRecheck | undefined;
+  readonly remove: () => void;
   readonly keepAlive: NodeJS.Timeout;
   readonly deadline: NodeJS.Timeout | undefined;
 }
@@ -82,11 +105,14 @@ export class EventStreams {
     return n;
   }
 
-  /** An EventStream (both versions) of `selector`: the one the caller is served. */
-  subscribe(call: Call, selector: Selector): void {
+  /**
+   * Subscribes a stream of `selector`'s view: provider_ready at once, then changes. Returns the
+   * function the transport calls when the client goes away (idempotent).
+   */
+  subscribe(selector: Selector, sink: EventSink, recheck?: StreamRecheck): () => void {
     if (this.closing) {
-      call.emit('error', { code: status.UNAVAILABLE, details: 'switchyard is shutting down' });
-      return;
+      sink.fail({ code: STATUS.UNAVAILABLE, message: 'switchyard is shutting down' });
+      return () => {};
     }
     const key = selector.key;
     let group = this.groups.get(key);
@@ -101,13 +127,12 @@ export class EventStreams {
       this.options.streamDeadlineMs > 0
         ? setTimeout(() => {
             remove();
-            call.emit('error', {
-              code: status.DEADLINE_EXCEEDED,
-              details: 'stream closed due to server-side timeout',
+            sink.fail({
+              code: STATUS.DEADLINE_EXCEEDED,
+              message: 'stream closed due to server-side timeout',
             });
           }, this.options.streamDeadlineMs)
         : undefined;
-    const stream: Stream = { call, keepAlive, deadline };
     let removed = false;
     const remove = () => {
       if (removed) return;
@@ -117,13 +142,11 @@ export class EventStreams {
       owner.streams.delete(stream);
       if (owner.streams.size === 0 && this.groups.get(key) === owner) this.groups.delete(key);
     };
-    call.on('cancelled', remove);
-    call.on('close', remove);
-    call.on('finish', remove);
-    call.on('error', remove);
+    const stream: Stream = { sink, keepAlive, deadline, recheck, remove };
     owner.streams.add(stream);
     this.options.logger.debug({ selector: key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
+    return remove;
   }
 
   /** Sends each group the flags its selector's view gained, changed or lost. */
@@ -136,15 +159,31 @@ export class EventStreams {
       if (keys.length === 0) continue;
       const flags: JsonObject = {};
       for (const key of keys) flags[key] = { type: changes[key]! };
-      const bytes = eventBytes('configuration_change', { flags });
-      for (const stream of group.streams) this.write(stream, bytes);
+      const event = streamEvent('configuration_change', { flags });
+      for (const stream of group.streams) this.write(stream, event);
     }
   }
 
-  private write(stream: Stream, bytes: PreEncoded): void {
-    stream.call.write(bytes);
+  private write(stream: Stream, event: StreamEvent): void {
+    stream.sink.write(event);
     // keep_alive only after `keepAliveMs` without any message.
     stream.keepAlive.refresh();
+  }
+
+  /**
+   * --auth-config changed: each stream that may not go on as it is ends with the status its
+   * recheck gives (UNAUTHENTICATED, PERMISSION_DENIED, or UNAVAILABLE to reconnect to what its
+   * client may read now).
+   */
+  recheck(): void {
+    for (const group of [...this.groups.values()]) {
+      for (const stream of [...group.streams]) {
+        const failure = stream.recheck?.();
+        if (failure === undefined) continue;
+        stream.remove();
+        stream.sink.fail(failure);
+      }
+    }
   }
 
   /** provider_shutdown to every stream, then ends them. */
@@ -154,8 +193,8 @@ export class EventStreams {
       for (const stream of [...group.streams]) {
         clearTimeout(stream.keepAlive);
         clearTimeout(stream.deadline);
-        stream.call.write(PROVIDER_SHUTDOWN);
-        stream.call.end();
+        stream.sink.write(PROVIDER_SHUTDOWN);
+        stream.sink.end();
       }
     }
     this.groups.clear();

@@ -1,8 +1,20 @@
-// --auth-config on the evaluation port: every Resolve*, ResolveAll and EventStream refuses no or
-// an unknown token, and a token scoped to team-a never sees team-b's flags — not as a value,
+// --auth-config on the evaluation port, over each of its protocols (gRPC, Connect, gRPC-Web, and
+// the unary JSON fast path of flagd's curl call): every Resolve*, ResolveAll and EventStream
+// refuses no or an unknown token, and a token scoped to team-a never sees team-b's flags — not as a value,
 // not in ResolveAll, not as a change event.
+import { Agent } from 'node:http';
+import { Code, createClient } from '@connectrpc/connect';
+import {
+  Http2SessionManager,
+  createConnectTransport,
+  createGrpcWebTransport,
+} from '@connectrpc/connect-node';
 import { credentials } from '@grpc/grpc-js';
-import { EvaluationV1ServiceClient, EvaluationV2ServiceClient } from '@switchyard/protocol';
+import {
+  EvaluationV1ServiceClient,
+  EvaluationV2ServiceClient,
+  evaluationV2,
+} from '@switchyard/protocol';
 import { atomicWrite } from '../helpers/harness.js';
 import { call, eventReader, metadataOf } from '../remote/helpers.js';
 import { FILES, TOKENS, bearer, startAuthDaemon, status } from './support.js';
@@ -86,4 +98,87 @@ test("team-a's EventStream never carries a change of team-b", async () => {
   const change = (await events.next()) as unknown as { type: string; data: { flags: object } };
   expect(change.type).toBe('configuration_change');
   expect(change.data.flags).toEqual({ 'a-new': { type: 'write' } });
+});
+
+describe('Connect and gRPC-Web on the same port: the same decisions', () => {
+  const agents: Agent[] = [];
+  const managers: Http2SessionManager[] = [];
+  afterAll(() => {
+    for (const agent of agents) agent.destroy();
+    for (const manager of managers) manager.abort();
+  });
+  const clients = () => {
+    const baseUrl = `http://127.0.0.1:${d.daemon.ports.evaluation}`;
+    const agent = new Agent({ keepAlive: true });
+    agents.push(agent);
+    const manager = new Http2SessionManager(baseUrl);
+    managers.push(manager);
+    const h1 = { httpVersion: '1.1' as const, nodeOptions: { agent } };
+    const h2 = { httpVersion: '2' as const, sessionManager: manager };
+    return {
+      'Connect JSON, HTTP/1.1': createClient(
+        evaluationV2.Service,
+        createConnectTransport({ baseUrl, ...h1 }),
+      ),
+      'Connect binary, HTTP/2': createClient(
+        evaluationV2.Service,
+        createConnectTransport({ baseUrl, ...h2, useBinaryFormat: true }),
+      ),
+      'gRPC-Web, HTTP/1.1': createClient(
+        evaluationV2.Service,
+        createGrpcWebTransport({ baseUrl, ...h1, useBinaryFormat: true }),
+      ),
+    };
+  };
+
+  test('no or an unknown token: Unauthenticated; team-a: its flags only; a team-b selector: PermissionDenied', async () => {
+    for (const [name, client] of Object.entries(clients())) {
+      for (const token of [undefined, TOKENS.unknown]) {
+        await expect(
+          client.resolveString({ flagKey: 'a-secret' }, { headers: bearer(token) }),
+        ).rejects.toMatchObject({ code: Code.Unauthenticated });
+      }
+      const a = { headers: bearer(TOKENS.a) };
+      expect({
+        name,
+        value: (await client.resolveString({ flagKey: 'a-secret' }, a)).value,
+      }).toEqual({ name, value: 'launch-a' });
+      await expect(client.resolveString({ flagKey: 'b-secret' }, a)).rejects.toMatchObject({
+        code: Code.NotFound,
+      });
+      await expect(
+        client.resolveString(
+          { flagKey: 'b-secret' },
+          { headers: { ...bearer(TOKENS.a), 'flagd-selector': 'flagSetId=team-b' } },
+        ),
+      ).rejects.toMatchObject({ code: Code.PermissionDenied });
+    }
+  });
+
+  test("flagd's curl call (the unary JSON fast path) answers 401 without a token", async () => {
+    const url = `http://127.0.0.1:${d.daemon.ports.evaluation}/flagd.evaluation.v2.Service/ResolveString`;
+    const body = JSON.stringify({ flagKey: 'a-secret', context: {} });
+    const refused = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain('launch-a');
+    const allowed = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...bearer(TOKENS.a) },
+    });
+    expect(await allowed.json()).toMatchObject({ value: 'launch-a' });
+  });
+
+  test('EventStream over Connect: refused without a token; with team-a, provider_ready', async () => {
+    const client = clients()['Connect binary, HTTP/2'];
+    const refused = client.eventStream({}, { headers: {} })[Symbol.asyncIterator]();
+    await expect(refused.next()).rejects.toMatchObject({ code: Code.Unauthenticated });
+    const stream = client.eventStream({}, { headers: bearer(TOKENS.a) })[Symbol.asyncIterator]();
+    expect((await stream.next()).value?.type).toBe('provider_ready');
+    await stream.return?.();
+  });
 });

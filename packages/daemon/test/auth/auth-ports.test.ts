@@ -9,7 +9,7 @@ import { AuthConfigError } from '../../src/errors/auth-config-error.js';
 import { credentials } from '@grpc/grpc-js';
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 import { entryFor, git, initRepo } from '../audit/helpers.js';
-import { call } from '../remote/helpers.js';
+import { call, eventReader, metadataOf } from '../remote/helpers.js';
 import { flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
 import {
   TOKENS,
@@ -178,15 +178,26 @@ describe('a token scoped to team-a sees team-a only, through every service', () 
 });
 
 describe('reloads', () => {
-  test('a revoked token is refused after the reload, and its open stream is ended', async () => {
+  test('a revoked token is refused after the reload, and its open streams are ended', async () => {
     const t = await startAuthDaemon();
     try {
       const client = t.sync();
       const open = firstSync(client, bearer(TOKENS.a));
       expect((await open.result).keys).toEqual(['a-secret', 'shared']);
+      const target = `127.0.0.1:${t.daemon.ports.evaluation}`;
+      const events = new EvaluationV2ServiceClient(target, credentials.createInsecure());
+      const eventStream = eventReader(
+        events.eventStream(
+          { $typeName: 'flagd.evaluation.v2.EventStreamRequest' } as never,
+          metadataOf(bearer(TOKENS.a)),
+        ),
+      );
+      expect((await eventStream.next()).type).toBe('provider_ready');
       const without = clients().clients.filter((c) => c.id !== 'team-a');
       t.writeAuth({ clients: without });
       expect((await open.ended).code).toBe(status.UNAUTHENTICATED);
+      expect((await eventStream.closed())?.code).toBe(status.UNAUTHENTICATED);
+      events.close();
       await t.waitForLog((l) => String(l.msg).startsWith('reloaded auth config'));
       expect((await firstSync(client, bearer(TOKENS.a)).result).error?.code).toBe(
         status.UNAUTHENTICATED,

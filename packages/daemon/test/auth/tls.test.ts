@@ -5,8 +5,15 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect } from 'node:tls';
+import { Code, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
 import { credentials } from '@grpc/grpc-js';
-import { FlagSyncServiceClient } from '@switchyard/protocol';
+import {
+  EvaluationV1ServiceClient,
+  FlagSyncServiceClient,
+  evaluationV2,
+} from '@switchyard/protocol';
+import { call } from '../remote/helpers.js';
 import { mintPki } from './certificates.js';
 import type { Pki } from './certificates.js';
 import { TOKENS, bearer, clients, fetchAll, startAuthDaemon, status } from './support.js';
@@ -141,6 +148,43 @@ describe('mTLS on every port with --auth-config', () => {
       method: 'POST',
     });
     expect(rogueAnswer).toHaveProperty('error');
+  });
+
+  test('evaluation over TLS: gRPC and Connect with the edge certificate read team-b; no certificate, no handshake', async () => {
+    const port = d.daemon.ports.evaluation!;
+    const grpcClient = (identity?: Identity) =>
+      new EvaluationV1ServiceClient(
+        `localhost:${port}`,
+        credentials.createSsl(pki.ca, identity?.key ?? null, identity?.cert ?? null),
+      );
+    const withCert = grpcClient(edge);
+    const without = grpcClient();
+    try {
+      const all = await call(withCert, withCert.resolveAll, { context: {} } as never);
+      expect(Object.keys((all.response as { flags: object }).flags)).toEqual(['b-secret']);
+      const refused = await call(
+        without,
+        without.resolveAll,
+        { context: {} } as never,
+        bearer(TOKENS.all),
+      );
+      expect(refused.error?.code).toBe(status.UNAVAILABLE);
+    } finally {
+      withCert.close();
+      without.close();
+    }
+    const connect = createClient(
+      evaluationV2.Service,
+      createConnectTransport({
+        baseUrl: `https://localhost:${port}`,
+        httpVersion: '1.1',
+        nodeOptions: { ca: pki.ca, cert: edge.cert, key: edge.key, agent: false },
+      }),
+    );
+    expect((await connect.resolveString({ flagKey: 'b-secret' })).value).toBe('price-b');
+    await expect(connect.resolveString({ flagKey: 'a-secret' })).rejects.toMatchObject({
+      code: Code.NotFound,
+    });
   });
 
   test('management over TLS: probes without a certificate, flag data only with a credential', async () => {
