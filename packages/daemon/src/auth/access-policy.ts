@@ -16,7 +16,7 @@ import { UnauthenticatedError } from '../errors/unauthenticated-error.js';
 import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { Selector } from '../store/selector.js';
-import { sha256 } from './auth-config.js';
+import { sha256Hex } from './auth-config.js';
 import type { AuthClient, AuthConfig, SubjectRule } from './auth-config.js';
 
 /** A certificate subject as node:tls gives it (`{CN: 'edge-1', O: 'acme'}`). */
@@ -75,9 +75,12 @@ export class AccessPolicy {
     const header = credentials.authorization;
     if (header !== undefined && header !== '') {
       const token = BEARER.exec(header)?.[1];
-      const digest = token === undefined ? undefined : sha256(token);
-      const entry = digest && this.config.tokens.get(digest.toString('hex'));
-      if (entry !== undefined && timingSafeEqual(entry.digest, digest!)) return entry.client;
+      const hex = token === undefined ? undefined : sha256Hex(token);
+      const entry = hex === undefined ? undefined : this.config.tokens.get(hex);
+      // The lookup key is a digest no caller can steer; the comparison that confirms it runs
+      // in constant time all the same.
+      if (entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(hex!, 'hex')))
+        return entry.client;
       return this.refuse(
         new UnauthenticatedError(UNKNOWN_CREDENTIAL),
         transport,

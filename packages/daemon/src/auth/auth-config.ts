@@ -11,7 +11,7 @@
 // every flag. `operator: true` (with `*`) also opens the console and the authors in /audit.
 // Validation reports every problem at once, each with the file and its JSON path; the file is
 // compiled into lookup tables (tokens by digest, never kept in clear).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AuthConfigError } from '../errors/auth-config-error.js';
@@ -52,7 +52,8 @@ export interface AuthConfig {
   readonly clients: readonly AuthClient[];
 }
 
-export const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+/** SHA-256 of a token as hex (crypto.hash: one call, no Hash object; ~1 µs per request). */
+export const sha256Hex = (text: string): string => hash('sha256', text, 'hex');
 
 /** `CN=edge-1,O=acme` → {CN: edge-1, O: acme}, or why it is not one. */
 function parseSubject(text: string): Map<string, string> | string {
@@ -130,7 +131,7 @@ function credentialOf(raw: Record<string, unknown>, at: string, problems: Proble
         `${at}.token`,
         `must be at least ${MIN_TOKEN_LENGTH} characters without spaces, or sha256:<64 hex digits>`,
       );
-    else digest = sha256(token);
+    else digest = Buffer.from(sha256Hex(token), 'hex');
   }
   if (raw.subject !== undefined) {
     const parsed = typeof raw.subject === 'string' ? parseSubject(raw.subject) : 'must be a string';
