@@ -29,20 +29,54 @@ export function output(child: ChildProcess, firstLine = false): Promise<string> 
   });
 }
 
-/** `daemon-auth`: the daemon with --auth-config (remote-servers.ts BENCH_TOKEN reads `*`). */
-export async function server(
-  mode: 'daemon' | 'daemon-auth' | 'ceiling',
-): Promise<{ child: ChildProcess; grpc: number; http: number; sync: number }> {
-  const child = spawn(process.execPath, [ENTRY, join(__dirname, 'remote-servers.ts'), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ports = JSON.parse(await output(child, true)) as {
-    grpc: number;
-    http: number;
-    sync: number;
-  };
-  return { child, ...ports };
+/** A server child process: its ports, and its CPU time so far (user + system, µs) on request. */
+export interface ServerChild {
+  readonly child: ChildProcess;
+  readonly grpc: number;
+  readonly http: number;
+  readonly sync: number;
+  cpu(): Promise<number>;
 }
+
+/** `daemon-auth`: the daemon with --auth-config (remote-servers.ts; BENCH_TOKEN reads `*`). */
+export async function server(mode: 'daemon' | 'daemon-auth' | 'ceiling'): Promise<ServerChild> {
+  const child = spawn(process.execPath, [ENTRY, join(__dirname, 'remote-servers.ts'), mode], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  // One JSON line per answer: the ports first, then one per cpu() request.
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk) => {
+    buffered += chunk;
+    for (let cut = buffered.indexOf('\n'); cut >= 0; cut = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, cut);
+      buffered = buffered.slice(cut + 1);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    }
+  });
+  const next = () =>
+    new Promise<string>((resolve) => {
+      const line = lines.shift();
+      if (line !== undefined) resolve(line);
+      else waiting.push(resolve);
+    });
+  const ports = JSON.parse(await next()) as { grpc: number; http: number; sync: number };
+  return {
+    child,
+    ...ports,
+    async cpu() {
+      child.stdin!.write('cpu\n');
+      const { user, system } = JSON.parse(await next()) as { user: number; system: number };
+      return user + system;
+    },
+  };
+}
+
+/** Seconds of warm-up before each measured run (load at the same rate). */
+export const WARMUP_S = 2;
 
 export interface Result {
   rps: number;
@@ -62,7 +96,7 @@ export async function autocannon(
     '-d',
     String(SECONDS),
     '-w',
-    '2',
+    String(WARMUP_S),
     '-m',
     'POST',
   ];

@@ -10,6 +10,7 @@ const [target = '', secondsArg = '8', concurrencyArg = '32', channelsArg = '4', 
 const seconds = Number(secondsArg);
 const concurrency = Number(concurrencyArg);
 const channels = Number(channelsArg);
+/** As WARMUP_S in load.ts. */
 const WARMUP_MS = 2000;
 
 const clients = Array.from(

@@ -112,7 +112,14 @@ async function ceiling(): Promise<object> {
 
 const mode = process.argv[2];
 (mode === 'ceiling' ? ceiling() : daemon(mode === 'daemon-auth')).then(
-  (ports) => process.stdout.write(`${JSON.stringify(ports)}\n`),
+  (ports) => {
+    process.stdout.write(`${JSON.stringify(ports)}\n`);
+    // Each line on stdin asks for this process's CPU time so far (bench:auth's CPU per request).
+    process.stdin.on('data', (chunk) => {
+      for (const _ of String(chunk).trim().split('\n'))
+        process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
+    });
+  },
   (error: unknown) => {
     process.stderr.write(`${String(error)}\n`);
     process.exit(1);

@@ -25,6 +25,11 @@ export type CertificateSubject = Readonly<Record<string, string | readonly strin
 export interface Credentials {
   /** The `authorization` header or metadata value (`Bearer <token>`). */
   readonly authorization: string | undefined;
+  /**
+   * The connection the request came on (a socket), when the transport knows it: a token that
+   * authenticated on it is recognised on its next requests without hashing it again.
+   */
+  readonly connection?: object | undefined;
   /** The verified client certificate's subject, read only when no token is given. */
   readonly subject: () => CertificateSubject | undefined;
 }
@@ -45,6 +50,17 @@ const NO_CREDENTIAL =
   'this daemon requires a credential: send "authorization: Bearer <token>" or a client certificate';
 const UNKNOWN_CREDENTIAL = 'the credential is not one --auth-config knows (unknown or revoked)';
 
+/**
+ * Whether two strings are equal, taking the same time wherever they differ (the time depends on
+ * the length only): no allocation, unlike timingSafeEqual on Buffers of them.
+ */
+function sameInConstantTime(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
 function subjectMatches(rule: SubjectRule, subject: CertificateSubject): boolean {
   for (const [name, value] of rule.attributes) {
     const actual = subject[name];
@@ -54,7 +70,18 @@ function subjectMatches(rule: SubjectRule, subject: CertificateSubject): boolean
   return true;
 }
 
+/** A header that authenticated on a connection, under the configuration of `version`. */
+interface Recognised {
+  readonly header: string;
+  readonly version: number;
+  readonly client: AuthClient;
+}
+
 export class AccessPolicy {
+  /** Counts replacements: what a connection recognised under an older one is decided again. */
+  private version = 0;
+  private readonly recognised = new WeakMap<object, Recognised>();
+
   constructor(
     private config: AuthConfig,
     private readonly observe: { readonly metrics: DaemonMetrics; readonly logger: Logger },
@@ -68,19 +95,42 @@ export class AccessPolicy {
   /** Puts a newly validated configuration in force (for every request from now on). */
   replace(config: AuthConfig): void {
     this.config = config;
+    this.version++;
+  }
+
+  /**
+   * The client a connection's earlier request authenticated as, if this request carries the
+   * same header (compared in constant time: a proxy may bring other callers' requests over the
+   * same connection). Keep-alive clients pay for the hash once per connection.
+   */
+  private recognise(connection: object | undefined, header: string): AuthClient | undefined {
+    const known = connection === undefined ? undefined : this.recognised.get(connection);
+    if (known === undefined || known.version !== this.version) return undefined;
+    return sameInConstantTime(header, known.header) ? known.client : undefined;
   }
 
   /** The client behind the credentials, or UNAUTHENTICATED. */
   authenticate(credentials: Credentials, transport: Transport): AuthClient | AccessError {
     const header = credentials.authorization;
     if (header !== undefined && header !== '') {
+      const recognised = this.recognise(credentials.connection, header);
+      if (recognised !== undefined) return recognised;
       const token = BEARER.exec(header)?.[1];
       const hex = token === undefined ? undefined : sha256Hex(token);
       const entry = hex === undefined ? undefined : this.config.tokens.get(hex);
       // The lookup key is a digest no caller can steer; the comparison that confirms it runs
       // in constant time all the same.
-      if (entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(hex!, 'hex')))
+      if (entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(hex!, 'hex'))) {
+        const { connection } = credentials;
+        if (connection !== undefined) {
+          this.recognised.set(connection, {
+            header,
+            version: this.version,
+            client: entry.client,
+          });
+        }
         return entry.client;
+      }
       return this.refuse(
         new UnauthenticatedError(UNKNOWN_CREDENTIAL),
         transport,

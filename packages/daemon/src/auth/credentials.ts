@@ -33,6 +33,7 @@ export function httpCredentials(request: IncomingMessage): Credentials {
   const header = request.headers.authorization;
   return {
     authorization: header,
+    connection: request.socket,
     subject: () => socketSubject(request.socket),
   };
 }

@@ -18,6 +18,8 @@ export interface CallInfo {
   readonly header: HeaderReader;
   /** The client certificate TLS verified (--client-ca-path), read only when it is needed. */
   readonly certificate?: (() => CertificateSubject | undefined) | undefined;
+  /** The connection (socket) the call came on, when the protocol's layer knows it. */
+  readonly connection?: object | undefined;
 }
 
 export type Outcome<T> =

@@ -9,7 +9,7 @@ import type { ConnectRouter, HandlerContext } from '@connectrpc/connect';
 import { evaluationV1, evaluationV2 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
 import type { CallInfo, Outcome, Protocol } from './call.js';
-import { peerCertificate } from './connect-peer.js';
+import { peerCertificate, peerConnection } from './connect-peer.js';
 import type { EvaluationService, ResponseEncoding } from './evaluation-service.js';
 import { EventQueue, StreamFailure } from './event-queue.js';
 import type { EventStreams } from './event-stream.js';
@@ -30,6 +30,7 @@ function callInfo(context: HandlerContext): CallInfo {
     method: context.method.name,
     header: (name) => headers.get(name) ?? undefined,
     certificate: peerCertificate(context),
+    connection: peerConnection(context),
   };
 }
 

@@ -1,25 +1,29 @@
-// The client certificate of a Connect or gRPC-Web call, carried from the connection to the
+// The connection of a Connect or gRPC-Web call and its client certificate, carried to the
 // handler as a Connect context value (the router's handlers see headers, not sockets), so that
-// --auth-config can match it (evaluation-service.ts `served`).
+// --auth-config can match the certificate and recognise a token the connection already
+// presented (evaluation-service.ts `served`).
 import { createContextKey, createContextValues } from '@connectrpc/connect';
 import type { ContextValues, HandlerContext } from '@connectrpc/connect';
 import type { CertificateSubject } from '../auth/access-policy.js';
 import { socketSubject } from '../auth/credentials.js';
 
-const PEER_CERTIFICATE = createContextKey<(() => CertificateSubject | undefined) | undefined>(
-  undefined,
-  { description: 'the verified client certificate of the connection' },
-);
+const PEER_SOCKET = createContextKey<object | undefined>(undefined, {
+  description: 'the connection of the call',
+});
 
-/** Context values of a call on `socket` (read lazily: most calls never need it). */
-export function peerValues(socket: unknown): ContextValues {
+/** Context values of a call on `socket`. */
+export function peerValues(socket: object | undefined): ContextValues {
   const values = createContextValues();
-  values.set(PEER_CERTIFICATE, () => socketSubject(socket));
+  values.set(PEER_SOCKET, socket);
   return values;
 }
 
-/** The certificate reader peerValues put in the call's context. */
+/** The connection peerValues put in the call's context. */
+export function peerConnection(context: HandlerContext): object | undefined {
+  return context.values.get(PEER_SOCKET);
+}
+
+/** The verified client certificate of the call's connection (read only when needed). */
 export function peerCertificate(context: HandlerContext): () => CertificateSubject | undefined {
-  const read = context.values.get(PEER_CERTIFICATE);
-  return () => read?.();
+  return () => socketSubject(peerConnection(context));
 }

@@ -139,6 +139,7 @@ export function unaryFastPath(service: EvaluationService, limit: number): UnaryF
         return Array.isArray(value) ? value[0] : value;
       },
       certificate: () => socketSubject(req.socket),
+      connection: req.socket,
     };
     if (method.kind === undefined) {
       const all = service.resolveAll(call, { context: fields.context });

@@ -80,6 +80,7 @@ export class EvaluationService {
     if (access === undefined) return requested;
     const credentials = {
       authorization: call.header('authorization'),
+      connection: call.connection,
       subject: () => call.certificate?.(),
     };
     const decision = requested.ok
