@@ -225,7 +225,11 @@ function handleOf(parts: Parts): Daemon {
         readiness.close();
         parts.console.close();
         await servers.close();
-        await Promise.all([audit.close(), usage.file?.close(), telemetry.close()]);
+        // Last: the OTLP readers send what the closing counted.
+        await Promise.all([audit.close(), usage.file?.close()]);
+        await Promise.all([metrics.shutdown(), telemetry.close()]).catch((error: Error) =>
+          logger.warn({ err: error }, `OpenTelemetry export at shutdown failed: ${error.message}`),
+        );
       })();
       return closing;
     },
@@ -266,7 +270,12 @@ async function startUsage(
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const specs = resolveSources(options.sources, options.cwd);
   const logger = loggerOf(options);
-  const metrics = createMetrics();
+  // Before anything listens: unreadable --otel-* TLS files fail the start.
+  const telemetry = await startTelemetry(options.telemetry, { logger, env: process.env });
+  const metrics = createMetrics({ readers: telemetry.metricReaders, resource: telemetry.resource });
+  if (telemetry.describe.metrics || telemetry.describe.traces) {
+    logger.info(telemetry.describe, 'OpenTelemetry export');
+  }
   const store = new GenerationStore({ sources: specs.map((s) => s.id) });
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
@@ -311,17 +320,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       audit,
       logger,
       consoleRoutes: operatorConsole.routes(),
+      tracing: telemetry.tracing,
       usage: usageServiceImplementation(usage.store, { logger, metrics }),
     });
   } catch (error) {
     readiness.close();
     operatorConsole?.close();
-    await Promise.all([audit.close(), usage?.file?.close()]);
+    await Promise.all([audit.close(), usage?.file?.close(), metrics.shutdown(), telemetry.close()]);
     throw error;
   }
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
-  const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
   return handleOf({
     store,
     readiness,

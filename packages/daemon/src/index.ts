@@ -39,7 +39,9 @@ export type {
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
 export { InvalidSelectorError } from './errors/invalid-selector-error.js';
 export { StartupError } from './errors/startup-error.js';
-export type { LogFormat } from './logger.js';
+export { createLogger } from './logger.js';
+export type { LogFormat, LoggerOptions } from './logger.js';
+export type { TelemetryOptions } from './telemetry/telemetry.js';
 export { VERSION } from './version.js';
 
 /** The command name. */

@@ -19,6 +19,9 @@ import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
+import { tracedApply } from './telemetry/generation-spans.js';
+import { rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
+import type { Tracing } from './telemetry/tracing.js';
 import type { SyncService } from './sync/sync-service.js';
 
 export interface ServersInit {
@@ -34,6 +37,8 @@ export interface ServersInit {
   readonly consoleRoutes: readonly ManagementRoute[];
   /** switchyard.usage.v1 on the sync port. */
   readonly usage: UntypedServiceImplementation;
+  /** Spans, when traces are exported. */
+  readonly tracing: Tracing | undefined;
 }
 
 export interface Servers {
@@ -44,7 +49,13 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-function startRemoteServers({ options, store, logger }: ServersInit): Promise<Remote> {
+function startRemoteServers({
+  options,
+  store,
+  logger,
+  metrics,
+  tracing,
+}: ServersInit): Promise<Remote> {
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
@@ -61,6 +72,7 @@ function startRemoteServers({ options, store, logger }: ServersInit): Promise<Re
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     logger,
+    telemetry: { evaluations: metrics.evaluations, http: metrics.http, tracing },
   });
 }
 
@@ -78,6 +90,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
       usage: init.usage,
+      interceptors: [rpcMetricsInterceptor(init.metrics.rpc)],
     }),
     startManagementServer({
       host,
@@ -90,7 +103,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       guard: options.managementGuard,
     }),
     startRemoteServers(init),
-    Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
+    Promise.all(init.sources.map((source) => source.start(tracedApply(init.tracing, store)))),
   ]);
   const closeSources = () => Promise.all(init.sources.map((s) => s.close()));
   if (

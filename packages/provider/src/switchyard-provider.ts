@@ -30,7 +30,7 @@ import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
 import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
-import { UsageCounter } from './usage/usage-counter.js';
+import { UsageCounter } from '@switchyard/core';
 import { UsageReporter } from './usage/usage-reporter.js';
 
 type Resolver<T> = (

@@ -27,6 +27,8 @@ import type { EventStreams } from './event-stream.js';
 import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
 import type { ResolveKind } from './resolve-kinds.js';
 import { grpcError } from './status.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import type { EvaluationSpans } from '../telemetry/tracing.js';
 import { reflection, resultCache } from './view-caches.js';
 
 export interface EvaluationServiceOptions {
@@ -36,6 +38,8 @@ export interface EvaluationServiceOptions {
   readonly events: EventStreams;
   /** Clock for `$flagd.timestamp` (tests). */
   readonly evaluate?: EvaluateOptions;
+  /** Counts every evaluation; with tracing, flagd's spans per call. */
+  readonly telemetry?: EvaluationTelemetry | undefined;
 }
 
 interface ResolveRequest {
@@ -67,11 +71,36 @@ export class EvaluationService {
     }
   }
 
+  /** The handler, inside flagd's spans when traces are exported. */
   private resolve(version: 1 | 2, kind: ResolveKind) {
+    const handler = this.resolveHandler(version, kind);
+    const tracing = this.options.telemetry?.tracing;
+    if (tracing === undefined) return handler;
+    const name = `resolve${kind[0]?.toUpperCase()}${kind.slice(1)}`;
+    return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
+      const spans = tracing.evaluation({
+        scope: `flagd.evaluation.v${version}`,
+        name,
+        evaluator: name,
+        headers: (header) => metadataValue(call.metadata, header),
+      });
+      // The handler answers synchronously: it ends the spans with the result it evaluated;
+      // a call refused before evaluating (invalid selector) ends them here.
+      spans.run(() => handler(call, callback, spans));
+      spans.end(call.request.flagKey, undefined);
+    };
+  }
+
+  private resolveHandler(version: 1 | 2, kind: ResolveKind) {
     const schemaOf = KINDS[kind];
     const schema = version === 1 ? schemaOf.v1 : schemaOf.v2;
     const responses = resultCache<PreEncoded>(`grpc-v${version}-${kind}`);
-    return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
+    const evaluations = this.options.telemetry?.evaluations;
+    return (
+      call: ServerUnaryCall<ResolveRequest, unknown>,
+      callback: Reply,
+      spans?: EvaluationSpans,
+    ): void => {
       const selector = this.selectorOf(call.metadata, callback);
       if (selector === undefined) return;
       const view = this.options.view(selector);
@@ -84,6 +113,8 @@ export class EvaluationService {
         context,
         options: this.evaluateOptions,
       });
+      evaluations?.record(call.request.flagKey, result);
+      spans?.end(call.request.flagKey, result);
       if (result.errorCode !== undefined) {
         callback(grpcError(result.errorCode, result.errorMessage));
         return;
@@ -127,10 +158,10 @@ export class EvaluationService {
     const context = this.options.context.merge(call.request.context, (name) =>
       metadataValue(call.metadata, name),
     );
-    callback(
-      null,
-      resolveAllResponse(view, evaluateAll(view.snapshot, context, this.evaluateOptions)),
-    );
+    const results = evaluateAll(view.snapshot, context, this.evaluateOptions);
+    const evaluations = this.options.telemetry?.evaluations;
+    if (evaluations !== undefined) for (const [key, r] of results) evaluations.record(key, r);
+    callback(null, resolveAllResponse(view, results));
   }
 
   v1(): ServiceImplementation<typeof EvaluationV1ServiceDefinition> {

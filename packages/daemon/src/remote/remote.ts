@@ -7,6 +7,9 @@ import { stopGrpcServer } from '../grpc-listen.js';
 import type { Bound } from '../grpc-listen.js';
 import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
+import type { HttpInstruments } from '../metrics.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { observeHttp } from '../telemetry/http-metrics.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
@@ -15,7 +18,7 @@ import type { ContextMerger } from './context.js';
 import { startEvaluationServer } from './evaluation-server.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
-import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
+import { OfrepHandler, ofrepRoute, startOfrepServer } from './ofrep-server.js';
 
 /** flagd's default for --max-request-body and --max-request-header. */
 export const DEFAULT_REQUEST_LIMIT = 1_000_000;
@@ -40,6 +43,12 @@ export interface RemoteOptions {
   readonly streamDeadlineMs: number;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
+  /** Evaluation counts and spans (every transport), HTTP metrics of the OFREP server. */
+  readonly telemetry?: RemoteTelemetry | undefined;
+}
+
+export interface RemoteTelemetry extends EvaluationTelemetry {
+  readonly http: HttpInstruments;
 }
 
 export interface Remote {
@@ -68,6 +77,7 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
     view: shared.view,
     context: shared.context,
     events: shared.events,
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startEvaluationServer(service, {
@@ -81,22 +91,33 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
   });
 }
 
-function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
+async function startHttp(
+  shared: Shared,
+): Promise<{ server: HttpServer; port: number } | undefined> {
   const { options } = shared;
-  if (options.ofrepPort === undefined) return Promise.resolve(undefined);
+  if (options.ofrepPort === undefined) return undefined;
   const handler = new OfrepHandler({
     view: shared.view,
     context: shared.context,
     corsOrigins: options.corsOrigins,
     maxRequestBody: options.maxRequestBody,
     logger: options.logger,
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
-  return startOfrepServer(handler, {
+  const started = await startOfrepServer(handler, {
     host: options.host,
     port: options.ofrepPort,
     maxRequestHeader: options.maxRequestHeader,
   });
+  if (options.telemetry) {
+    observeHttp(started.server, {
+      instruments: options.telemetry.http,
+      scheme: 'http',
+      route: ofrepRoute,
+    });
+  }
+  return started;
 }
 
 export async function startRemote(options: RemoteOptions): Promise<Remote> {
