@@ -257,7 +257,6 @@ export class FlagView implements View {
   }
 
   private sections(flag: FlagDetail): (HTMLElement | null)[] {
-    const meta = Object.entries(flag.metadata);
     return [
       h(
         'h1',
@@ -266,77 +265,10 @@ export class FlagView implements View {
         ' ',
         h('span', { class: `badge badge-${flag.state.toLowerCase()}` }, flag.state),
       ),
-      h(
-        'dl',
-        { class: 'facts' },
-        h('dt', null, 'Flag set'),
-        h('dd', null, flag.flagSetId ?? '—'),
-        h('dt', null, 'Owner'),
-        h('dd', null, flag.owner ?? 'none'),
-        h('dt', null, 'Lifecycle'),
-        h('dd', null, flag.lifecycle, flag.expires ? ` (expires ${flag.expires})` : ''),
-        h('dt', null, 'Defined in'),
-        h('dd', { class: 'file' }, flag.file ? `${flag.file}:${flag.line}` : flag.source),
-        h('dt', null, 'Generation'),
-        h('dd', { 'data-generation': String(flag.generation) }, String(flag.generation)),
-      ),
+      factsList(flag),
       flag.description ? h('p', { class: 'lead' }, flag.description) : null,
-      flag.incident
-        ? h(
-            'p',
-            { class: 'banner banner-incident', role: 'note' },
-            `Changed for an incident: ${flag.incident}`,
-          )
-        : null,
-      flag.ruleError
-        ? h(
-            'p',
-            { class: 'banner banner-error', role: 'alert' },
-            `Served with a rule error (evaluates to PARSE_ERROR): ${flag.ruleError}`,
-          )
-        : null,
-      flag.stale.length > 0
-        ? h(
-            'ul',
-            { class: 'banner banner-stale' },
-            flag.stale.map((s) => h('li', null, h('strong', null, s.reason), `: ${s.message}`)),
-          )
-        : null,
-      h(
-        'section',
-        null,
-        h('h2', null, 'Variants'),
-        h(
-          'table',
-          { class: 'compact variants' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ['Variant', 'Value', ''].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            flag.variantValues.map((v) =>
-              h(
-                'tr',
-                null,
-                h('td', null, h('code', null, v.name)),
-                h('td', null, h('code', null, json(v.value))),
-                h(
-                  'td',
-                  null,
-                  v.name === flag.defaultVariant ? h('span', { class: 'badge' }, 'default') : '',
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
+      ...banners(flag),
+      variantsSection(flag),
       ruleSection(flag),
       h(
         'p',
@@ -350,18 +282,7 @@ export class FlagView implements View {
       usageSection(flag),
       auditSection(flag),
       h('section', null, h('h2', null, 'Git history'), this.history),
-      meta.length > 0
-        ? h(
-            'section',
-            null,
-            h('h2', null, 'Metadata'),
-            h(
-              'dl',
-              { class: 'facts' },
-              meta.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
-            ),
-          )
-        : null,
+      metadataSection(flag),
     ];
   }
 
@@ -372,4 +293,90 @@ export class FlagView implements View {
       region(this.history, h('p', { class: 'muted' }, (error as Error).message));
     }
   }
+}
+
+function factsList(flag: FlagDetail): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', null, 'Flag set'),
+    h('dd', null, flag.flagSetId ?? '—'),
+    h('dt', null, 'Owner'),
+    h('dd', null, flag.owner ?? 'none'),
+    h('dt', null, 'Lifecycle'),
+    h('dd', null, flag.lifecycle, flag.expires ? ` (expires ${flag.expires})` : ''),
+    h('dt', null, 'Defined in'),
+    h('dd', { class: 'file' }, flag.file ? `${flag.file}:${flag.line}` : flag.source),
+    h('dt', null, 'Generation'),
+    h('dd', { 'data-generation': String(flag.generation) }, String(flag.generation)),
+  );
+}
+
+/** The incident, rule-error and staleness notices shown above the variants. */
+function banners(flag: FlagDetail): (HTMLElement | null)[] {
+  return [
+    flag.incident
+      ? h(
+          'p',
+          { class: 'banner banner-incident', role: 'note' },
+          `Changed for an incident: ${flag.incident}`,
+        )
+      : null,
+    flag.ruleError
+      ? h(
+          'p',
+          { class: 'banner banner-error', role: 'alert' },
+          `Served with a rule error (evaluates to PARSE_ERROR): ${flag.ruleError}`,
+        )
+      : null,
+    flag.stale.length > 0
+      ? h(
+          'ul',
+          { class: 'banner banner-stale' },
+          flag.stale.map((s) => h('li', null, h('strong', null, s.reason), `: ${s.message}`)),
+        )
+      : null,
+  ];
+}
+
+function variantsSection(flag: FlagDetail): HTMLElement {
+  const header = h(
+    'thead',
+    null,
+    h(
+      'tr',
+      null,
+      ['Variant', 'Value', ''].map((c) => h('th', { scope: 'col' }, c)),
+    ),
+  );
+  const rows = flag.variantValues.map((v) =>
+    h(
+      'tr',
+      null,
+      h('td', null, h('code', null, v.name)),
+      h('td', null, h('code', null, json(v.value))),
+      h('td', null, v.name === flag.defaultVariant ? h('span', { class: 'badge' }, 'default') : ''),
+    ),
+  );
+  return h(
+    'section',
+    null,
+    h('h2', null, 'Variants'),
+    h('table', { class: 'compact variants' }, header, h('tbody', null, rows)),
+  );
+}
+
+function metadataSection(flag: FlagDetail): HTMLElement | null {
+  const meta = Object.entries(flag.metadata);
+  if (meta.length === 0) return null;
+  return h(
+    'section',
+    null,
+    h('h2', null, 'Metadata'),
+    h(
+      'dl',
+      { class: 'facts' },
+      meta.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, String(v))]),
+    ),
+  );
 }
