@@ -227,13 +227,36 @@ function handleOf(parts: Parts): Daemon {
         await servers.close();
         // Last: the OTLP readers send what the closing counted.
         await Promise.all([audit.close(), usage.file?.close()]);
-        await Promise.all([metrics.shutdown(), telemetry.close()]).catch((error: Error) =>
-          logger.warn({ err: error }, `OpenTelemetry export at shutdown failed: ${error.message}`),
-        );
+        await flushTelemetry(Promise.all([metrics.shutdown(), telemetry.close()]), logger);
       })();
       return closing;
     },
   };
+}
+
+/** The last OTLP export at shutdown may take this long; a collector that is down must not hold the exit. */
+const SHUTDOWN_FLUSH_MS = 5000;
+
+async function flushTelemetry(flushing: Promise<unknown>, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_MS);
+  });
+  try {
+    const outcome = await Promise.race([flushing, timeout]);
+    if (outcome === 'timeout') {
+      logger.warn(
+        `OpenTelemetry export at shutdown took over ${SHUTDOWN_FLUSH_MS} ms; left behind`,
+      );
+    }
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      `OpenTelemetry export at shutdown failed: ${(error as Error).message}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Usage {
@@ -273,8 +296,12 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Before anything listens: unreadable --otel-* TLS files fail the start.
   const telemetry = await startTelemetry(options.telemetry, { logger, env: process.env });
   const metrics = createMetrics({ readers: telemetry.metricReaders, resource: telemetry.resource });
-  if (telemetry.describe.metrics || telemetry.describe.traces) {
-    logger.info(telemetry.describe, 'OpenTelemetry export');
+  const { describe } = telemetry;
+  if (describe.metrics || describe.traces) {
+    logger.info(
+      describe,
+      `OpenTelemetry export: metrics to ${describe.metrics ?? '/metrics only'}, traces to ${describe.traces ?? 'nowhere'}`,
+    );
   }
   const store = new GenerationStore({ sources: specs.map((s) => s.id) });
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });

@@ -30,7 +30,8 @@ import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
 import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
-import { UsageCounter } from '@switchyard/core';
+import { EvaluationMetrics, UsageCounter } from '@switchyard/core';
+import { metrics } from '@opentelemetry/api';
 import { UsageReporter } from './usage/usage-reporter.js';
 
 type Resolver<T> = (
@@ -66,6 +67,9 @@ export class SwitchyardProvider implements Provider {
   /** Evaluation counts (reportUsage); the reporter sends them off the evaluation path. */
   private readonly usage: UsageCounter | undefined;
   private readonly reporter: UsageReporter | undefined;
+  /** evaluationMetrics: counts read by OpenTelemetry observable counters; what unregisters them. */
+  private readonly evaluations: EvaluationMetrics | undefined;
+  private readonly stopEvaluationMetrics: (() => void) | undefined;
 
   /**
    * @throws ProviderOptionError when an option or environment variable is invalid.
@@ -87,6 +91,12 @@ export class SwitchyardProvider implements Provider {
     this.source = createProviderSource(o, this.logger, {
       onAccepted: (payload) => this.persist(payload),
     });
+    if (o.evaluationMetrics) {
+      this.evaluations = new EvaluationMetrics({ providerName: this.metadata.name });
+      this.stopEvaluationMetrics = this.evaluations.observe(
+        options.meter ?? metrics.getMeter('@switchyard/openfeature-provider'),
+      );
+    }
     if (o.reportUsage) {
       const target = resolveTarget(o);
       this.usage = new UsageCounter();
@@ -126,6 +136,7 @@ export class SwitchyardProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
+    this.stopEvaluationMetrics?.();
     this.machine.close();
     this.source?.close();
     await Promise.all([this.cache?.flush(), this.reporter?.close()]);
@@ -196,6 +207,11 @@ export class SwitchyardProvider implements Provider {
       context as CoreContext,
     ) as unknown as ResolutionDetails<T>;
     this.usage?.record(flagKey, result.variant, result.reason ?? 'UNKNOWN', result.flagMetadata);
+    this.evaluations?.record(flagKey, {
+      variant: result.variant,
+      reason: result.reason ?? 'UNKNOWN',
+      errorCode: result.errorCode,
+    });
     if (this.cachedSince === undefined) return result;
     return {
       ...result,
