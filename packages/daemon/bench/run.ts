@@ -2,10 +2,12 @@
 // beside the transport floor measured in the same run (and with 1 stream for a directory
 // source, which pays the quiet period), resident memory with 1,000 streams and
 // 10,000 flags, process start to /readyz 200 with 1,000 flags, and an edit at a root daemon until
-// the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
+// the clients of its edges have it, beside one daemon with as many streams (chain.ts), and remote
+// evaluation throughput (OFREP, unary gRPC) beside its ceilings and with telemetry off, on and
+// exported over OTLP (remote-bench.ts). The daemon
 // (the built CLI) and the floor server each run in their own child process; the clients of the
 // first sections live in this process, those of the chain section in processes of their own.
-// BENCH_ONLY=latency|memory|startup|chain, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// BENCH_ONLY=latency|memory|startup|chain|remote, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -26,6 +28,7 @@ import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
 import { chain } from './chain.js';
 import { flagsText } from './flags-text.js';
+import { remote } from './remote-bench.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
 // daemon first (`node ../../scripts/build-package.mjs` in each package).
@@ -373,7 +376,10 @@ async function main() {
           fmt,
         })
       : [];
-  console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
+  const evaluation = !ONLY || ONLY === 'remote' ? await remote() : [];
+  console.log(
+    `\n${[...rows, '', ...mem, '', start, '', ...chained, '', ...evaluation].join('\n').trim()}`,
+  );
 }
 
 main().then(

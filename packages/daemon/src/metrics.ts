@@ -10,8 +10,13 @@ import { EvaluationMetrics } from './engine.js';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { observeProcess } from './telemetry/process-metrics.js';
+import {
+  PreAggregatedGauge,
+  PreAggregatedHistogram,
+  RequestMetricsProducer,
+} from './telemetry/request-metrics.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { newRuleErrors, ruleErrorsOf } from './store/rule-errors.js';
 import type { UsageStore } from './usage/usage-store.js';
@@ -29,10 +34,10 @@ const RPC_MS = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500
 const PUBLISH_SECONDS = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export interface HttpInstruments {
-  readonly duration: Histogram;
-  readonly requestSize: Histogram;
-  readonly responseSize: Histogram;
-  readonly active: UpDownCounter;
+  readonly duration: PreAggregatedHistogram;
+  readonly requestSize: PreAggregatedHistogram;
+  readonly responseSize: PreAggregatedHistogram;
+  readonly active: PreAggregatedGauge;
 }
 
 export interface RpcInstruments {
@@ -67,32 +72,46 @@ export interface DaemonMetrics {
 }
 
 export interface MetricsOptions {
-  /** More readers of the same instruments (the OTLP exporter). */
-  readonly readers?: readonly MetricReader[];
+  /** More readers of the same instruments (the OTLP exporter), given the producers to read too. */
+  readonly readers?: (producers: MetricProducer[]) => readonly MetricReader[];
   readonly resource?: Resource;
 }
 
-function httpInstruments(meter: Meter): HttpInstruments {
+/** flagd's HTTP server instruments, aggregated in place (telemetry/request-metrics.ts). */
+function httpInstruments(producer: RequestMetricsProducer): HttpInstruments {
   return {
-    duration: meter.createHistogram('http.server.request.duration', {
-      description: 'Measures the duration of inbound HTTP requests.',
-      unit: 's',
-      advice: { explicitBucketBoundaries: REQUEST_SECONDS },
-    }),
-    requestSize: meter.createHistogram('http.server.request.body.size', {
-      description: 'Measures the size of HTTP request messages.',
-      unit: 'By',
-      advice: { explicitBucketBoundaries: BODY_BYTES },
-    }),
-    responseSize: meter.createHistogram('http.server.response.body.size', {
-      description: 'Measures the size of HTTP response messages.',
-      unit: 'By',
-      advice: { explicitBucketBoundaries: BODY_BYTES },
-    }),
-    active: meter.createUpDownCounter('http.server.active_requests', {
-      description: 'Measures the number of concurrent HTTP requests that are currently in-flight.',
-      unit: '{request}',
-    }),
+    duration: producer.add(
+      new PreAggregatedHistogram({
+        name: 'http.server.request.duration',
+        description: 'Measures the duration of inbound HTTP requests.',
+        unit: 's',
+        boundaries: REQUEST_SECONDS,
+      }),
+    ),
+    requestSize: producer.add(
+      new PreAggregatedHistogram({
+        name: 'http.server.request.body.size',
+        description: 'Measures the size of HTTP request messages.',
+        unit: 'By',
+        boundaries: BODY_BYTES,
+      }),
+    ),
+    responseSize: producer.add(
+      new PreAggregatedHistogram({
+        name: 'http.server.response.body.size',
+        description: 'Measures the size of HTTP response messages.',
+        unit: 'By',
+        boundaries: BODY_BYTES,
+      }),
+    ),
+    active: producer.add(
+      new PreAggregatedGauge({
+        name: 'http.server.active_requests',
+        description:
+          'Measures the number of concurrent HTTP requests that are currently in-flight.',
+        unit: '{request}',
+      }),
+    ),
   };
 }
 
@@ -184,9 +203,14 @@ function usageInstruments(meter: Meter) {
 export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
   // The Prometheus exporter is a reader only here: /metrics is a route of the management
   // server (behind its guard), not a server of the exporter's own.
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const producer = new RequestMetricsProducer({ name: METER_NAME, version: VERSION });
+  const producers = [producer];
+  const prometheus = new PrometheusExporter({
+    preventServerStart: true,
+    metricProducers: producers,
+  });
   const provider = new MeterProvider({
-    readers: [prometheus, ...(options.readers ?? [])],
+    readers: [prometheus, ...(options.readers?.(producers) ?? [])],
     ...(options.resource ? { resource: options.resource } : {}),
   });
   const meter = provider.getMeter(METER_NAME, VERSION);
@@ -198,7 +222,7 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
   return {
     meter,
     evaluations,
-    http: httpInstruments(meter),
+    http: httpInstruments(producer),
     rpc: rpcInstruments(meter),
     ...syncInstruments(meter),
     ...storeInstruments(meter),

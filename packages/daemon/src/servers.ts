@@ -72,7 +72,12 @@ function startRemoteServers({
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     logger,
-    telemetry: { evaluations: metrics.evaluations, http: metrics.http, tracing },
+    telemetry:
+      options.telemetry?.requestMetrics === false
+        ? tracing
+          ? { evaluations: undefined, http: undefined, tracing }
+          : undefined
+        : { evaluations: metrics.evaluations, http: metrics.http, tracing },
   });
 }
 
@@ -90,7 +95,10 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
       usage: init.usage,
-      interceptors: [rpcMetricsInterceptor(init.metrics.rpc)],
+      interceptors:
+        options.telemetry?.requestMetrics === false
+          ? []
+          : [rpcMetricsInterceptor(init.metrics.rpc)],
     }),
     startManagementServer({
       host,

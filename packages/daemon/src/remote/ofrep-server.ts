@@ -250,7 +250,7 @@ export class OfrepHandler {
     const { key } = request;
     const { view, context } = prepared;
     const result = evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions);
-    this.options.telemetry?.evaluations.record(key, result);
+    this.options.telemetry?.evaluations?.record(key, result);
     if (result.errorCode !== undefined) {
       const details = ofrepDetails(result.errorCode, key);
       send(exchange, {

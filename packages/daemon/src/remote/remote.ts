@@ -48,7 +48,7 @@ export interface RemoteOptions {
 }
 
 export interface RemoteTelemetry extends EvaluationTelemetry {
-  readonly http: HttpInstruments;
+  readonly http: HttpInstruments | undefined;
 }
 
 export interface Remote {
@@ -110,7 +110,7 @@ async function startHttp(
     port: options.ofrepPort,
     maxRequestHeader: options.maxRequestHeader,
   });
-  if (options.telemetry) {
+  if (options.telemetry?.http) {
     observeHttp(started.server, {
       instruments: options.telemetry.http,
       scheme: 'http',

@@ -6,6 +6,7 @@ import type { EvaluationMetrics } from '../engine.js';
 import type { Tracing } from './tracing.js';
 
 export interface EvaluationTelemetry {
-  readonly evaluations: EvaluationMetrics;
+  /** Undefined when request metrics are off (TelemetryOptions.requestMetrics). */
+  readonly evaluations: EvaluationMetrics | undefined;
   readonly tracing: Tracing | undefined;
 }

@@ -75,24 +75,32 @@ export function observeHttp(server: RequestEmitter, options: HttpMetricsOptions)
   const service = options.serviceName ?? 'switchyard';
   server.on('request', (req, res) => {
     const started = performance.now();
-    const base = {
+    const route = options.route(pathOf(req.url));
+    const method = req.method ?? 'GET';
+    const key = `${route} ${method}`;
+    const base = () => ({
       'service.name': service,
-      'http.route': options.route(pathOf(req.url)),
-      'http.request.method': req.method ?? 'GET',
+      'http.route': route,
+      'http.request.method': method,
       'url.scheme': scheme,
-    };
-    instruments.active.add(1, base);
+    });
+    const active = instruments.active.cell(key, base);
+    if (active) active.value++;
     const written = countWrites(res);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      instruments.active.add(-1, base);
-      const attributes = { ...base, 'http.response.status_code': res.statusCode };
-      instruments.duration.record((performance.now() - started) / 1000, attributes);
+      if (active) active.value--;
+      const status = res.statusCode;
+      const cellKey = `${key} ${status}`;
+      const attributes = () => ({ ...base(), 'http.response.status_code': status });
+      instruments.duration.cell(cellKey, attributes)?.record((performance.now() - started) / 1000);
       const requestSize = size(req.headers['content-length']);
-      if (requestSize !== undefined) instruments.requestSize.record(requestSize, attributes);
-      instruments.responseSize.record(written(), attributes);
+      if (requestSize !== undefined) {
+        instruments.requestSize.cell(cellKey, attributes)?.record(requestSize);
+      }
+      instruments.responseSize.cell(cellKey, attributes)?.record(written());
     };
     res.once('finish', finish);
     res.once('close', finish);

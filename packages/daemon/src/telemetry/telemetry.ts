@@ -26,7 +26,7 @@ import {
   resourceFromAttributes,
 } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
@@ -51,11 +51,16 @@ export interface TelemetryOptions {
   readonly otelReloadIntervalMs?: number | undefined;
   /** How often metrics are exported over OTLP (default OTEL_METRIC_EXPORT_INTERVAL, else 60 s). */
   readonly metricExportIntervalMs?: number | undefined;
+  /**
+   * false: no per-evaluation counts and no per-request HTTP and RPC metrics (embeddings that
+   * count elsewhere; the benchmark's baseline). Default true.
+   */
+  readonly requestMetrics?: boolean | undefined;
 }
 
 export interface Telemetry {
   /** Readers of the daemon's instruments besides Prometheus (OTLP, when configured). */
-  readonly metricReaders: readonly MetricReader[];
+  readonly metricReaders: (producers: MetricProducer[]) => readonly MetricReader[];
   readonly resource: Resource;
   /** Undefined when traces are not exported: then no span is started anywhere. */
   readonly tracing: Tracing | undefined;
@@ -136,7 +141,10 @@ function exporterConfig(connection: Connection) {
 
 function metricReader(
   options: TelemetryOptions,
-  init: TelemetryInit & { readonly connection: Connection },
+  init: TelemetryInit & {
+    readonly connection: Connection;
+    readonly producers: MetricProducer[];
+  },
 ): MetricReader {
   const interval =
     options.metricExportIntervalMs ?? positive(init.env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000;
@@ -148,6 +156,7 @@ function metricReader(
     ),
     exportIntervalMillis: interval,
     exportTimeoutMillis: timeout,
+    metricProducers: init.producers,
   });
 }
 
@@ -172,8 +181,11 @@ export async function startTelemetry(
   };
   const target =
     connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
-  const metricReaders =
-    options?.metricsExporter === 'otel' ? [metricReader(options, { ...init, connection })] : [];
+  const otlpMetrics = options?.metricsExporter === 'otel';
+  const metricReaders = (producers: MetricProducer[]) =>
+    options !== undefined && otlpMetrics
+      ? [metricReader(options, { ...init, connection, producers })]
+      : [];
   let provider: TracerProvider | undefined;
   if (tracesWanted(options, init.env)) {
     ensureContextManager();
@@ -195,7 +207,7 @@ export async function startTelemetry(
     resource,
     tracing: provider === undefined ? undefined : new Tracing(provider),
     describe: {
-      ...(metricReaders.length > 0 ? { metrics: `OTLP/gRPC ${target}` } : {}),
+      ...(otlpMetrics ? { metrics: `OTLP/gRPC ${target}` } : {}),
       ...(provider ? { traces: `OTLP/gRPC ${target}` } : {}),
     },
     close: async () => {
