@@ -4,7 +4,7 @@
 // (telemetry/telemetry.ts adds that reader). flagd's instruments keep flagd's names and
 // attributes (https://flagd.dev/reference/monitoring/, open-feature/flagd:
 // core/pkg/telemetry/metrics.go); ours are named so that Prometheus shows the `switchyard_*` names
-// the daemon always had (dots become underscores, counters gain `_total`; docs/adr/0032).
+// the daemon always had (dots become underscores, counters gain `_total`; docs/adr/0038).
 import type { Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
 import { EvaluationMetrics } from './engine.js';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';

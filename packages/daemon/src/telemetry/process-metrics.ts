@@ -1,7 +1,7 @@
 // Process and runtime metrics as OpenTelemetry observables, read when a reader collects. Named as
 // the Prometheus client's defaults were (`process_resident_memory_bytes`, ...), so the dashboards
 // and alerts built on the daemon's /metrics keep working; the subset kept is listed in
-// docs/adr/0032.
+// docs/adr/0038.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
 

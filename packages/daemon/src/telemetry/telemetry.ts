@@ -46,7 +46,7 @@ export interface TelemetryOptions {
   readonly otelCaPath?: string | undefined;
   /**
    * `--otel-reload-interval` (ms). Accepted for flagd's command line; the TLS files are read
-   * once at start (docs/adr/0032).
+   * once at start (docs/adr/0038).
    */
   readonly otelReloadIntervalMs?: number | undefined;
   /** How often metrics are exported over OTLP (default OTEL_METRIC_EXPORT_INTERVAL, else 60 s). */
