@@ -1,6 +1,6 @@
 // OpenTelemetry end to end: a daemon started with `--metrics-exporter otel --otel-collector-uri`
 // pointed at a real OTLP/gRPC receiver on loopback (test/support/otlp) serves sync, gRPC and
-// OFREP traffic and publishes an edit; what the receiver decodes with the OpenTelemetry protobuf
+// Connect and OFREP traffic and publishes an edit; what the receiver decodes with the OpenTelemetry protobuf
 // definitions must carry flagd's instrument names and attributes, our own instruments, and
 // flagd's spans, with the caller's W3C trace context as parent. The management port's /metrics
 // shows the same instruments in Prometheus text. Logs written inside a span carry its ids.
@@ -127,6 +127,20 @@ async function grpcTraffic(): Promise<void> {
   v2.close();
 }
 
+/** Connect JSON over HTTP/1.1, as flagd's quick start curls it. */
+async function connectTraffic(): Promise<void> {
+  const answer = await fetch(
+    `http://127.0.0.1:${daemon.ports.evaluation}/flagd.evaluation.v1.Service/ResolveString`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: TRACEPARENT },
+      body: JSON.stringify({ flagKey: 'color', context: {} }),
+    },
+  );
+  expect(answer.status).toBe(200);
+  expect(await answer.json()).toMatchObject({ value: 'red', variant: 'red' });
+}
+
 async function ofrepTraffic(): Promise<void> {
   const base = `http://127.0.0.1:${daemon.ports.ofrep}/ofrep/v1/evaluate/flags`;
   const single = await fetch(`${base}/color`, {
@@ -166,6 +180,7 @@ beforeAll(async () => {
   await daemon.ready;
   await syncTraffic();
   await grpcTraffic();
+  await connectTraffic();
   await ofrepTraffic();
   const metrics = await fetch(`http://127.0.0.1:${daemon.ports.management}/metrics`);
   prometheusText = await metrics.text();
@@ -209,6 +224,15 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
           'feature_flag.reason': 'TARGETING_MATCH',
         },
         value: 1,
+      },
+      {
+        attributes: {
+          'feature_flag.key': 'color',
+          'feature_flag.result.variant': 'red',
+          'feature_flag.provider.name': 'flagd',
+          'feature_flag.reason': 'DEFAULT',
+        },
+        value: expect.any(Number),
       },
       {
         attributes: {
@@ -260,6 +284,27 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
       },
     ]),
   );
+  expect(receiver.points('http.server.request.duration')).toEqual(
+    expect.arrayContaining([
+      {
+        attributes: {
+          'service.name': 'switchyard',
+          'http.route': '/flagd.evaluation.v1.Service/ResolveString',
+          'http.request.method': 'POST',
+          'http.response.status_code': 200,
+          'url.scheme': 'http',
+        },
+        value: 1,
+      },
+      {
+        attributes: expect.objectContaining({
+          'http.route': '/flagd.evaluation.v2.Service/ResolveString',
+          'http.response.status_code': 200,
+        }),
+        value: 1,
+      },
+    ]),
+  );
   expect(receiver.points('rpc.server.duration')).toEqual(
     expect.arrayContaining([
       {
@@ -268,6 +313,24 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
           'rpc.service': 'flagd.sync.v1.FlagSyncService',
           'rpc.method': 'SyncFlags',
           'rpc.grpc.status_code': 1,
+        },
+        value: 1,
+      },
+      {
+        attributes: {
+          'rpc.system': 'grpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'ResolveBoolean',
+          'rpc.grpc.status_code': 5,
+        },
+        value: 1,
+      },
+      {
+        attributes: {
+          'rpc.system': 'connect_rpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'ResolveString',
+          'rpc.grpc.status_code': 0,
         },
         value: 1,
       },
@@ -332,6 +395,16 @@ test("flagd's spans: a server span per remote evaluation, parented by the caller
       scope: 'flagd.evaluation.v1',
       name: 'resolveBoolean',
       statusCode: 2,
+    }),
+  );
+  expect(spans).toContainEqual(
+    expect.objectContaining({
+      scope: 'flagd.evaluation.v1',
+      name: 'resolveString',
+      kind: 2,
+      traceId: TRACE_ID,
+      parentSpanId: PARENT_ID,
+      attributes: expect.objectContaining({ 'rpc.system': 'connect', 'feature_flag.key': 'color' }),
     }),
   );
   expect(spans).toContainEqual(

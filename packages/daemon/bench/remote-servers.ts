@@ -1,11 +1,11 @@
 // Child process of the remote-evaluation bench: serves either the daemon (flagd.evaluation and
-// OFREP on free ports) or the ceilings (a bare node:http server answering a fixed JSON body, and
-// a bare grpc-js unary service answering a fixed ResolveBoolean response). Prints its ports as
-// one JSON line and runs until killed, so the load comes from another process. The daemon runs
-// with its default telemetry (`daemon`: per-evaluation counts and request metrics read by the
-// Prometheus exporter), without any (`daemon-off`), or with everything exported over OTLP
-// (`daemon-otel`: metrics every second and a span pair per request, sent to a collector stand-in
-// in this process that answers every export without decoding it).
+// OFREP on free ports) or the ceilings (a bare node:http server answering a fixed JSON body — the
+// OFREP or the Connect answer, by path — and a bare grpc-js unary service answering a fixed
+// ResolveBoolean response). Prints its ports as one JSON line and runs until killed, so the load
+// comes from another process. The daemon runs with its default telemetry (`daemon`: per-evaluation
+// counts and request metrics read by the Prometheus exporter), without any (`daemon-off`), or with
+// everything exported over OTLP (`daemon-otel`: metrics every second and a span pair per request,
+// sent to a collector stand-in in this process that answers every export without decoding it).
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +26,8 @@ import type { TelemetryOptions } from '../src/telemetry/telemetry.js';
 /** The OFREP single-flag answer the daemon gives for `bool-flag`: the ceiling sends the same bytes. */
 const SINGLE_BODY =
   '{"key":"bool-flag","value":true,"reason":"STATIC","variant":"on","metadata":{}}';
+/** The Connect JSON answer of v2 ResolveBoolean for `bool-flag` (the ceiling's body on `/flagd.*`). */
+const CONNECT_BODY = '{"value":true,"reason":"STATIC","variant":"on","metadata":{}}';
 
 /** A collector stand-in: accepts OTLP/gRPC metric and trace exports and drops them. */
 async function sink(): Promise<string> {
@@ -107,9 +109,11 @@ async function daemon(mode: string): Promise<object> {
 }
 
 async function ceiling(): Promise<object> {
-  const body = Buffer.from(SINGLE_BODY);
+  const single = Buffer.from(SINGLE_BODY);
+  const connect = Buffer.from(CONNECT_BODY);
   const http = createServer((req, res) => {
     req.resume();
+    const body = req.url?.startsWith('/flagd.') ? connect : single;
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.end(body);

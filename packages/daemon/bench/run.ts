@@ -2,11 +2,11 @@
 // beside the transport floor measured in the same run (and with 1 stream for a directory
 // source, which pays the quiet period), resident memory with 1,000 streams and
 // 10,000 flags, process start to /readyz 200 with 1,000 flags, and an edit at a root daemon until
-// the clients of its edges have it, beside one daemon with as many streams (chain.ts), and remote
-// evaluation throughput (OFREP, unary gRPC) beside its ceilings and with telemetry off, on and
-// exported over OTLP (remote-bench.ts). The daemon
+// the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
 // (the built CLI) and the floor server each run in their own child process; the clients of the
 // first sections live in this process, those of the chain section in processes of their own.
+// Last, the evaluation port's throughput beside its ceilings, and with telemetry off, on and
+// exported over OTLP (remote-run.ts, `bench:remote`).
 // BENCH_ONLY=latency|memory|startup|chain|remote, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
@@ -28,7 +28,6 @@ import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
 import { chain } from './chain.js';
 import { flagsText } from './flags-text.js';
-import { remote } from './remote-bench.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
 // daemon first (`node ../../scripts/build-package.mjs` in each package).
@@ -48,7 +47,7 @@ const roundsFor = (streams: number) =>
         : 150;
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
 const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
-const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
+const ONLY = process.env.BENCH_ONLY; // latency | memory | startup | chain | remote
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
@@ -376,9 +375,26 @@ async function main() {
           fmt,
         })
       : [];
-  const evaluation = !ONLY || ONLY === 'remote' ? await remote() : [];
-  console.log(
-    `\n${[...rows, '', ...mem, '', start, '', ...chained, '', ...evaluation].join('\n').trim()}`,
+  console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
+  if (!ONLY || ONLY === 'remote') await remote();
+}
+
+/** remote-run.ts in its own process (its servers and load generators are processes too). */
+function remote(): Promise<void> {
+  const env = { ...process.env };
+  delete env.BENCH_ROUNDS; // rounds per stream count here; rounds per case there
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, 'entry.cjs'), join(__dirname, 'remote-run.ts')],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`remote-run: exit ${code}`)),
+    ),
   );
 }
 

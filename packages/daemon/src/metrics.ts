@@ -41,11 +41,10 @@ export interface HttpInstruments {
 }
 
 export interface RpcInstruments {
-  readonly duration: Histogram;
-  readonly requestSize: Histogram;
-  readonly responseSize: Histogram;
-  readonly requestsPerRpc: Histogram;
-  readonly responsesPerRpc: Histogram;
+  readonly duration: PreAggregatedHistogram;
+  readonly responseSize: PreAggregatedHistogram;
+  readonly requestsPerRpc: PreAggregatedHistogram;
+  readonly responsesPerRpc: PreAggregatedHistogram;
 }
 
 export interface DaemonMetrics {
@@ -115,34 +114,36 @@ function httpInstruments(producer: RequestMetricsProducer): HttpInstruments {
   };
 }
 
-function rpcInstruments(meter: Meter): RpcInstruments {
-  const count = { advice: { explicitBucketBoundaries: [1, 2, 5, 10, 100, 1000] } };
+/** The RPC server instruments (otelgrpc's, as flagd records them), aggregated in place. */
+function rpcInstruments(producer: RequestMetricsProducer): RpcInstruments {
+  const histogram = (name: string, description: string, unit: string, boundaries: number[]) =>
+    producer.add(new PreAggregatedHistogram({ name, description, unit, boundaries }));
+  const counts = [1, 2, 5, 10, 100, 1000];
   return {
-    duration: meter.createHistogram('rpc.server.duration', {
-      description: 'Measures the duration of inbound RPC.',
-      unit: 'ms',
-      advice: { explicitBucketBoundaries: RPC_MS },
-    }),
-    requestSize: meter.createHistogram('rpc.server.request.size', {
-      description: 'Measures size of RPC request messages (uncompressed).',
-      unit: 'By',
-      advice: { explicitBucketBoundaries: BODY_BYTES },
-    }),
-    responseSize: meter.createHistogram('rpc.server.response.size', {
-      description: 'Measures size of RPC response messages (uncompressed).',
-      unit: 'By',
-      advice: { explicitBucketBoundaries: BODY_BYTES },
-    }),
-    requestsPerRpc: meter.createHistogram('rpc.server.requests_per_rpc', {
-      description: 'Measures the number of messages received per RPC.',
-      unit: '{count}',
-      ...count,
-    }),
-    responsesPerRpc: meter.createHistogram('rpc.server.responses_per_rpc', {
-      description: 'Measures the number of messages sent per RPC.',
-      unit: '{count}',
-      ...count,
-    }),
+    duration: histogram(
+      'rpc.server.duration',
+      'Measures the duration of inbound RPC.',
+      'ms',
+      RPC_MS,
+    ),
+    responseSize: histogram(
+      'rpc.server.response.size',
+      'Measures size of RPC response messages (uncompressed).',
+      'By',
+      BODY_BYTES,
+    ),
+    requestsPerRpc: histogram(
+      'rpc.server.requests_per_rpc',
+      'Measures the number of messages received per RPC.',
+      '{count}',
+      counts,
+    ),
+    responsesPerRpc: histogram(
+      'rpc.server.responses_per_rpc',
+      'Measures the number of messages sent per RPC.',
+      '{count}',
+      counts,
+    ),
   };
 }
 
@@ -223,7 +224,7 @@ export function createMetrics(options: MetricsOptions = {}): DaemonMetrics {
     meter,
     evaluations,
     http: httpInstruments(producer),
-    rpc: rpcInstruments(meter),
+    rpc: rpcInstruments(producer),
     ...syncInstruments(meter),
     ...storeInstruments(meter),
     ...usageInstruments(meter),

@@ -46,6 +46,21 @@ function countWrites(res: ResponseLike): () => number {
   return () => bytes;
 }
 
+interface Http2StreamLike {
+  readonly sentHeaders?: Readonly<Record<string, unknown>>;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+interface StreamEmitter {
+  on(
+    event: 'stream',
+    listener: (
+      stream: Http2StreamLike,
+      headers: Readonly<Record<string, string | string[] | undefined>>,
+    ) => void,
+  ): unknown;
+}
+
 interface RequestEmitter {
   on(event: 'request', listener: (req: RequestLike, res: ResponseLike) => void): unknown;
 }
@@ -69,38 +84,72 @@ function pathOf(url: string | undefined): string {
   return q < 0 ? u : u.slice(0, q);
 }
 
+/** The attribute sets of one request: in flight (by route and method) and done (with status). */
+function requestCells(options: HttpMetricsOptions, request: { route: string; method: string }) {
+  const key = `${request.route} ${request.method}`;
+  const base = () => ({
+    'service.name': options.serviceName ?? 'switchyard',
+    'http.route': request.route,
+    'http.request.method': request.method,
+    'url.scheme': options.scheme,
+  });
+  return {
+    active: options.instruments.active.cell(key, base),
+    done: (status: number) => ({
+      key: `${key} ${status}`,
+      attributes: () => ({ ...base(), 'http.response.status_code': status }),
+    }),
+  };
+}
+
+/**
+ * Records every HTTP/2 stream the server is handed (gRPC and Connect on the evaluation port):
+ * duration, status and declared request size. Response bytes are not counted on HTTP/2 streams
+ * (they are written by grpc-js and connect-node directly).
+ */
+export function observeHttp2(server: StreamEmitter, options: HttpMetricsOptions): void {
+  const { instruments } = options;
+  server.on('stream', (stream, headers) => {
+    const started = performance.now();
+    const path = headers[':path'];
+    const cells = requestCells(options, {
+      route: options.route(pathOf(Array.isArray(path) ? path[0] : path)),
+      method: String(headers[':method'] ?? 'POST'),
+    });
+    if (cells.active) cells.active.value++;
+    stream.once('close', () => {
+      if (cells.active) cells.active.value--;
+      const { key, attributes } = cells.done(Number(stream.sentHeaders?.[':status'] ?? 0));
+      instruments.duration.cell(key, attributes)?.record((performance.now() - started) / 1000);
+      const requestSize = size(headers['content-length']);
+      if (requestSize !== undefined)
+        instruments.requestSize.cell(key, attributes)?.record(requestSize);
+    });
+  });
+}
+
 /** Records every request the server answers. */
 export function observeHttp(server: RequestEmitter, options: HttpMetricsOptions): void {
-  const { instruments, scheme } = options;
-  const service = options.serviceName ?? 'switchyard';
+  const { instruments } = options;
   server.on('request', (req, res) => {
     const started = performance.now();
-    const route = options.route(pathOf(req.url));
-    const method = req.method ?? 'GET';
-    const key = `${route} ${method}`;
-    const base = () => ({
-      'service.name': service,
-      'http.route': route,
-      'http.request.method': method,
-      'url.scheme': scheme,
+    const cells = requestCells(options, {
+      route: options.route(pathOf(req.url)),
+      method: req.method ?? 'GET',
     });
-    const active = instruments.active.cell(key, base);
-    if (active) active.value++;
+    if (cells.active) cells.active.value++;
     const written = countWrites(res);
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      if (active) active.value--;
-      const status = res.statusCode;
-      const cellKey = `${key} ${status}`;
-      const attributes = () => ({ ...base(), 'http.response.status_code': status });
-      instruments.duration.cell(cellKey, attributes)?.record((performance.now() - started) / 1000);
+      if (cells.active) cells.active.value--;
+      const { key, attributes } = cells.done(res.statusCode);
+      instruments.duration.cell(key, attributes)?.record((performance.now() - started) / 1000);
       const requestSize = size(req.headers['content-length']);
-      if (requestSize !== undefined) {
-        instruments.requestSize.cell(cellKey, attributes)?.record(requestSize);
-      }
-      instruments.responseSize.cell(cellKey, attributes)?.record(written());
+      if (requestSize !== undefined)
+        instruments.requestSize.cell(key, attributes)?.record(requestSize);
+      instruments.responseSize.cell(key, attributes)?.record(written());
     };
     res.once('finish', finish);
     res.once('close', finish);
