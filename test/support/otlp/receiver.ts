@@ -102,6 +102,15 @@ function pointsOf(metric: Metric): Point[] {
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
+function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined) {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.ca ?? null,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.ca !== undefined,
+  );
+}
+
 export class OtlpReceiver {
   readonly metricRequests: ExportMetricsServiceRequest[] = [];
   readonly traceRequests: ExportTraceServiceRequest[] = [];
@@ -114,7 +123,15 @@ export class OtlpReceiver {
     readonly address: string,
   ) {}
 
-  static async start(): Promise<OtlpReceiver> {
+  /**
+   * Listens on loopback: plaintext, or TLS with `tls` (the client must present a certificate
+   * signed by `tls.ca` when it is given).
+   */
+  static async start(tls?: {
+    readonly cert: Buffer;
+    readonly key: Buffer;
+    readonly ca?: Buffer;
+  }): Promise<OtlpReceiver> {
     const server = new Server();
     let receiver: OtlpReceiver | undefined;
     const handler =
@@ -145,7 +162,7 @@ export class OtlpReceiver {
       } as UntypedServiceImplementation,
     );
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      server.bindAsync('127.0.0.1:0', credentialsOf(tls), (error, bound) =>
         error ? reject(error) : resolve(bound),
       ),
     );
