@@ -92,8 +92,9 @@ export interface SwitchyardProviderOptions {
    * FLAGD_EVALUATION_METRICS (Switchyard extension), default false: count this provider's
    * evaluations as OpenTelemetry metrics, with the daemon's instruments
    * (`feature_flag.flagd.impression`, `feature_flag.flagd.result.reason`,
-   * `feature_flag.provider.name` = `switchyard`). Counted in place on the evaluation path and read
-   * when the application's metric reader collects.
+   * `feature_flag.provider.name` = `switchyard`), in every resolver mode (in RPC mode the daemon
+   * counts them too, as `flagd`). Counted in place on the evaluation path and read when the
+   * application's metric reader collects.
    */
   evaluationMetrics?: boolean;
   /** The meter of `evaluationMetrics` (default: the global MeterProvider's). */

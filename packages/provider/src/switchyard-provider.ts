@@ -166,7 +166,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<boolean>> {
-    if (this.rpc) return this.rpc.resolve('boolean', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('boolean', flagKey, defaultValue, context));
     return Promise.resolve(
       this.resolve(this.engine.resolveBoolean, flagKey, defaultValue, context),
     );
@@ -178,7 +179,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<string>> {
-    if (this.rpc) return this.rpc.resolve('string', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('string', flagKey, defaultValue, context));
     return Promise.resolve(this.resolve(this.engine.resolveString, flagKey, defaultValue, context));
   }
 
@@ -188,7 +190,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<number>> {
-    if (this.rpc) return this.rpc.resolve('number', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('number', flagKey, defaultValue, context));
     return Promise.resolve(this.resolve(this.engine.resolveNumber, flagKey, defaultValue, context));
   }
 
@@ -198,9 +201,30 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<T>> {
-    if (this.rpc) return this.rpc.resolve('object' as RpcKind, flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(
+        flagKey,
+        this.rpc.resolve('object' as RpcKind, flagKey, defaultValue, context),
+      );
     const resolve = this.engine.resolveObject as unknown as Resolver<T>;
     return Promise.resolve(this.resolve(resolve, flagKey, defaultValue, context));
+  }
+
+  /** An RPC answer, counted by evaluationMetrics (in-process answers are counted in resolve). */
+  private counted<T>(
+    flagKey: string,
+    answer: Promise<ResolutionDetails<T>>,
+  ): Promise<ResolutionDetails<T>> {
+    const evaluations = this.evaluations;
+    if (evaluations === undefined) return answer;
+    return answer.then((result) => {
+      evaluations.record(flagKey, {
+        variant: result.variant,
+        reason: result.reason ?? 'UNKNOWN',
+        errorCode: result.errorCode,
+      });
+      return result;
+    });
   }
 
   private resolve<T>(

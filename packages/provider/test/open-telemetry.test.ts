@@ -15,6 +15,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { SwitchyardProvider } from '../src/index.js';
+import { TestEvaluationServer } from './support/evaluation-server.js';
 import { flagConfig, silentLogger } from './support/flags.js';
 
 /** A reader the test collects from when it wants to (no timer, no export). */
@@ -152,4 +153,45 @@ test('evaluationMetrics: the provider counts its evaluations with the daemon’s
     value: 1,
   });
   await OpenFeature.clearProviders();
+});
+
+test('evaluationMetrics in RPC mode: the answers of the daemon are counted on the client too', async () => {
+  const server = await TestEvaluationServer.start();
+  server.answers.set('color', { value: 'red', variant: 'red', reason: 'TARGETING_MATCH' });
+  const reader2 = new TestReader();
+  const meters = new MeterProvider({ readers: [reader2] });
+  const provider = new SwitchyardProvider(
+    {
+      resolverType: 'rpc',
+      host: '127.0.0.1',
+      port: server.port,
+      deadlineMs: 5000,
+      evaluationMetrics: true,
+      meter: meters.getMeter('rpc-test'),
+    },
+    silentLogger(),
+  );
+  try {
+    await provider.initialize();
+    for (let i = 0; i < 2; i++) await provider.resolveStringEvaluation('color', 'none', {});
+    const { resourceMetrics } = await reader2.collect();
+    const impressions = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'feature_flag.flagd.impression');
+    expect(points(impressions)).toEqual([
+      {
+        attributes: {
+          'feature_flag.key': 'color',
+          'feature_flag.result.variant': 'red',
+          'feature_flag.provider.name': 'switchyard',
+          'feature_flag.reason': 'TARGETING_MATCH',
+        },
+        value: 2,
+      },
+    ]);
+  } finally {
+    await provider.onClose();
+    server.kill();
+    await meters.shutdown();
+  }
 });
