@@ -117,8 +117,13 @@ function positive(text: string | undefined): number | undefined {
   return text !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** OTEL_SDK_DISABLED=true: nothing is exported over OTLP (Prometheus on /metrics stays). */
+const sdkDisabled = (env: NodeJS.ProcessEnv) =>
+  (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
+
 /** Whether traces are exported: a collector is named and OTEL_TRACES_EXPORTER is not `none`. */
 function tracesWanted(options: TelemetryOptions | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (sdkDisabled(env)) return false;
   if ((env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') return false;
   return Boolean(
     options?.otelCollectorUri ||
@@ -181,7 +186,7 @@ export async function startTelemetry(
   };
   const target =
     connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
-  const otlpMetrics = options?.metricsExporter === 'otel';
+  const otlpMetrics = options?.metricsExporter === 'otel' && !sdkDisabled(init.env);
   const metricReaders = (producers: MetricProducer[]) =>
     options !== undefined && otlpMetrics
       ? [metricReader(options, { ...init, connection, producers })]
