@@ -38,8 +38,14 @@ export interface ServerChild {
   cpu(): Promise<number>;
 }
 
-/** `daemon-auth`: the daemon with --auth-config (remote-servers.ts; BENCH_TOKEN reads `*`). */
-export async function server(mode: 'daemon' | 'daemon-auth' | 'ceiling'): Promise<ServerChild> {
+/**
+ * A server of remote-servers.ts: the daemon with its default telemetry, without (`daemon-off`),
+ * exporting over OTLP (`daemon-otel`), with --auth-config (`daemon-auth`: BENCH_TOKEN reads
+ * `*`), or the ceilings.
+ */
+export async function server(
+  mode: 'daemon' | 'daemon-off' | 'daemon-otel' | 'daemon-auth' | 'ceiling',
+): Promise<ServerChild> {
   const child = spawn(process.execPath, [ENTRY, join(__dirname, 'remote-servers.ts'), mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

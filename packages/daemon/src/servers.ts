@@ -21,6 +21,9 @@ import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
+import { tracedApply } from './telemetry/generation-spans.js';
+import { rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
+import type { Tracing } from './telemetry/tracing.js';
 import type { SyncService } from './sync/sync-service.js';
 import { DEFAULT_TLS_PORTS } from './tls/server-tls.js';
 import type { ServerTls, TlsPort } from './tls/server-tls.js';
@@ -49,6 +52,8 @@ export interface ServersInit {
   readonly tls: ServerTls | undefined;
   /** --auth-config on every port (undefined: everyone reads everything). */
   readonly access: AccessPolicy | undefined;
+  /** Spans, when traces are exported. */
+  readonly tracing: Tracing | undefined;
 }
 
 export interface Servers {
@@ -60,7 +65,7 @@ export interface Servers {
 }
 
 function startRemoteServers(init: ServersInit): Promise<Remote> {
-  const { options, store, logger, access } = init;
+  const { options, store, logger, metrics, tracing, access } = init;
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
@@ -78,6 +83,12 @@ function startRemoteServers(init: ServersInit): Promise<Remote> {
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
+    telemetry:
+      options.telemetry?.requestMetrics === false
+        ? tracing
+          ? { evaluations: undefined, http: undefined, rpc: undefined, tracing }
+          : undefined
+        : { evaluations: metrics.evaluations, http: metrics.http, rpc: metrics.rpc, tracing },
   });
 }
 
@@ -114,6 +125,10 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       socketPath: options.syncSocketPath,
       tls: tlsOf(init, 'sync'),
       usage: init.usage,
+      interceptors:
+        options.telemetry?.requestMetrics === false
+          ? []
+          : [rpcMetricsInterceptor(init.metrics.rpc)],
     }),
     startManagementServer({
       host,
@@ -128,7 +143,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       tls: tlsOf(init, 'management'),
     }),
     startRemoteServers(init),
-    Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
+    Promise.all(init.sources.map((source) => source.start(tracedApply(init.tracing, store)))),
   ]);
   const closeSources = () => Promise.all(init.sources.map((s) => s.close()));
   if (

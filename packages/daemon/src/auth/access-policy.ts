@@ -183,7 +183,7 @@ export class AccessPolicy {
   }
 
   private refuse<E extends AccessError>(error: E, transport: Transport, reason: string): E {
-    this.observe.metrics.authFailures.inc({ transport, reason });
+    this.observe.metrics.authFailures.add(1, { transport, reason });
     this.observe.logger.debug({ transport, reason }, error.message);
     return error;
   }

@@ -79,13 +79,13 @@ export class AuthConfigFile {
       config = configOf(path, content);
     } catch (error) {
       if (!(error instanceof AuthConfigError)) throw error;
-      metrics.authConfigReloads.inc({ result: 'rejected' });
+      metrics.authConfigReloads.add(1, { result: 'rejected' });
       metrics.authConfigValid.set(0);
       logger.error(`${error.message}\nthe last good auth config stays in force`);
       return;
     }
     this.policy.replace(config);
-    metrics.authConfigReloads.inc({ result: 'applied' });
+    metrics.authConfigReloads.add(1, { result: 'applied' });
     metrics.authConfigValid.set(1);
     const text = `reloaded ${summary(config)}`;
     if (config.clients.length === 0) logger.warn(text);

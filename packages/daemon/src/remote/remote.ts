@@ -6,6 +6,10 @@ import type { AccessPolicy } from '../auth/access-policy.js';
 import type { EvaluateOptions } from '../engine.js';
 import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
+import type { HttpInstruments, RpcInstruments } from '../metrics.js';
+import { rpcCallMetrics } from '../telemetry/rpc-metrics.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { observeHttp } from '../telemetry/http-metrics.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { ServerTls } from '../tls/server-tls.js';
@@ -17,7 +21,7 @@ import { startEvaluationPort } from './evaluation-port.js';
 import type { EvaluationPort } from './evaluation-port.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
-import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
+import { OfrepHandler, ofrepRoute, startOfrepServer } from './ofrep-server.js';
 
 /** flagd's default for --max-request-body and --max-request-header. */
 export const DEFAULT_REQUEST_LIMIT = 1_000_000;
@@ -49,6 +53,13 @@ export interface RemoteOptions {
   readonly evaluate?: EvaluateOptions;
   /** Around every call on the evaluation port, whatever the protocol (authentication, tracing). */
   readonly interceptors?: readonly CallInterceptor[];
+  /** Evaluation counts and spans (every transport), HTTP and RPC metrics of both ports. */
+  readonly telemetry?: RemoteTelemetry | undefined;
+}
+
+export interface RemoteTelemetry extends EvaluationTelemetry {
+  readonly http: HttpInstruments | undefined;
+  readonly rpc: RpcInstruments | undefined;
 }
 
 export interface Remote {
@@ -77,7 +88,11 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
     view: shared.view,
     context: shared.context,
     access: options.access,
-    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+    interceptors: [
+      ...(options.telemetry?.rpc ? [rpcCallMetrics(options.telemetry.rpc)] : []),
+      ...(options.interceptors ?? []),
+    ],
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startEvaluationPort(
@@ -91,13 +106,16 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
       maxRequestHeader: options.maxRequestHeader,
       corsOrigins: options.corsOrigins,
       logger: options.logger,
+      http: options.telemetry?.http,
     },
   );
 }
 
-function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
+async function startHttp(
+  shared: Shared,
+): Promise<{ server: HttpServer; port: number } | undefined> {
   const { options } = shared;
-  if (options.ofrepPort === undefined) return Promise.resolve(undefined);
+  if (options.ofrepPort === undefined) return undefined;
   const handler = new OfrepHandler({
     view: shared.view,
     context: shared.context,
@@ -105,14 +123,23 @@ function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number }
     maxRequestBody: options.maxRequestBody,
     logger: options.logger,
     access: options.access,
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
-  return startOfrepServer(handler, {
+  const started = await startOfrepServer(handler, {
     host: options.host,
     port: options.ofrepPort,
     maxRequestHeader: options.maxRequestHeader,
     tls: options.tls?.ofrep,
   });
+  if (options.telemetry?.http) {
+    observeHttp(started.server, {
+      instruments: options.telemetry.http,
+      scheme: options.tls?.ofrep ? 'https' : 'http',
+      route: ofrepRoute,
+    });
+  }
+  return started;
 }
 
 export async function startRemote(options: RemoteOptions): Promise<Remote> {

@@ -163,13 +163,13 @@ export class ServerTls {
     try {
       this.current = readMaterial(this.paths);
     } catch (error) {
-      metrics.tlsReloads.inc({ result: 'rejected' });
+      metrics.tlsReloads.add(1, { result: 'rejected' });
       logger.error(
         `TLS files ${this.paths.certPath}, ${this.paths.keyPath}${this.paths.clientCaPath ? `, ${this.paths.clientCaPath}` : ''}: ${(error as Error).message}; the last good certificate stays in force`,
       );
       return;
     }
-    metrics.tlsReloads.inc({ result: 'applied' });
+    metrics.tlsReloads.add(1, { result: 'applied' });
     logger.info(`TLS certificate reloaded from ${this.paths.certPath}`);
     for (const listener of this.listeners) listener(this.current);
   }
