@@ -10,7 +10,7 @@
 // `selectors` it may read: flagd selectors (https://flagd.dev/reference/selectors/) or `*` for
 // every flag. `operator: true` (with `*`) also opens the console and the authors in /audit.
 // Validation reports every problem at once, each with the file and its JSON path; the file is
-// compiled into lookup tables (tokens by digest, never kept in clear).
+// compiled into lookup tables (tokens by digest: the configuration in memory holds no token).
 import { hash } from 'node:crypto';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
