@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
+import { StreamSet, floorTrigger, halfAndAll, pct } from './fan-out.js';
 import { flagsText } from './flags-text.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
@@ -134,52 +135,43 @@ async function openStreams(port: number, n: number, onMessage: (i: number) => vo
   };
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const fmt = (x: number) => x.toFixed(1).padStart(7);
 
 /**
  * Runs `rounds` broadcasts on the daemon and on the floor, alternating (which one goes first
- * alternates too), so load from other processes hits both alike. Returns per-round times from
- * the trigger until half and all streams received the message.
+ * alternates too). Returns per-round times from the trigger until half and all streams received
+ * the message. Each round has its own number, carried by the payload on both sides.
  */
 async function measurePair(
   n: number,
   rounds: number,
-  targets: { port: number; trigger: () => void }[],
+  targets: { port: number; trigger: (round: number) => void }[],
 ): Promise<{ half: number[]; all: number[] }[]> {
   const opened = [];
   for (const target of targets) {
-    const state = { got: 0, start: 0, done: () => {}, half: [] as number[], all: [] as number[] };
-    const close = await openStreams(target.port, n, () => {
-      state.got++;
-      const t = performance.now() - state.start;
-      if (state.got === Math.ceil(n / 2)) state.half.push(t);
-      if (state.got === n) {
-        state.all.push(t);
-        state.done();
-      }
+    opened.push({
+      target,
+      streams: await StreamSet.open(target.port, n),
+      half: [] as number[],
+      all: [] as number[],
     });
-    opened.push({ target, state, close });
   }
+  let round = 0;
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? opened : [...opened].reverse();
-    for (const { target, state } of order) {
-      state.got = 0;
-      const finished = new Promise<void>((resolve) => {
-        state.done = resolve;
-      });
-      state.start = performance.now();
-      target.trigger();
-      await finished;
+    for (const side of order) {
+      round++;
+      const { half, all } = halfAndAll(
+        await side.streams.round(round, () => side.target.trigger(round)),
+      );
+      side.half.push(half);
+      side.all.push(all);
       // Let the other side's late work (logging, GC) finish before the next trigger.
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
-  for (const { close } of opened) close();
-  return opened.map(({ state }) => ({ half: state.half, all: state.all }));
+  for (const { streams } of opened) streams.close();
+  return opened.map(({ half, all }) => ({ half, all }));
 }
 
 /** Bytes of the daemon's current payload (flag_configuration JSON), from FetchAllFlags. */
@@ -210,8 +202,7 @@ async function latency(directory = false): Promise<string[]> {
   const file = join(dir, 'flags.json');
   // The temp name is a dot file: a directory source ignores it.
   const tmp = join(dir, '.flags.json.tmp');
-  let generation = 0;
-  writeFileSync(file, flagsText(100, generation));
+  writeFileSync(file, flagsText(100, 0));
   const daemon = await spawnLine(daemonArgs(directory ? dir : file), /"sync":"[^"]*:(\d+)"/);
   const daemonPort = Number(daemon.match[1]);
   // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
@@ -221,10 +212,7 @@ async function latency(directory = false): Promise<string[]> {
     /PORT (\d+)/,
   );
   const floorPort = Number(floor.match[1]);
-  const floorClient = new FlagSyncServiceClient(
-    `127.0.0.1:${floorPort}`,
-    credentials.createInsecure(),
-  );
+  const floorClient = floorTrigger(floorPort);
   const rows = [
     `${directory ? `DIRECTORY source (pays the ${QUIET_MS} ms quiet period); ` : ''}payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms${directory ? ` + ${QUIET_MS} ms` : ''}, percentile by percentile`,
     '| streams | rounds | switchyard half | switchyard all | floor half | floor all | target half | target all | met |',
@@ -235,22 +223,12 @@ async function latency(directory = false): Promise<string[]> {
     const [sy, fl] = await measurePair(n, rounds, [
       {
         port: daemonPort,
-        trigger: () => {
-          generation++;
-          writeFileSync(tmp, flagsText(100, generation));
+        trigger: (round) => {
+          writeFileSync(tmp, flagsText(100, round));
           renameSync(tmp, file);
         },
       },
-      {
-        port: floorPort,
-        trigger: () =>
-          floorClient.fetchAllFlags(
-            { $typeName: 'flagd.sync.v1.FetchAllFlagsRequest', providerId: '', selector: '' },
-            new Metadata(),
-            {},
-            () => {},
-          ),
-      },
+      { port: floorPort, trigger: floorClient.trigger },
     ]);
     const cell = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}`;
     const limit = (xs: number[], p: number) => 1.5 * pct(xs, p) + 5 + (directory ? QUIET_MS : 0);

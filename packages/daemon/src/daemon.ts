@@ -39,6 +39,11 @@ export interface DaemonOptions {
   readonly contextValues?: Readonly<Record<string, string>>;
   /** Server-side deadline of SyncFlags streams in ms (0 = none). */
   readonly streamDeadlineMs?: number;
+  /**
+   * A SyncFlags or EventStream message the client has not taken after this long resets the
+   * stream (ms; default 30 s): a client that stopped reading holds no memory past it.
+   */
+  readonly streamStallMs?: number;
   readonly disableSyncMetadata?: boolean;
   /** Longest a sync call waits for every source to load before it is answered (flagd: 5 s). */
   readonly startupGateMs?: number;
@@ -189,6 +194,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     syncContext,
     disableSyncMetadata: options.disableSyncMetadata ?? false,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    ...(options.streamStallMs !== undefined ? { stallMs: options.streamStallMs } : {}),
     gate: readiness.gate,
     logger,
     metrics,

@@ -16,6 +16,7 @@ export interface DaemonMetrics {
   readonly ruleErrorFlags: Gauge<'source'>;
   readonly ruleErrors: Counter<'source'>;
   readonly activeStreams: Gauge;
+  readonly stalledStreams: Counter<'service'>;
   readonly flagsLoaded: Gauge;
   readonly publishLatency: Histogram;
 }
@@ -69,6 +70,12 @@ export function createMetrics(): DaemonMetrics {
     activeStreams: new Gauge({
       name: 'switchyard_sync_active_streams',
       help: 'Open flagd.sync.v1 SyncFlags streams',
+      registers,
+    }),
+    stalledStreams: new Counter({
+      name: 'switchyard_stalled_streams_reset_total',
+      help: 'Streams reset because a message was not taken by the client within the stall timeout (service: sync or event)',
+      labelNames: ['service'],
       registers,
     }),
     flagsLoaded: new Gauge({

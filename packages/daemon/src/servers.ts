@@ -38,7 +38,7 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-function startRemoteServers({ options, store, logger }: ServersInit): Promise<Remote> {
+function startRemoteServers({ options, store, logger, metrics }: ServersInit): Promise<Remote> {
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
@@ -54,6 +54,14 @@ function startRemoteServers({ options, store, logger }: ServersInit): Promise<Re
     maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    stallMs: options.streamStallMs,
+    onStall: (ms) => {
+      metrics.stalledStreams.inc({ service: 'event' });
+      logger.warn(
+        { stalledMs: Math.round(ms) },
+        'event stream reset: the client took no message for too long (it reconnects)',
+      );
+    },
     logger,
   });
 }

@@ -2,13 +2,18 @@
 // open-feature/flagd: flagd/pkg/service/flag-evaluation): provider_ready
 // on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
 // selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
-// Streams are grouped by selector: each generation is diffed and encoded once per group.
+// Streams are grouped by selector: each generation is diffed and encoded once per group, and the
+// frame is shared by the group's streams. Writes go through the same conflating fan-out as
+// SyncFlags (sync/fan-out.ts): a stream that is behind is later sent one diff from the view it
+// has to the newest, never a backlog, and a stream whose write stalls is reset.
 import { status } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
-import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
+import { SELECTOR_METADATA_KEY, encode, evaluationV2 } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
+import { frameWriter, grpcFrame } from '../grpc-frames.js';
+import type { FrameWriter, GrpcFrame } from '../grpc-frames.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';
@@ -16,6 +21,8 @@ import { sameFlag } from '../store/merge.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import { FAN_OUT_DEFAULTS, FanOut } from '../sync/fan-out.js';
+import type { Lane } from '../sync/fan-out.js';
 
 export const KEEP_ALIVE_MS = 20_000;
 
@@ -28,13 +35,17 @@ export interface EventStreamOptions {
   readonly keepAliveMs: number;
   /** Server-side stream deadline (`--stream-deadline`; 0 = none). */
   readonly streamDeadlineMs: number;
+  /** A write not flushed after this long resets its stream (default FAN_OUT_DEFAULTS.stallMs). */
+  readonly stallMs?: number;
+  /** Called for each stream reset for stalling. */
+  readonly onStall?: (stalledMs: number) => void;
   readonly logger: Logger;
 }
 
 // v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
 // serves both.
-function eventBytes(type: string, data: JsonObject): PreEncoded {
-  return preEncoded(
+function eventFrame(type: string, data: JsonObject): GrpcFrame {
+  return grpcFrame(
     encode(evaluationV2.EventStreamResponseSchema, {
       $typeName: 'flagd.evaluation.v2.EventStreamResponse',
       type,
@@ -43,14 +54,16 @@ function eventBytes(type: string, data: JsonObject): PreEncoded {
   );
 }
 
-const PROVIDER_READY = eventBytes('provider_ready', {});
-const KEEP_ALIVE = eventBytes('keep_alive', {});
-const PROVIDER_SHUTDOWN = eventBytes('provider_shutdown', {});
+const PROVIDER_READY = eventFrame('provider_ready', {});
+const KEEP_ALIVE = eventFrame('keep_alive', {});
+const PROVIDER_SHUTDOWN = eventFrame('provider_shutdown', {});
 
 type Call = ServerWritableStream<unknown, PreEncoded>;
 
 interface Stream {
   readonly call: Call;
+  readonly writer: FrameWriter;
+  readonly lane: Lane<FlagView>;
   readonly keepAlive: NodeJS.Timeout;
   readonly deadline: NodeJS.Timeout | undefined;
 }
@@ -59,6 +72,18 @@ interface Group {
   readonly selector: Selector;
   view: FlagView;
   readonly streams: Set<Stream>;
+  /** configuration_change frames to `view`, by the view a stream has (undefined: no change). */
+  readonly changes: Map<FlagView, GrpcFrame | undefined>;
+}
+
+/** The configuration_change frame from `before` to `after`; undefined when nothing changed. */
+function changeFrame(before: FlagView, after: FlagView): GrpcFrame | undefined {
+  const changes = flagChanges(before, after);
+  const keys = Object.keys(changes);
+  if (keys.length === 0) return undefined;
+  const flags: JsonObject = {};
+  for (const key of keys) flags[key] = { type: changes[key]! };
+  return eventFrame('configuration_change', { flags });
 }
 
 /** The per-flag change set between two views of one selector (flagd's notifications). */
@@ -75,9 +100,15 @@ export function flagChanges(before: FlagView, after: FlagView): Record<string, F
 
 export class EventStreams {
   private readonly groups = new Map<string, Group>();
+  private readonly fanOut: FanOut<FlagView>;
   private closing = false;
 
-  constructor(private readonly options: EventStreamOptions) {}
+  constructor(private readonly options: EventStreamOptions) {
+    this.fanOut = new FanOut({
+      stallMs: options.stallMs ?? FAN_OUT_DEFAULTS.stallMs,
+      ...(options.onStall ? { onStall: options.onStall } : {}),
+    });
+  }
 
   get size(): number {
     let n = 0;
@@ -99,14 +130,20 @@ export class EventStreams {
       call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
       return;
     }
-    const key = selector.key;
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      group = { selector, view: this.options.view(selector), streams: new Set() };
-      this.groups.set(key, group);
-    }
-    const owner = group;
-    const keepAlive = setTimeout(() => this.write(stream, KEEP_ALIVE), this.options.keepAliveMs);
+    const group = this.groupOf(selector);
+    const writer = frameWriter(call);
+    const lane = this.fanOut.open({
+      initial: group.view,
+      // `stream` is set below, before any generation can reach this lane.
+      write: (next, previous, flushed) =>
+        this.writeChange(group, stream, { next, previous, flushed }),
+      reset: () => writer.reset(),
+    });
+    const keepAlive = setTimeout(() => {
+      // Only an idle stream needs one; a stream with a write in flight is not idle.
+      if (lane.idle) this.write(stream, KEEP_ALIVE);
+      else keepAlive.refresh();
+    }, this.options.keepAliveMs);
     keepAlive.unref();
     const deadline =
       this.options.streamDeadlineMs > 0
@@ -118,42 +155,82 @@ export class EventStreams {
             });
           }, this.options.streamDeadlineMs)
         : undefined;
-    const stream: Stream = { call, keepAlive, deadline };
+    const stream: Stream = { call, writer, lane, keepAlive, deadline };
     let removed = false;
     const remove = () => {
       if (removed) return;
       removed = true;
       clearTimeout(keepAlive);
       clearTimeout(deadline);
-      owner.streams.delete(stream);
-      if (owner.streams.size === 0 && this.groups.get(key) === owner) this.groups.delete(key);
+      this.fanOut.close(lane);
+      group.streams.delete(stream);
+      if (group.streams.size === 0 && this.groups.get(selector.key) === group) {
+        this.groups.delete(selector.key);
+      }
     };
     call.on('cancelled', remove);
     call.on('close', remove);
     call.on('finish', remove);
     call.on('error', remove);
-    owner.streams.add(stream);
-    this.options.logger.debug({ selector: key }, 'event stream opened');
+    group.streams.add(stream);
+    this.options.logger.debug({ selector: selector.key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
+  }
+
+  private groupOf(selector: Selector): Group {
+    let group = this.groups.get(selector.key);
+    if (group === undefined) {
+      group = {
+        selector,
+        view: this.options.view(selector),
+        streams: new Set(),
+        changes: new Map(),
+      };
+      this.groups.set(selector.key, group);
+    }
+    return group;
+  }
+
+  /** A lane's write: the diff from the view the stream has to the newest (shared per group). */
+  private writeChange(
+    group: Group,
+    stream: Stream,
+    change: {
+      readonly next: FlagView;
+      readonly previous: FlagView | undefined;
+      readonly flushed: () => void;
+    },
+  ): void {
+    const { next, previous, flushed } = change;
+    let frame: GrpcFrame | undefined;
+    if (previous !== undefined) {
+      if (next === group.view && group.changes.has(previous)) frame = group.changes.get(previous);
+      else {
+        frame = changeFrame(previous, next);
+        if (next === group.view) group.changes.set(previous, frame);
+      }
+    }
+    if (frame === undefined) {
+      flushed();
+      return;
+    }
+    stream.writer.write(frame, flushed);
+    stream.keepAlive.refresh();
   }
 
   /** Sends each group the flags its selector's view gained, changed or lost. */
   publish(generation: Generation): void {
     for (const group of this.groups.values()) {
       const next = generation.view(group.selector);
-      const changes = flagChanges(group.view, next);
+      if (next === group.view) continue;
       group.view = next;
-      const keys = Object.keys(changes);
-      if (keys.length === 0) continue;
-      const flags: JsonObject = {};
-      for (const key of keys) flags[key] = { type: changes[key]! };
-      const bytes = eventBytes('configuration_change', { flags });
-      for (const stream of group.streams) this.write(stream, bytes);
+      group.changes.clear();
+      for (const stream of group.streams) this.fanOut.send(stream.lane, next);
     }
   }
 
-  private write(stream: Stream, bytes: PreEncoded): void {
-    stream.call.write(bytes);
+  private write(stream: Stream, frame: GrpcFrame): void {
+    stream.writer.write(frame, () => {});
     // keep_alive only after `keepAliveMs` without any message.
     stream.keepAlive.refresh();
   }
@@ -165,7 +242,8 @@ export class EventStreams {
       for (const stream of [...group.streams]) {
         clearTimeout(stream.keepAlive);
         clearTimeout(stream.deadline);
-        stream.call.write(PROVIDER_SHUTDOWN);
+        this.fanOut.close(stream.lane);
+        stream.writer.write(PROVIDER_SHUTDOWN, () => {});
         stream.call.end();
       }
     }

@@ -38,6 +38,10 @@ export interface RemoteOptions {
   readonly maxRequestHeader: number;
   readonly keepAliveMs: number;
   readonly streamDeadlineMs: number;
+  /** An EventStream write not flushed after this long resets the stream. */
+  readonly stallMs?: number | undefined;
+  /** Called for each EventStream reset for stalling. */
+  readonly onStall?: (stalledMs: number) => void;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
 }
@@ -105,6 +109,8 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
     view,
     keepAliveMs: options.keepAliveMs || KEEP_ALIVE_MS,
     streamDeadlineMs: options.streamDeadlineMs,
+    ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
+    ...(options.onStall ? { onStall: options.onStall } : {}),
     logger: options.logger,
   });
   const shared: Shared = {

@@ -2,8 +2,9 @@
 // open-feature/flagd: flagd/pkg/service/flag-sync/handler.go). Each stream is grouped by its
 // selector; a new generation's payload is encoded once per selector and written as the same
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
-// Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
-// budget across streams, the newest payload replacing an older queued one.
+// Writes go through a conflating fan-out (fan-out.ts): one write in flight per stream, the newest
+// payload replacing an older queued one, a stream whose write stalls reset; the payload is one
+// framed buffer shared by every stream (grpc-frames.ts).
 import { status } from '@grpc/grpc-js';
 import type {
   Metadata,
@@ -32,8 +33,9 @@ import type { GenerationStore } from '../store/generation-store.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import { frameWriter } from '../grpc-frames.js';
 import { FAN_OUT_DEFAULTS, FanOut } from './fan-out.js';
-import type { FanOutOptions, Lane } from './fan-out.js';
+import type { Lane } from './fan-out.js';
 import { flagConfigurationJson } from './flag-configuration.js';
 import { syncPayloadSlot } from './sync-payload.js';
 import type { SyncPayload } from './sync-payload.js';
@@ -48,14 +50,14 @@ export interface SyncServiceOptions {
   readonly gate: Promise<void>;
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
-  /** Byte budget of unflushed messages and the stall timeout (default FAN_OUT_DEFAULTS). */
-  readonly fanOut?: FanOutOptions;
+  /** A write not flushed after this long resets its stream (default FAN_OUT_DEFAULTS.stallMs). */
+  readonly stallMs?: number;
 }
 
 interface Stream {
   readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
   readonly selector: Selector;
-  readonly lane: Lane;
+  readonly lane: Lane<SyncPayload>;
   deadline: NodeJS.Timeout | undefined;
 }
 
@@ -70,12 +72,21 @@ function selectorOf(metadata: Metadata, requestSelector: string): Selector {
 
 export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
-  private readonly fanOut: FanOut;
+  private readonly fanOut: FanOut<SyncPayload>;
   private readonly payloads: CacheSlot<FlagView, SyncPayload>;
   private closing = false;
 
   constructor(private readonly options: SyncServiceOptions) {
-    this.fanOut = new FanOut(options.fanOut ?? FAN_OUT_DEFAULTS);
+    this.fanOut = new FanOut({
+      stallMs: options.stallMs ?? FAN_OUT_DEFAULTS.stallMs,
+      onStall: (ms) => {
+        options.metrics.stalledStreams.inc({ service: 'sync' });
+        options.logger.warn(
+          { stalledMs: Math.round(ms) },
+          'sync stream reset: the client took no message for too long (it reconnects and gets the newest)',
+        );
+      },
+    });
     this.payloads = syncPayloadSlot(options.syncContext);
     options.store.subscribe(
       (event) => {
@@ -120,11 +131,14 @@ export class SyncService {
     }
     await this.options.gate;
     if (call.cancelled || this.closing) return;
+    const writer = frameWriter(call);
     const stream: Stream = {
       call,
       selector,
-      // The callback runs once grpc-js handed the frame to the socket (or the call failed).
-      lane: this.fanOut.open((payload, flushed) => call.write(payload.syncMessage, flushed)),
+      lane: this.fanOut.open({
+        write: (payload, _previous, flushed) => writer.write(payload.frame, flushed),
+        reset: () => writer.reset(),
+      }),
       deadline: undefined,
     };
     const key = selector.key;
