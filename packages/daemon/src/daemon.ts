@@ -45,6 +45,12 @@ export interface DaemonOptions {
    */
   readonly streamStallMs?: number;
   readonly disableSyncMetadata?: boolean;
+  /**
+   * `--max-msg-size`: the largest SyncFlags message the clients accept (default 4 MiB, the gRPC
+   * clients' default). A generation whose message for a served selector is larger is not
+   * published: the last good flags stay served and the cause is reported (log, /readyz).
+   */
+  readonly maxMsgSize?: number;
   /** Longest a sync call waits for every source to load before it is answered (flagd: 5 s). */
   readonly startupGateMs?: number;
   readonly logger?: Logger;
@@ -195,6 +201,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     disableSyncMetadata: options.disableSyncMetadata ?? false,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     ...(options.streamStallMs !== undefined ? { stallMs: options.streamStallMs } : {}),
+    ...(options.maxMsgSize !== undefined ? { maxMsgSize: options.maxMsgSize } : {}),
     gate: readiness.gate,
     logger,
     metrics,

@@ -84,8 +84,10 @@ test('the channel options carry the connection backoff and leave per-call retrie
     keepAliveTime: 0,
     retryBackoffMs: 100,
     retryBackoffMaxMs: 12_000,
+    maxMsgSize: 5_000_000,
   });
   expect(options).toMatchObject({
+    'grpc.max_receive_message_length': 5_000_000,
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 1000,
     'grpc.enable_retries': 0,

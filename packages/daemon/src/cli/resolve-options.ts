@@ -207,6 +207,7 @@ export function resolveStartOptions(
     ...withDefined('socketPath', optional('socket-path', str)),
     ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
+    ...withDefined('maxMsgSize', optional('max-msg-size', asBytes)),
     ...withDefined('auditLog', optional('audit-log', str)),
   };
   return {

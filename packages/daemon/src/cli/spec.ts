@@ -168,6 +168,14 @@ export const START_OPTIONS: readonly StartOption[] = [
     defaultText: '1000000',
     description: 'request header limit of the evaluation services (OFREP answers 431 above it)',
   },
+  {
+    name: 'max-msg-size',
+    type: 'int',
+    arg: 'BYTES',
+    defaultText: '4194304',
+    description:
+      "largest SyncFlags message the clients accept (flagd's maxMsgSize; gRPC clients' default 4 MiB): a generation over it is not published, the last good flags stay served and /readyz says why",
+  },
   // Accepted for flagd compatibility, without effect.
   {
     name: 'keep-alive-min-time',

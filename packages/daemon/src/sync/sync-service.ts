@@ -29,8 +29,8 @@ import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { CacheSlot } from '../store/cache-slot.js';
 import type { Generation } from '../store/generation.js';
-import type { GenerationStore } from '../store/generation-store.js';
-import { parseSelector } from '../store/selector.js';
+import type { GenerationStore, PublicationRefusal } from '../store/generation-store.js';
+import { ALL_FLAGS, parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 import { frameWriter } from '../grpc-frames.js';
@@ -52,7 +52,26 @@ export interface SyncServiceOptions {
   readonly metrics: DaemonMetrics;
   /** A write not flushed after this long resets its stream (default FAN_OUT_DEFAULTS.stallMs). */
   readonly stallMs?: number;
+  /**
+   * The largest SyncFlags message clients accept (`--max-msg-size`, default
+   * DEFAULT_MAX_MSG_SIZE): a generation whose message for a served selector is larger is not
+   * published.
+   */
+  readonly maxMsgSize?: number;
 }
+
+/**
+ * 4 MiB, the default receive limit of gRPC clients (grpc-go MaxCallRecvMsgSize, grpc-js
+ * grpc.max_receive_message_length, grpc-java maxInboundMessageSize) and of flagd's gRPC sync
+ * source (`maxMsgSize`, https://flagd.dev/reference/sync-configuration/).
+ */
+export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
+
+const bytes = (n: number) => n.toLocaleString('en-US');
+
+/** `all flags`, `selector flagSetId=x`, ... for messages. */
+const selectorLabel = (selector: Selector) =>
+  selector.kind === 'all' ? 'all flags (no selector)' : `selector ${selector.key}`;
 
 interface Stream {
   readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
@@ -74,6 +93,7 @@ export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
   private readonly fanOut: FanOut<SyncPayload>;
   private readonly payloads: CacheSlot<FlagView, SyncPayload>;
+  private readonly maxMsgSize: number;
   private closing = false;
 
   constructor(private readonly options: SyncServiceOptions) {
@@ -88,6 +108,8 @@ export class SyncService {
       },
     });
     this.payloads = syncPayloadSlot(options.syncContext);
+    this.maxMsgSize = options.maxMsgSize ?? DEFAULT_MAX_MSG_SIZE;
+    options.store.check((candidate) => this.oversized(candidate));
     options.store.subscribe(
       (event) => {
         if (event.type === 'generation') this.broadcast(event.generation);
@@ -131,6 +153,11 @@ export class SyncService {
     }
     await this.options.gate;
     if (call.cancelled || this.closing) return;
+    const oversized = this.refuseOversized(selector);
+    if (oversized) {
+      call.emit('error', oversized);
+      return;
+    }
     const writer = frameWriter(call);
     const stream: Stream = {
       call,
@@ -175,8 +202,40 @@ export class SyncService {
     if (generation) this.fanOut.send(stream.lane, this.payload(generation, selector));
   }
 
+  /**
+   * A selector first asked for after its flags grew past maxMsgSize (its view was not checked
+   * when the generation was published): the call fails with RESOURCE_EXHAUSTED, as the client
+   * would fail it on receipt, but with the reason.
+   */
+  private refuseOversized(selector: Selector): ServiceError | undefined {
+    const generation = this.options.store.generation;
+    const reason = generation && this.tooLarge(generation, selector);
+    return reason ? { code: status.RESOURCE_EXHAUSTED, details: reason } : undefined;
+  }
+
   private payload(generation: Generation, selector: Selector): SyncPayload {
     return generation.view(selector).cached(this.payloads);
+  }
+
+  /** Why `selector`'s message of `generation` cannot be sent (over maxMsgSize), if it cannot. */
+  private tooLarge(generation: Generation, selector: Selector): string | undefined {
+    const size = this.payload(generation, selector).frame.byteLength - 5;
+    if (size <= this.maxMsgSize) return undefined;
+    return `the SyncFlags message for ${selectorLabel(selector)} would be ${bytes(size)} bytes, over --max-msg-size ${bytes(this.maxMsgSize)} (gRPC clients refuse messages over their limit, 4 MiB by default; raise it on both sides, or serve fewer flags per selector)`;
+  }
+
+  /** The publication check: every selector served (and all flags) must fit in maxMsgSize. */
+  private oversized(candidate: Generation): PublicationRefusal | undefined {
+    const selectors = [ALL_FLAGS];
+    for (const group of this.groups.values()) {
+      const first = group.values().next().value;
+      if (first && first.selector.key !== ALL_FLAGS.key) selectors.push(first.selector);
+    }
+    for (const selector of selectors) {
+      const reason = this.tooLarge(candidate, selector);
+      if (reason !== undefined) return { code: 'TOO_LARGE', message: `not published: ${reason}` };
+    }
+    return undefined;
   }
 
   private broadcast(generation: Generation): void {
@@ -206,6 +265,11 @@ export class SyncService {
       // No source has had usable content: an empty configuration would tell the caller that
       // every flag was deleted (docs/adr/0021). It retries, as for a daemon not yet started.
       callback({ code: status.UNAVAILABLE, details: NO_FLAGS_YET });
+      return;
+    }
+    const oversized = this.refuseOversized(selector);
+    if (oversized) {
+      callback(oversized);
       return;
     }
     callback(null, {

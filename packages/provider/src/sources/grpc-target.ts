@@ -67,10 +67,16 @@ export function connectionBackoff(
 /** grpc-js channel options for a target. */
 export function channelOptions(
   target: GrpcTarget,
-  options: Pick<ResolvedProviderOptions, 'keepAliveTime' | 'retryBackoffMs' | 'retryBackoffMaxMs'>,
+  options: Pick<
+    ResolvedProviderOptions,
+    'keepAliveTime' | 'retryBackoffMs' | 'retryBackoffMaxMs' | 'maxMsgSize'
+  >,
 ): ChannelOptions {
   const backoff = connectionBackoff(options);
   const result: ChannelOptions = {
+    // A sync message over it fails the stream with RESOURCE_EXHAUSTED (the daemon does not
+    // publish one over its own --max-msg-size, 4 MiB by default like this).
+    'grpc.max_receive_message_length': options.maxMsgSize,
     // While the server is down, the channel's connection attempts are the only retries: no
     // stream is opened until it connects (stream-retry.ts), so the two backoffs never stack.
     'grpc.initial_reconnect_backoff_ms': backoff.initialMs,
