@@ -15,7 +15,7 @@ import {
 } from '../../packages/provider/test/support/connection-counter.js';
 import { type EventLog, recordEvents } from '../../packages/provider/test/support/events.js';
 import { silentLogger } from '../../packages/provider/test/support/flags.js';
-import { connectionBackoff } from '../../packages/provider/src/sources/grpc-target.js';
+import { connectionBackoff } from '@switchyard/sources';
 import { DaemonProcess } from '../launchpad/daemon-process.js';
 import { freePorts } from '../launchpad/ports.js';
 

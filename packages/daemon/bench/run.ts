@@ -1,9 +1,11 @@
 // npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
 // beside the transport floor measured in the same run (and with 1 stream for a directory
 // source, which pays the quiet period), resident memory with 1,000 streams and
-// 10,000 flags, and process start to /readyz 200 with 1,000 flags. The daemon (the built CLI) and
-// the floor server each run in their own child process; all clients live in this process.
-// BENCH_ONLY=latency|memory|startup, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// 10,000 flags, process start to /readyz 200 with 1,000 flags, and an edit at a root daemon until
+// the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
+// (the built CLI) and the floor server each run in their own child process; the clients of the
+// first sections live in this process, those of the chain section in processes of their own.
+// BENCH_ONLY=latency|memory|startup|chain, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -23,6 +25,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
 import { StreamSet, floorTrigger, halfAndAll, pct } from './fan-out.js';
+import { chain } from './chain.js';
 import { flagsText } from './flags-text.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
@@ -47,13 +50,12 @@ const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
-/** `switchyard start` on one file, every port chosen by the OS, JSON logs. */
-const daemonArgs = (file: string) => [
+/** `switchyard start` on one file (or these source options), every port chosen by the OS, JSON logs. */
+const daemonArgs = (source: string | string[]) => [
   ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), // e.g. --cpu-prof
   CLI,
   'start',
-  '-f',
-  `file:${file}`,
+  ...(typeof source === 'string' ? ['-f', `file:${source}`] : source),
   '-g',
   '0',
   '-m',
@@ -337,7 +339,19 @@ async function main() {
     !ONLY || ONLY === 'latency' ? [...(await latency()), '', ...(await latency(true))] : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
   const start = !ONLY || ONLY === 'startup' ? await startup() : '';
-  console.log(`\n${[...rows, '', ...mem, '', start].join('\n').trim()}`);
+  const chained =
+    !ONLY || ONLY === 'chain'
+      ? await chain({
+          daemon: async (args) => {
+            const d = await spawnLine(daemonArgs(args), /"sync":"[^"]*:(\d+)"/);
+            return { child: d.child, syncPort: Number(d.match[1]) };
+          },
+          stop,
+          pct,
+          fmt,
+        })
+      : [];
+  console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
 }
 
 main().then(

@@ -2,7 +2,14 @@
 // the management server. Each step is a function of its own; this file wires them in order.
 import { resolve as resolvePath } from 'node:path';
 import { createSource, resolveSources } from '@switchyard/sources';
-import type { FileSourceOptions, FlagSource, SourceConfig, SourceSpec } from '@switchyard/sources';
+import type {
+  FileSourceOptions,
+  FlagSource,
+  GrpcSourceSettings,
+  HttpSourceSettings,
+  SourceConfig,
+  SourceSpec,
+} from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
 import type { JsonObject } from './engine.js';
@@ -21,9 +28,14 @@ import type { StoreEvent } from './store/generation-store.js';
 import type { SourceStatus } from './store/source-state.js';
 import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
+import { startTelemetry } from './telemetry/telemetry.js';
+import type { Telemetry, TelemetryOptions } from './telemetry/telemetry.js';
 
 export interface DaemonOptions {
-  /** `file:` URIs (flagd `--uri`) and `--sources` entries, in merge order (later wins). */
+  /**
+   * flagd `--uri` strings (`file:`, `http(s)://`, `grpc(s)://`, ...) and `--sources` entries, in
+   * merge order (later wins).
+   */
   readonly sources: readonly (string | SourceConfig)[];
   /** flagd.sync.v1 port (default 8015; 0 = any free port). */
   readonly syncPort?: number;
@@ -63,6 +75,13 @@ export interface DaemonOptions {
     FileSourceOptions,
     'quietMs' | 'deletionQuietMs' | 'settleMs' | 'pollMs' | 'onTrace'
   >;
+  /** Defaults of http and grpc sources (poll interval, timeout, reconnect policy, ...). */
+  readonly remoteSources?: {
+    readonly http?: Partial<HttpSourceSettings>;
+    readonly grpc?: Partial<GrpcSourceSettings>;
+  };
+  /** `--metrics-exporter` and the OpenTelemetry options (telemetry/telemetry.ts). */
+  readonly telemetry?: TelemetryOptions;
   /** Base directory of relative source paths (default: the process cwd, like flagd). */
   readonly cwd?: string;
   /** flagd.evaluation v1/v2 gRPC port (`--port`; the CLI defaults it to 8013). Undefined: not served. */
@@ -118,7 +137,8 @@ export interface Daemon {
 
 /**
  * One source per spec, in merge order, from the scheme table: documents parse strictly, with
- * targeting errors isolated; file events, reads and watches are debug logs (`--debug`).
+ * targeting errors isolated; file events, reads and watches, polls and recycled streams are
+ * debug logs (`--debug`).
  */
 function createSources(
   specs: readonly SourceSpec[],
@@ -130,6 +150,9 @@ function createSources(
   const context = {
     parse: { mode: 'strict', targetingErrors: 'isolate' } as const,
     file: { ...options.watch, onTrace },
+    http: options.remoteSources?.http,
+    grpc: options.remoteSources?.grpc,
+    trace: onTrace,
   };
   return specs.map((spec) => createSource(spec, context));
 }
@@ -150,11 +173,13 @@ interface Parts {
   readonly readiness: Readiness;
   readonly servers: Servers;
   readonly audit: AuditTrail;
+  readonly telemetry: Telemetry;
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
 }
 
-function handleOf({ store, readiness, servers, audit, metrics, logger }: Parts): Daemon {
+function handleOf(parts: Parts): Daemon {
+  const { store, readiness, servers, audit, telemetry, metrics, logger } = parts;
   let closing: Promise<void> | undefined;
   return {
     ports: {
@@ -177,7 +202,7 @@ function handleOf({ store, readiness, servers, audit, metrics, logger }: Parts):
       closing ??= (async () => {
         readiness.close();
         await servers.close();
-        await audit.close();
+        await Promise.all([audit.close(), telemetry.close()]);
       })();
       return closing;
     },
@@ -192,7 +217,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
   observeStore(store, metrics);
-  const paths = specs.map((s) => ({ id: s.id, path: s.path ?? s.id }));
+  // Git state is looked up for sources that are files; remote sources have none.
+  const paths = specs.flatMap((s) => (s.path === undefined ? [] : [{ id: s.id, path: s.path }]));
   const audit = new AuditTrail(store, { sources: paths, logger });
   const syncContext: JsonObject = { ...(options.contextValues ?? {}) };
   const sync = new SyncService({
@@ -227,5 +253,6 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
-  return handleOf({ store, readiness, servers, audit, metrics, logger });
+  const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
+  return handleOf({ store, readiness, servers, audit, telemetry, metrics, logger });
 }

@@ -86,6 +86,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       health: init.health,
       metrics: init.metrics,
       audit: init.audit,
+      store,
     }),
     startRemoteServers(init),
     Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),

@@ -185,26 +185,57 @@ describe('usage errors exit with code 2', () => {
   });
 });
 
-describe('providers flagd has and switchyard does not serve yet', () => {
+describe('providers flagd has and switchyard does not serve', () => {
   test.each([
-    [['-f', 'https://example.com/flags.json'], /"http" provider .* not supported yet/],
-    [['-f', 'grpc://localhost:9090'], /"grpc" provider .* not supported yet/],
-    [['-f', 'core.openfeature.dev/default/flags'], /"kubernetes" provider .* not supported yet/],
-    [['-f', 's3://bucket/flags.json'], /"s3" provider .* not supported yet/],
-    [['-f', 'gs://bucket/flags.json'], /"gcs" provider .* not supported yet/],
-    [['-f', 'azblob://c/flags.json'], /"azblob" provider .* not supported yet/],
     [
-      ['--sources', '[{"uri":"http://x/f.json","provider":"http"}]'],
-      /"http" provider .* not supported yet/,
+      ['-f', 'core.openfeature.dev/default/flags'],
+      /"kubernetes" provider .* not supported: .*ConfigMap/,
+    ],
+    [['-f', 's3://bucket/flags.json'], /"s3" provider .* not supported/],
+    [['-f', 'gs://bucket/flags.json'], /"gcs" provider .* not supported/],
+    [['-f', 'azblob://c/flags.json'], /"azblob" provider .* not supported/],
+    [
+      ['--sources', '[{"uri":"http://x/f.json","provider":"http","oauth":{"clientID":"c"}}]'],
+      /OAuth client credentials \("oauth"\) are not supported/,
     ],
     [
       ['--sources', '[{"uri":"x","provider":"kubernetes"}]'],
-      /"kubernetes" provider .* not supported yet/,
+      /"kubernetes" provider .* not supported/,
     ],
   ])('%j', async (argv, message) => {
     const r = await run(['start', '-g', '0', '-m', '0', ...argv]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('telemetry options', () => {
+  test('--metrics-exporter otel --otel-collector-uri reach the daemon options; other exporters are usage errors', async () => {
+    const { options, ignored } = resolve([
+      'start',
+      '-f',
+      'file:x',
+      '--metrics-exporter',
+      'otel',
+      '--otel-collector-uri',
+      'otel-collector.observability:4317',
+      '--otel-reload-interval',
+      '30m',
+    ]);
+    expect(options.telemetry).toEqual({
+      metricsExporter: 'otel',
+      otelCollectorUri: 'otel-collector.observability:4317',
+      otelReloadIntervalMs: 1_800_000,
+    });
+    expect(ignored).toEqual([]);
+    expect(resolve(['start', '-f', 'file:x']).options.telemetry).toEqual({
+      metricsExporter: 'prometheus',
+    });
+    const r = await run(['start', '-f', 'file:x', '--metrics-exporter', 'statsd']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--metrics-exporter must be prometheus or otel/);
+    const bad = await run(['start', '-f', 'file:x', '-t', 'otel', '-o', 'not a uri']);
+    expect(bad.stderr).toMatch(/--otel-collector-uri: "not a uri" is not host:port or a URL/);
   });
 });
 

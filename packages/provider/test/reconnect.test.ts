@@ -6,7 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { ProviderEvents } from '@openfeature/server-sdk';
 import { SwitchyardProvider, type SwitchyardProviderOptions } from '../src/index.js';
-import { connectionBackoff } from '../src/sources/grpc-target.js';
+import { connectionBackoff } from '@switchyard/sources';
 import {
   ConnectionCounter,
   maxConnectionAttempts,

@@ -1,6 +1,7 @@
 // @switchyard/sources: every flag source behind one seam (FlagSource → SourceUpdate), the
-// scheme table that builds them from flagd's `--uri`/`--sources`, and the payload wrapper
-// remote sources share.
+// scheme table that builds them from flagd's `--uri`/`--sources` (files and directories, HTTP
+// polling, flagd.sync.v1 streams), the payload wrapper remote sources share, and the sync
+// stream feed the provider's in-process resolver uses too.
 export { SOURCE_PROBLEM_CODES } from './flag-source.js';
 export type {
   FlagSource,
@@ -27,4 +28,20 @@ export type {
   SourcePayload,
 } from './payload-source.js';
 export { parseDocument } from './parse-document.js';
+export { GRPC_SOURCE_DEFAULTS } from './grpc/grpc-scheme.js';
+export type { GrpcSourceSettings } from './grpc/grpc-scheme.js';
+export { createSyncFeed, fatalCodeSet, syncFeedDescription } from './grpc/sync-feed.js';
+export type { SyncFeedOptions } from './grpc/sync-feed.js';
+export {
+  MAX_CONNECT_INTERVAL_MS,
+  channelCredentials,
+  channelOptions,
+  connectionBackoff,
+  grpcTarget,
+} from './grpc/grpc-channel.js';
+export type { ChannelSettings, ChannelTls, GrpcTarget, RetryTiming } from './grpc/grpc-channel.js';
+export { createBackoff } from './grpc/backoff.js';
+export type { Backoff } from './grpc/backoff.js';
+export { HTTP_SOURCE_DEFAULTS } from './http/http-scheme.js';
+export type { HttpSourceSettings } from './http/http-scheme.js';
 export type { DocumentOrigin, ParsedDocument, SourceParseOptions } from './parse-document.js';

@@ -1,5 +1,5 @@
-// A source over a feed of whole documents: a sync stream, an inline configuration, later an
-// HTTP poll. The feed only moves payloads and says when its origin is lost; this wrapper
+// A source over a feed of whole documents: a sync stream, an HTTP poll, an inline
+// configuration. The feed only moves payloads and says when its origin is lost; this wrapper
 // parses each payload with the consumer's options, keeps the last good one, and reports the
 // rest as problems, so every such source answers through the seam the same way.
 import { performance } from 'node:perf_hooks';
@@ -20,16 +20,25 @@ export interface SourcePayload {
   readonly configuration: string | JsonValue;
   /** The sync_context that came with it (sync streams only). */
   readonly syncContext?: JsonObject | undefined;
+  /** How to read a text payload (default: the source's `format` option). */
+  readonly format?: 'json' | 'yaml' | undefined;
 }
 
-/** What a feed reports to. */
+/**
+ * What a feed reports to. Reasons are one line naming the origin (`sync localhost:8015: stream
+ * ended with UNAVAILABLE: ...`); they become the message of the source's problem.
+ */
 export interface PayloadSink {
   /** A payload arrived. Returns why it was rejected (the last good one stays), or undefined. */
   payload(payload: SourcePayload): Error | undefined;
-  /** The origin was lost (stream failed); the feed keeps retrying on its own. */
-  unavailable(error: Error): void;
+  /** The origin answered that nothing changed since the last payload (HTTP 304): it is back. */
+  unchanged(): void;
+  /** The origin was lost (stream failed, request failed); the feed keeps retrying on its own. */
+  unavailable(reason: string): void;
+  /** The origin sent more than the size bound; the feed keeps trying. */
+  tooLarge(reason: string): void;
   /** The feed gave up for good (a fatal status, an unusable certificate). */
-  fatal(error: Error): void;
+  fatal(reason: string): void;
 }
 
 /** Moves whole documents from an origin; never parses. */
@@ -57,11 +66,16 @@ interface Good {
   readonly syncContext: JsonObject | undefined;
 }
 
+/** Problems an arriving payload (or a 304) clears: the origin answered, within the bound. */
+const CLEARED_BY_ANSWER: readonly SourceProblemCode[] = ['UNAVAILABLE', 'TOO_LARGE'];
+
 class PayloadSource implements FlagSource {
   readonly id: string;
   readonly description: string;
   private listener: SourceListener | undefined;
   private good: Good | undefined;
+  /** The last rejected payload and why, so a poll that keeps fetching it does not re-parse it. */
+  private rejected: { readonly key: string; readonly error: Error } | undefined;
   private readonly problems = new Map<SourceProblemCode, SourceProblem>();
   private firstReported: (() => void) | undefined;
   private closed = false;
@@ -81,8 +95,10 @@ class PayloadSource implements FlagSource {
     });
     this.feed.start({
       payload: (payload) => this.payload(payload),
-      unavailable: (error) => this.problem('UNAVAILABLE', error.message),
-      fatal: (error) => this.problem('FATAL', error.message),
+      unchanged: () => this.answered(),
+      unavailable: (reason) => this.problem('UNAVAILABLE', reason),
+      tooLarge: (reason) => this.problem('TOO_LARGE', reason),
+      fatal: (reason) => this.problem('FATAL', reason),
     });
     return first;
   }
@@ -99,26 +115,42 @@ class PayloadSource implements FlagSource {
         ? payload.configuration
         : JSON.stringify(payload.configuration);
     const key = contentKey(this.description, text);
+    const receivedAt = performance.now();
+    for (const code of CLEARED_BY_ANSWER) this.problems.delete(code);
+    if (this.rejected?.key === key) {
+      this.emit(receivedAt);
+      return this.rejected.error;
+    }
     const document =
       this.good?.key === key
         ? this.good.document
         : parseDocument(
             payload.configuration,
-            { source: this.description, format: this.options.format ?? 'auto' },
+            {
+              source: this.description,
+              format: payload.format ?? this.options.format ?? 'auto',
+            },
             this.options.parse,
           );
-    const receivedAt = performance.now();
-    this.problems.delete('UNAVAILABLE');
     if (document.configuration === undefined) {
+      const error = new ConfigurationError(document.errors);
+      this.rejected = { key, error };
       this.keep(invalidProblem(this.description, document.errors));
       this.emit(receivedAt);
-      return new ConfigurationError(document.errors);
+      return error;
     }
+    this.rejected = undefined;
     this.problems.delete('INVALID');
     this.good = { key, document, syncContext: payload.syncContext };
     this.options.onAccepted?.(payload);
     this.emit(receivedAt);
     return undefined;
+  }
+
+  private answered(): void {
+    const before = this.problems.size;
+    for (const code of CLEARED_BY_ANSWER) this.problems.delete(code);
+    if (this.problems.size !== before) this.emit(performance.now());
   }
 
   private problem(code: SourceProblemCode, message: string): void {

@@ -4,10 +4,12 @@
 import { UnsupportedSourceError, UsageError } from '@switchyard/core';
 import type { FlagSource } from './flag-source.js';
 import { FILE_SCHEME } from './file/file-scheme.js';
+import { GRPC_SCHEME } from './grpc/grpc-scheme.js';
+import { HTTP_SCHEME } from './http/http-scheme.js';
 import type { SourceConfig, SourceContext, SourceScheme, SourceSpec } from './scheme.js';
 
 /** Served schemes. */
-export const SCHEMES: readonly SourceScheme[] = [FILE_SCHEME];
+export const SCHEMES: readonly SourceScheme[] = [FILE_SCHEME, HTTP_SCHEME, GRPC_SCHEME];
 
 /** flagd's providers and the `--uri` prefixes it infers each from, served or not. */
 const FLAGD_PROVIDERS: readonly {
@@ -34,10 +36,17 @@ export function providerOfUri(uri: string): string | undefined {
   return FLAGD_PROVIDERS.find((p) => p.uri?.test(uri))?.provider;
 }
 
+/** Why a flagd provider without a row is not served, and what to use instead. */
+const INSTEAD: Readonly<Record<string, string>> = {
+  kubernetes:
+    'it watches FeatureFlag resources through the cluster API; mount the flags as a ConfigMap (file provider) or read them from a flagd-proxy or a Switchyard root (grpc provider)',
+};
+
 function notSupported(provider: string, uri: string): UnsupportedSourceError {
   const served = SCHEMES.flatMap((s) => s.uriPrefixes).join(', ');
+  const instead = INSTEAD[provider] ?? `switchyard serves ${served} sources`;
   return new UnsupportedSourceError(
-    `the "${provider}" provider (${uri}) is not supported yet; switchyard serves ${served} sources (file:path/to/flags.json or a directory)`,
+    `the "${provider}" provider (${uri}) is not supported: ${instead}`,
   );
 }
 
@@ -62,7 +71,7 @@ export function resolveSource(entry: string | SourceConfig, cwd = process.cwd())
         .map((p) => p.prefix)
         .join(', ');
       throw new UsageError(
-        `unsupported URI "${entry}": use file:path (other flagd prefixes: ${prefixes} are not supported yet)`,
+        `unsupported URI "${entry}": use file:path, http(s)://host/path or grpc(s)://host:port (other flagd prefixes: ${prefixes} are not supported)`,
       );
     }
     return specOf({ uri: entry, provider }, cwd);

@@ -32,7 +32,7 @@ test('keeps the last good configuration through invalid payloads and outages', a
   expect(f.updates[0]!.syncContext).toEqual({ v: 1 });
   const rejected = f.sink().payload({ configuration: '{"flags": ' });
   expect(rejected?.message).toMatch(/^CONFIGURATION_INVALID: /);
-  f.sink().unavailable(new Error('stream ended with UNAVAILABLE'));
+  f.sink().unavailable('stream ended with UNAVAILABLE');
   expect(f.updates.slice(1).map((u) => [served(u), u.problems.map((p) => p.code)])).toEqual([
     [{ a: 'on' }, ['INVALID']],
     [{ a: 'on' }, ['INVALID', 'UNAVAILABLE']],
@@ -50,7 +50,7 @@ test('keeps the last good configuration through invalid payloads and outages', a
 test('a fatal feed is reported as FATAL; nothing is reported after close', async () => {
   const f = feedSource();
   await f.source.start((u) => f.updates.push(u));
-  f.sink().fatal(new Error('fatal status UNAUTHENTICATED'));
+  f.sink().fatal('fatal status UNAUTHENTICATED');
   expect(f.updates.at(-1)!.problems).toMatchObject([
     { code: 'FATAL', entry: 'sync test', message: 'fatal status UNAUTHENTICATED' },
   ]);

@@ -5,6 +5,7 @@ import { UsageError } from '../engine.js';
 import { type ParsedArgs, parseBool } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
+import type { TelemetryOptions } from '../telemetry/telemetry.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '@switchyard/sources';
 import { parseDuration } from './duration.js';
@@ -122,6 +123,39 @@ function asBool(name: string, value: unknown): boolean {
   return parsed;
 }
 
+/** `--metrics-exporter` and the `--otel-*` options (flagd: core/pkg/telemetry/builder.go). */
+function telemetryOf(get: (name: string) => unknown): TelemetryOptions {
+  const exporter = String(get('metrics-exporter') ?? 'prometheus').toLowerCase();
+  if (exporter !== 'prometheus' && exporter !== 'otel') {
+    throw new UsageError(`--metrics-exporter must be prometheus or otel, not "${exporter}"`);
+  }
+  const text = (name: string) => {
+    const value = get(name);
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const uri = text('otel-collector-uri');
+  if (uri !== undefined && !/^([a-z][a-z0-9+.-]*:\/\/)?[^\s/:]+(:\d{1,5})?(\/\S*)?$/i.test(uri)) {
+    throw new UsageError(`--otel-collector-uri: "${uri}" is not host:port or a URL`);
+  }
+  const reload = get('otel-reload-interval');
+  return {
+    metricsExporter: exporter,
+    ...withDefined('otelCollectorUri', uri),
+    ...withDefined('otelCertPath', text('otel-cert-path')),
+    ...withDefined('otelKeyPath', text('otel-key-path')),
+    ...withDefined('otelCaPath', text('otel-ca-path')),
+    ...withDefined(
+      'otelReloadIntervalMs',
+      reload === undefined ? undefined : durationMs(reload, 'otel-reload-interval'),
+    ),
+  };
+}
+
+/** A Go duration string (`10m`), or a bare number of nanoseconds (Go's time.Duration), in ms. */
+function durationMs(value: unknown, name: string): number {
+  return typeof value === 'number' ? value / 1e6 : parseDuration(String(value), name);
+}
+
 function asSources(value: unknown): SourceConfig[] {
   let parsed = value;
   if (typeof value === 'string') {
@@ -172,14 +206,13 @@ export function resolveStartOptions(
   ];
   if (sources.length === 0) {
     throw new UsageError(
-      'no flag source; give one with --uri file:path/to/flags.json (or --sources, --config)',
+      'no flag source; give one with --uri file:path/to/flags.json, http(s)://... or grpc(s)://host:port (or --sources, --config)',
     );
   }
   const logFormat = has('log-format') ? String(get('log-format')) : 'console';
   if (logFormat !== 'console' && logFormat !== 'json') {
     throw new UsageError(`--log-format must be console or json, not "${logFormat}"`);
   }
-  const deadline = get('stream-deadline');
   const optional = <T>(name: string, convert: (n: string, v: unknown) => T): T | undefined =>
     has(name) ? convert(name, get(name)) : undefined;
   const str = (_n: string, v: unknown) => String(v);
@@ -188,12 +221,9 @@ export function resolveStartOptions(
     syncPort: optional('sync-port', asInt) ?? 8015,
     managementPort: optional('management-port', asInt) ?? 8014,
     contextValues: optional('context-value', asMap) ?? {},
-    streamDeadlineMs:
-      deadline === undefined
-        ? 0
-        : typeof deadline === 'number'
-          ? deadline / 1e6 /* Go: a bare number is nanoseconds */
-          : parseDuration(String(deadline), 'stream-deadline'),
+    streamDeadlineMs: has('stream-deadline')
+      ? durationMs(get('stream-deadline'), 'stream-deadline')
+      : 0,
     disableSyncMetadata: optional('disable-sync-metadata', asBool) ?? false,
     logFormat: logFormat as LogFormat,
     debug: optional('debug', asBool) ?? false,
@@ -209,6 +239,7 @@ export function resolveStartOptions(
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
     ...withDefined('maxMsgSize', optional('max-msg-size', asBytes)),
     ...withDefined('auditLog', optional('audit-log', str)),
+    telemetry: telemetryOf(get),
   };
   return {
     options,

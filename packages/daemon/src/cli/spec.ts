@@ -20,14 +20,15 @@ export const START_OPTIONS: readonly StartOption[] = [
     type: 'list',
     arg: 'URI',
     description:
-      'flag source: file:path to a .json/.yaml/.yml file or a directory of them; repeatable or comma-separated; later sources win',
+      "flag source: file:path (a .json/.yaml/.yml file or a directory of them), http(s)://host/path (polled) or grpc(s)://host:port (another daemon's sync stream); repeatable or comma-separated; later sources win",
   },
   {
     name: 'sources',
     short: 's',
     type: 'string',
     arg: 'JSON',
-    description: 'JSON array of {"uri","provider":"file"} source configs, applied after --uri',
+    description:
+      "JSON array of source configs with flagd's fields (uri, provider file|http|grpc, selector, providerID, certPath, tls, authHeader, headers, interval, maxMsgSize), applied after --uri",
   },
   {
     name: 'sync-port',
@@ -43,7 +44,7 @@ export const START_OPTIONS: readonly StartOption[] = [
     type: 'int',
     arg: 'PORT',
     defaultText: '8014',
-    description: 'HTTP port of /healthz, /readyz, /metrics and /audit',
+    description: 'HTTP port of /healthz, /readyz, /metrics, /audit and /flags',
   },
   {
     name: 'port',
@@ -193,53 +194,59 @@ export const START_OPTIONS: readonly StartOption[] = [
     effective: false,
   },
   {
+    name: 'sync-provider-args',
+    short: 'a',
+    type: 'list',
+    arg: 'KEY=VALUE',
+    description:
+      'sync provider arguments, passed by the OpenFeature operator (deprecated and removed in flagd, without effect there too)',
+    effective: false,
+  },
+  // Telemetry (telemetry/telemetry.ts): validated and passed to the daemon.
+  {
     name: 'metrics-exporter',
     short: 't',
     type: 'string',
-    arg: 'NAME',
+    arg: 'prometheus|otel',
     defaultText: 'prometheus',
-    description: 'metrics exporter (Prometheus only)',
-    effective: false,
+    description:
+      'prometheus: /metrics on the management port (always served); otel: OTLP export (not implemented yet: accepted and reported)',
   },
   {
     name: 'otel-collector-uri',
     short: 'o',
     type: 'string',
-    arg: 'URI',
-    description: 'OpenTelemetry collector',
-    effective: false,
+    arg: 'HOST:PORT',
+    description: 'OpenTelemetry collector (OTLP/gRPC) for --metrics-exporter otel',
   },
   {
     name: 'otel-cert-path',
     short: 'D',
     type: 'string',
     arg: 'FILE',
-    description: 'OpenTelemetry TLS certificate',
-    effective: false,
+    description: 'client certificate (PEM) for the collector',
   },
   {
     name: 'otel-key-path',
     short: 'K',
     type: 'string',
     arg: 'FILE',
-    description: 'OpenTelemetry TLS key',
-    effective: false,
+    description: 'client key (PEM) for the collector',
   },
   {
     name: 'otel-ca-path',
     short: 'A',
     type: 'string',
     arg: 'FILE',
-    description: 'OpenTelemetry CA',
-    effective: false,
+    description: 'CA certificate (PEM) of the collector',
   },
   {
     name: 'otel-reload-interval',
     short: 'I',
     type: 'duration',
     arg: 'DURATION',
-    description: 'OpenTelemetry certificate reload interval',
-    effective: false,
+    defaultText: '1h',
+    description: 'how often the collector TLS files are read again',
   },
 ];
 

@@ -1,13 +1,16 @@
 // Management HTTP server (flagd port 8014): /healthz (liveness: 200 while the process answers),
 // /readyz (200 while flags are served, degraded or not, else 412; the JSON body is the health
-// report, packages/daemon/README.md "Health"), /metrics (Prometheus text) and /audit (recent
-// audit entries, `?limit=N`).
+// report, packages/daemon/README.md "Health"), /metrics (Prometheus text), /audit (recent
+// audit entries, `?limit=N`) and /flags (the flag configuration per selector, with an ETag:
+// flags-endpoint.ts).
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AuditView } from '@switchyard/gitops';
 import type { HealthReport } from '../health/health-report.js';
 import { listenHttp } from '../http-listen.js';
 import type { DaemonMetrics } from '../metrics.js';
+import type { GenerationStore } from '../store/generation-store.js';
+import { FLAGS_PATH, serveFlags } from './flags-endpoint.js';
 
 export interface ManagementOptions {
   readonly host: string;
@@ -15,6 +18,8 @@ export interface ManagementOptions {
   readonly health: () => HealthReport;
   readonly metrics: DaemonMetrics;
   readonly audit?: AuditView | undefined;
+  /** Serves /flags from it (undefined: no /flags). */
+  readonly store?: GenerationStore | undefined;
 }
 
 export async function startManagementServer(
@@ -42,6 +47,11 @@ export async function startManagementServer(
           .writeHead(200, { 'content-type': 'application/json' })
           .end(`{"entries":[${lines.join(',')}]}\n`);
       }
+    } else if (path === FLAGS_PATH && options.store) {
+      serveFlags(options.store, request, response).catch((error: Error) => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end(`${error.message}\n`);
+      });
     } else if (path === '/metrics') {
       metrics.registry.metrics().then(
         (text) =>

@@ -8,7 +8,7 @@ export function createInlineSource(configuration: string | JsonValue): PayloadFe
     start(sink: PayloadSink) {
       // Nothing will ever replace a bad inline configuration: that is fatal, not a retry.
       const rejected = sink.payload({ configuration });
-      if (rejected) sink.fatal(rejected);
+      if (rejected) sink.fatal(rejected.message);
     },
     close() {},
   };

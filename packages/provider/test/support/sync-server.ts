@@ -26,6 +26,8 @@ export interface SeenRequest {
   readonly selectorHeader: string | undefined;
   readonly authority: string;
   readonly deadline: number;
+  /** Every metadata entry of the call (custom headers included). */
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 export interface SyncServerOptions {
@@ -145,6 +147,7 @@ export class TestSyncServer extends EventEmitter {
       selectorHeader: header === undefined ? undefined : String(header),
       authority: call.getHost(),
       deadline: Number(call.getDeadline()),
+      metadata: call.metadata.getMap(),
     };
     this.requests.push(seen);
     this.emit('request', seen);

@@ -1,8 +1,8 @@
 // Capped exponential backoff with jitter, for streams the server failed without delivering a
-// valid configuration (a reachable server that refuses us). The official provider waits a flat
-// retryBackoffMaxMs after every error; here the first retry comes after about retryBackoffMs and
-// the delay doubles up to retryBackoffMaxMs. A lost healthy stream does not use it: it is
-// reopened once the channel reconnects (sources/stream-retry.ts, docs/adr/0020).
+// valid configuration (a reachable server that refuses us). The official flagd provider waits
+// a flat retryBackoffMaxMs after every error; here the first retry comes after about
+// retryBackoffMs and the delay doubles up to retryBackoffMaxMs. A lost healthy stream does not
+// use it: it is reopened once the channel reconnects (stream-retry.ts, docs/adr/0020).
 
 export interface Backoff {
   /** The delay before the next attempt; each call doubles the next one, up to the cap. */

@@ -1,10 +1,10 @@
-// When the sync source opens its next stream (docs/adr/0014, docs/adr/0020): as soon as the
+// When the sync feed opens its next stream (docs/adr/0014, docs/adr/0020): as soon as the
 // channel is connected after a healthy stream was lost or recycled; after a capped exponential
 // backoff with jitter when the server is reachable but fails streams, or fails them again before
 // one proved healthy. Never while the channel is disconnected: grpc-js's connection backoff
-// paces those attempts (grpc-target.ts), so the two never stack.
+// paces those attempts (grpc-channel.ts), so the two never stack.
 import type { ChannelInterface } from '@grpc/grpc-js';
-import { createBackoff } from '../backoff.js';
+import { createBackoff } from './backoff.js';
 import { whenChannelReady } from './channel-ready.js';
 
 /** A stream must live this long, having delivered, to count as healthy (resets the backoff). */

@@ -1,7 +1,7 @@
 // Reconnect pacing: the stream backoff (capped exponential, equal jitter) and the grpc-js
 // connection backoff derived from the same options (docs/adr/0014, docs/adr/0020).
-import { createBackoff } from '../src/backoff.js';
-import { channelOptions, connectionBackoff, resolveTarget } from '../src/sources/grpc-target.js';
+import { createBackoff } from '../src/grpc/backoff.js';
+import { channelOptions, connectionBackoff, grpcTarget } from '../src/grpc/grpc-channel.js';
 
 test('doubles from retryBackoffMs up to retryBackoffMaxMs, with jitter in [d/2, d]', () => {
   const low = createBackoff(100, 1000, () => 0);
@@ -73,23 +73,51 @@ test('the connection backoff follows the retry options, capped at 1 s between at
 });
 
 test('the channel options carry the connection backoff and leave per-call retries off', () => {
-  const target = resolveTarget({
-    host: '127.0.0.1',
-    port: 8015,
-    socketPath: undefined,
-    targetUri: undefined,
-    defaultAuthority: undefined,
-  });
-  const options = channelOptions(target, {
-    keepAliveTime: 0,
-    retryBackoffMs: 100,
-    retryBackoffMaxMs: 12_000,
-    maxMsgSize: 5_000_000,
-  });
+  const options = channelOptions(
+    { address: '127.0.0.1:8015', authority: undefined },
+    {
+      keepAliveTime: 0,
+      retryBackoffMs: 100,
+      retryBackoffMaxMs: 12_000,
+    },
+  );
   expect(options).toMatchObject({
-    'grpc.max_receive_message_length': 5_000_000,
     'grpc.initial_reconnect_backoff_ms': 100,
     'grpc.max_reconnect_backoff_ms': 1000,
     'grpc.enable_retries': 0,
   });
 });
+
+test('the receive limit and keepalive are channel options when set', () => {
+  const options = channelOptions(
+    { address: 'root:8015', authority: 'flagd.sync' },
+    { keepAliveTime: 60_000, retryBackoffMs: 1000, retryBackoffMaxMs: 5000, maxMsgSize: 1234 },
+  );
+  expect(options).toMatchObject({
+    'grpc.default_authority': 'flagd.sync',
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_receive_message_length': 1234,
+  });
+});
+
+test.each([
+  ['grpc://root:8015', { address: 'root:8015', authority: undefined }],
+  ['grpcs://root.example:443', { address: 'root.example:443', authority: undefined }],
+  ['root:8015', { address: 'root:8015', authority: undefined }],
+  [
+    'envoy://localhost:9211/flagd-sync.service',
+    { address: 'localhost:9211', authority: 'flagd-sync.service' },
+  ],
+  ['envoy://[::1]:9211/a', { address: '[::1]:9211', authority: 'a' }],
+  ['dns:///root:8015', { address: 'dns:///root:8015', authority: undefined }],
+])("flagd's gRPC URI %s → %j", (uri, target) => {
+  expect(grpcTarget(uri)).toEqual(target);
+});
+
+test.each(['envoy://nohost/a', 'envoy://host:1', 'grpc://'])(
+  '%s is refused with a reason',
+  (uri) => {
+    expect(typeof grpcTarget(uri)).toBe('string');
+  },
+);

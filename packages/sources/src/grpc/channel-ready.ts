@@ -4,7 +4,7 @@
 // While the server is down the channel keeps trying to connect on its own (pick_first stays in
 // "sticky TRANSIENT_FAILURE" and reconnects each subchannel at its connection-backoff pace,
 // grpc-js `load-balancer-pick-first.ts`); the pace is set by the channel options
-// `grpc.initial_reconnect_backoff_ms` / `grpc.max_reconnect_backoff_ms` (see grpc-target.ts).
+// `grpc.initial_reconnect_backoff_ms` / `grpc.max_reconnect_backoff_ms` (see grpc-channel.ts).
 // A channel whose connection dropped goes IDLE and only connects again when asked; asking is
 // what `getConnectivityState(true)` does.
 import { type ChannelInterface, connectivityState } from '@grpc/grpc-js';
