@@ -88,13 +88,9 @@ const official = (port: number) =>
   });
 
 let daemon: Daemon | undefined;
-afterEach(async () => {
-  await OpenFeature.clearProviders();
-  await daemon?.close();
-  daemon = undefined;
-});
 
-test('a 5 MB file is not published: running and new official providers keep the previous flags; the daemon reports the size', async () => {
+/** A daemon on the marker file, ready. */
+async function startOnMarker(options: { maxMsgSize?: number } = {}): Promise<Daemon> {
   atomicWrite(flagsText('v1'));
   daemon = await startDaemon({
     sources: [`file:${file}`],
@@ -102,8 +98,20 @@ test('a 5 MB file is not published: running and new official providers keep the 
     syncPort: 0,
     managementPort: 0,
     logLevel: 'silent',
+    ...options,
   });
   await daemon.ready;
+  return daemon;
+}
+
+afterEach(async () => {
+  await OpenFeature.clearProviders();
+  await daemon?.close();
+  daemon = undefined;
+});
+
+test('a 5 MB file is not published: running and new official providers keep the previous flags; the daemon reports the size', async () => {
+  const daemon = await startOnMarker();
   const port = daemon.ports.sync!;
   const running = [
     await connect('size-a', official(port)),
@@ -153,17 +161,8 @@ test('a 5 MB file is not published: running and new official providers keep the 
 }, 60_000);
 
 test('with --max-msg-size raised, the 5 MB file is published and a SwitchyardProvider with the same maxMsgSize gets it', async () => {
-  atomicWrite(flagsText('v1'));
   const maxMsgSize = 8 * 1024 * 1024;
-  daemon = await startDaemon({
-    sources: [`file:${file}`],
-    host: '127.0.0.1',
-    syncPort: 0,
-    managementPort: 0,
-    logLevel: 'silent',
-    maxMsgSize,
-  });
-  await daemon.ready;
+  const daemon = await startOnMarker({ maxMsgSize });
   const ours = await connect(
     'size-ours',
     new SwitchyardProvider({

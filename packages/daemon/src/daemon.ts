@@ -97,6 +97,12 @@ export interface DaemonOptions {
   /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
   readonly maxRequestBody?: number;
   readonly maxRequestHeader?: number;
+  /**
+   * `--max-context-depth` and `--max-context-keys`: the deepest nesting and the most keys plus
+   * array elements of one request's evaluation context (default 32 and 10,000).
+   */
+  readonly maxContextDepth?: number;
+  readonly maxContextKeys?: number;
   /** EventStream keep_alive after this long idle (default 20 s, as flagd). */
   readonly eventKeepAliveMs?: number;
   /** `--audit-log`: append an entry per published generation to this JSON-lines file. */

@@ -16,6 +16,7 @@ export type {
   JsonValue,
 } from '@switchyard/core';
 export {
+  ERROR_CODES,
   SwitchyardError,
   UnsupportedSourceError,
   UsageError,

@@ -13,6 +13,7 @@ import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
 import type { DaemonMetrics } from './metrics.js';
+import { contextLimits } from './remote/context-limits.js';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
@@ -52,6 +53,10 @@ function startRemoteServers({ options, store, logger, metrics }: ServersInit): P
     corsOrigins: options.corsOrigins ?? [],
     maxRequestBody: options.maxRequestBody ?? DEFAULT_REQUEST_LIMIT,
     maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
+    contextLimits: contextLimits({
+      maxDepth: options.maxContextDepth,
+      maxKeys: options.maxContextKeys,
+    }),
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     stallMs: options.streamStallMs,

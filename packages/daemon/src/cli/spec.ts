@@ -170,6 +170,22 @@ export const START_OPTIONS: readonly StartOption[] = [
     description: 'request header limit of the evaluation services (OFREP answers 431 above it)',
   },
   {
+    name: 'max-context-depth',
+    type: 'int',
+    arg: 'LEVELS',
+    defaultText: '32',
+    description:
+      "deepest nesting of objects and arrays in an evaluation request's context, on every protocol (deeper: INVALID_ARGUMENT, OFREP 400)",
+  },
+  {
+    name: 'max-context-keys',
+    type: 'int',
+    arg: 'COUNT',
+    defaultText: '10000',
+    description:
+      "most keys and array elements in an evaluation request's context, on every protocol (more: INVALID_ARGUMENT, OFREP 413)",
+  },
+  {
     name: 'max-msg-size',
     type: 'int',
     arg: 'BYTES',

@@ -15,13 +15,15 @@ import {
   preEncoded,
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
-import { evaluateAll } from '../engine.js';
+import { ERROR_CODES, evaluateAll } from '../engine.js';
 import type { EvaluateOptions, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { metadataValue } from '../grpc-metadata.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { ContextError } from './context-limits.js';
+import { isContextError } from './context-limits.js';
 import type { ContextMerger } from './context.js';
 import type { EventStreams } from './event-stream.js';
 import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
@@ -42,6 +44,13 @@ interface ResolveRequest {
   readonly flagKey: string;
   readonly context?: JsonObject | undefined;
 }
+
+/**
+ * What a request deserializer gives a handler: the request, or why its context was refused
+ * (evaluation-server.ts decodes within the context limits; a refusal must not be thrown there,
+ * grpc-js would answer INTERNAL).
+ */
+type Decoded<R> = R | ContextError;
 
 type ServiceError = { code: status; details: string };
 
@@ -67,20 +76,30 @@ export class EvaluationService {
     }
   }
 
+  /** The request, or undefined once a refused context was answered. */
+  private requestOf<R>(call: ServerUnaryCall<Decoded<R>, unknown>, reply: Reply): R | undefined {
+    const request = call.request;
+    if (!isContextError(request)) return request;
+    reply({ code: ERROR_CODES[request.code].grpcStatus, details: request.message });
+    return undefined;
+  }
+
   private resolve(version: 1 | 2, kind: ResolveKind) {
     const schemaOf = KINDS[kind];
     const schema = version === 1 ? schemaOf.v1 : schemaOf.v2;
     const responses = resultCache<PreEncoded>(`grpc-v${version}-${kind}`);
-    return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
+    return (call: ServerUnaryCall<Decoded<ResolveRequest>, unknown>, callback: Reply): void => {
+      const request = this.requestOf(call, callback);
+      if (request === undefined) return;
       const selector = this.selectorOf(call.metadata, callback);
       if (selector === undefined) return;
       const view = this.options.view(selector);
-      const context = this.options.context.merge(call.request.context, (name) =>
+      const context = this.options.context.merge(request.context, (name) =>
         metadataValue(call.metadata, name),
       );
       const result = resolveKind(view, {
         kind,
-        flagKey: call.request.flagKey,
+        flagKey: request.flagKey,
         context,
         options: this.evaluateOptions,
       });
@@ -101,7 +120,7 @@ export class EvaluationService {
         callback(
           grpcError(
             'FLAG_NOT_FOUND',
-            `flag "${call.request.flagKey}" has no default variant (flagd.evaluation.v1 reports this as not found)`,
+            `flag "${request.flagKey}" has no default variant (flagd.evaluation.v1 reports this as not found)`,
           ),
         );
         return;
@@ -118,13 +137,15 @@ export class EvaluationService {
 
   /** v1 ResolveAll: flags with a value only (flagd skips code-default, disabled and errored flags). */
   private resolveAll(
-    call: ServerUnaryCall<{ context?: JsonObject | undefined }, unknown>,
+    call: ServerUnaryCall<Decoded<{ context?: JsonObject | undefined }>, unknown>,
     callback: Reply,
   ): void {
+    const request = this.requestOf(call, callback);
+    if (request === undefined) return;
     const selector = this.selectorOf(call.metadata, callback);
     if (selector === undefined) return;
     const view = this.options.view(selector);
-    const context = this.options.context.merge(call.request.context, (name) =>
+    const context = this.options.context.merge(request.context, (name) =>
       metadataValue(call.metadata, name),
     );
     callback(

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { ContextLimits } from './context-limits.js';
 import { contextMerger } from './context.js';
 import type { ContextMerger } from './context.js';
 import { startEvaluationServer } from './evaluation-server.js';
@@ -36,6 +37,8 @@ export interface RemoteOptions {
   readonly corsOrigins: readonly string[];
   readonly maxRequestBody: number;
   readonly maxRequestHeader: number;
+  /** Shape limits of a request's evaluation context (context-limits.ts), on every transport. */
+  readonly contextLimits?: ContextLimits;
   readonly keepAliveMs: number;
   readonly streamDeadlineMs: number;
   /** An EventStream write not flushed after this long resets the stream. */
@@ -82,6 +85,7 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
     keyPath: options.keyPath,
     maxRequestBody: options.maxRequestBody,
     maxRequestHeader: options.maxRequestHeader,
+    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
   });
 }
 
@@ -93,6 +97,7 @@ function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number }
     context: shared.context,
     corsOrigins: options.corsOrigins,
     maxRequestBody: options.maxRequestBody,
+    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
     logger: options.logger,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
