@@ -8,6 +8,7 @@ export type {
   EvaluateOptions,
   EvaluationContext,
   EvaluationResult,
+  ExplainTrace,
   FlagConfiguration,
   FlagDefinition,
   FlagMetadata,
@@ -24,6 +25,7 @@ export {
   evaluate,
   evaluateAll,
   evaluateAny,
+  explain,
   formatDiagnostic,
   parseFlags,
 } from '@switchyard/core';

@@ -3,6 +3,7 @@
 // servers bind; if any of them fails, everything that did start is stopped again, so a failed
 // start leaves no port bound and no watcher running.
 import type { Server as HttpServer } from 'node:http';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { FlagSource } from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
 import type { DaemonOptions } from './daemon.js';
@@ -12,6 +13,7 @@ import type { HealthReport } from './health/health-report.js';
 import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
+import type { ManagementRoute } from './management/routes.js';
 import type { DaemonMetrics } from './metrics.js';
 import { contextLimits } from './remote/context-limits.js';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
@@ -29,6 +31,10 @@ export interface ServersInit {
   readonly metrics: DaemonMetrics;
   readonly audit: AuditView;
   readonly logger: Logger;
+  /** The console's routes on the management port. */
+  readonly consoleRoutes: readonly ManagementRoute[];
+  /** switchyard.usage.v1 on the sync port. */
+  readonly usage: UntypedServiceImplementation;
 }
 
 export interface Servers {
@@ -84,6 +90,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       socketPath: options.syncSocketPath,
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
+      usage: init.usage,
     }),
     startManagementServer({
       host,
@@ -92,6 +99,8 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       metrics: init.metrics,
       audit: init.audit,
       store,
+      routes: init.consoleRoutes,
+      guard: options.managementGuard,
     }),
     startRemoteServers(init),
     Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),

@@ -7,8 +7,10 @@
 //   4. reconnect after a SIGKILL of a real daemon, 200 clients in 4 processes, ours vs the
 //      official provider (bench/reconnect.ts) — target: every client of ours holds the new
 //      value within 3 s of /readyz 200, and no evaluation returns a default meanwhile.
+//   5. usage reporting's cost on evaluation: the same calls with and without reportUsage, in the
+//      same run — target: one counter increment, ≤ 20 ns more per call, no I/O on the call.
 // `--readme` rewrites the tables in README.md between the bench markers; `--quick` runs shorter;
-// `--only=evaluation` or `--only=reconnect` runs one part; `--outage-ms=N` sets how long the
+// `--only=evaluation`, `--only=usage` or `--only=reconnect` runs one part; `--outage-ms=N` sets how long the
 // daemon stays down before the restart (default 3000).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +49,10 @@ function median(values: number[]): number {
  * p50. Interleaving spreads GC pressure and CPU frequency drift over all tasks alike, which
  * matters when the differences sought (a few percent) are smaller than run-to-run noise.
  */
-async function measure(tasks: Record<string, () => Promise<unknown>>): Promise<Row[]> {
+async function measure(
+  tasks: Record<string, () => Promise<unknown>>,
+  afterRound?: () => Promise<void>,
+): Promise<Row[]> {
   const { Bench } = await import('tinybench');
   const samples = new Map<string, number[]>(Object.keys(tasks).map((n) => [n, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -66,9 +71,12 @@ async function measure(tasks: Record<string, () => Promise<unknown>>): Promise<R
       if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
       samples.get(task.name)!.push((result.latency.p50 * 1e6) / BATCH);
     }
+    await afterRound?.();
   }
   return [...samples].map(([name, values]) => ({ name, nsPerCall: median(values), values }));
 }
+
+const nsOf = (rows: Row[], name: string) => rows.find((r) => r.name === name)!.nsPerCall;
 
 /** Median over rounds of the per-round ratio a/b (both measured in the same round). */
 function ratio(rows: Row[], a: string, b: string): number {
@@ -222,6 +230,60 @@ function evaluationTable(client: Row[], direct: Row[], cold: ColdStart): string 
   return lines.join('\n');
 }
 
+/**
+ * Usage reporting's cost on evaluation: two in-process providers on the same sync server (one
+ * that accepts usage reports, as a daemon does), one with reportUsage and a 250 ms interval so
+ * batches go out while it is measured, one without; the same calls, interleaved rounds.
+ */
+async function usageBenchmark(): Promise<{ table: string; env: string }> {
+  const server = await TestSyncServer.start(JSON.stringify(benchFlags(200)), { acceptUsage: true });
+  const base = {
+    resolverType: 'in-process' as const,
+    host: '127.0.0.1',
+    port: server.port,
+    deadlineMs: 5000,
+  };
+  const plain = new SwitchyardProvider(base, logger);
+  const reporting = new SwitchyardProvider(
+    { ...base, reportUsage: true, usageReportIntervalMs: 250 },
+    logger,
+  );
+  await Promise.all([plain.initialize(), reporting.initialize()]);
+  const tasks: Record<string, () => Promise<unknown>> = {};
+  for (const [name, p] of [
+    ['without reporting', plain],
+    ['with reportUsage', reporting],
+  ] as const) {
+    tasks[`resolveBooleanEvaluation · ${name}`] = () =>
+      p.resolveBooleanEvaluation('bench-bool', false, benchContext, logger);
+    tasks[`resolveStringEvaluation · ${name}`] = () =>
+      p.resolveStringEvaluation('bench-string', 'none', benchContext, logger);
+  }
+  // The measured loops never yield to timers: send each round's batch between rounds, off
+  // the measured path, as the interval timer does in an application.
+  const rows = await measure(tasks, () => reporting.flushUsage());
+  await Promise.all([plain.onClose(), reporting.onClose()]);
+  const reports = server.usageReports.length;
+  const counted = server.usageReports.reduce(
+    (sum, r) =>
+      sum + r.flags.reduce((s, f) => s + f.counts.reduce((c, x) => c + Number(x.count), 0), 0),
+    0,
+  );
+  server.kill();
+  const lines = ['| benchmark | ns/call (p50) |', '|---|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.nsPerCall.toFixed(0)} |`);
+  lines.push('', '| ratio | value | target |', '|---|---:|---|');
+  for (const m of ['resolveBooleanEvaluation', 'resolveStringEvaluation']) {
+    const cost = ratio(rows, `${m} · with reportUsage`, `${m} · without reporting`);
+    const extra = nsOf(rows, `${m} · with reportUsage`) - nsOf(rows, `${m} · without reporting`);
+    lines.push(
+      `| ${m}: with reportUsage / without | ${cost.toFixed(3)}× (${extra >= 0 ? '+' : ''}${extra.toFixed(0)} ns) | ≤ +20 ns |`,
+    );
+  }
+  const env = `Same run, same sync server, ${ROUNDS} interleaved rounds; the reporting provider sent ${reports} batches (${counted.toLocaleString('en-US')} evaluations counted, one batch between rounds) while it was measured.`;
+  return { table: lines.join('\n'), env };
+}
+
 function evaluationEnv(): string {
   return `Node ${process.version}, ${process.platform}/${process.arch}; ${ROUNDS} interleaved rounds (median of per-round p50s and ratios), ${BATCH} sequential awaited calls per sample; context with 4 attributes; 200 flags.`;
 }
@@ -264,6 +326,11 @@ async function main(): Promise<void> {
     const { table, env } = await evaluationBenchmarks();
     process.stdout.write(`\n${table}\n\n${env}\n`);
     if (readme) writeReadmeSection('bench', `${table}\n\n${env}`);
+  }
+  if (only === undefined || only === 'usage') {
+    const { table, env } = await usageBenchmark();
+    process.stdout.write(`\n${table}\n\n${env}\n`);
+    if (readme) writeReadmeSection('bench-usage', `${table}\n\n${env}`);
   }
   if (only === undefined || only === 'reconnect') {
     const { table, env } = await reconnectBenchmark();

@@ -75,6 +75,14 @@ export interface SwitchyardProviderOptions {
   cacheDir?: string;
   /** A flag configuration (object or JSON/YAML text) served as-is (Switchyard extension). */
   flagConfiguration?: string | JsonValue;
+  /**
+   * FLAGD_REPORT_USAGE (Switchyard extension), default false: report evaluation counts per flag,
+   * variant and reason to the daemon the provider syncs from (in-process resolver only), batched
+   * every `usageReportIntervalMs` and never on the evaluation path.
+   */
+  reportUsage?: boolean;
+  /** FLAGD_USAGE_REPORT_INTERVAL_MS, default 10000: how often usage is reported. */
+  usageReportIntervalMs?: number;
 }
 
 /** The options after defaults, environment and validation: what the provider really uses. */
@@ -102,9 +110,14 @@ export interface ResolvedProviderOptions {
   readonly contextEnricher: ContextEnricher;
   readonly cacheDir: string | undefined;
   readonly flagConfiguration: string | JsonValue | undefined;
+  readonly reportUsage: boolean;
+  readonly usageReportIntervalMs: number;
 }
 
-/** Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR and FLAGD_MAX_MSG_SIZE are ours). */
+/**
+ * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_MAX_MSG_SIZE,
+ * FLAGD_REPORT_USAGE and FLAGD_USAGE_REPORT_INTERVAL_MS are ours).
+ */
 export const ENV = {
   resolverType: 'FLAGD_RESOLVER',
   host: 'FLAGD_HOST',
@@ -128,6 +141,8 @@ export const ENV = {
   offlinePollIntervalMs: 'FLAGD_OFFLINE_POLL_MS',
   fatalStatusCodes: 'FLAGD_FATAL_STATUS_CODES',
   cacheDir: 'FLAGD_CACHE_DIR',
+  reportUsage: 'FLAGD_REPORT_USAGE',
+  usageReportIntervalMs: 'FLAGD_USAGE_REPORT_INTERVAL_MS',
 } as const;
 
 export const DEFAULTS = {
@@ -143,4 +158,6 @@ export const DEFAULTS = {
   keepAliveTime: 0,
   maxMsgSize: 4 * 1024 * 1024,
   offlinePollIntervalMs: 5000,
+  reportUsage: false,
+  usageReportIntervalMs: 10_000,
 } as const;

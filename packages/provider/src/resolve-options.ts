@@ -219,5 +219,33 @@ export function resolveOptions(
     cacheDir: toText(pick(options, env, 'cacheDir')),
     defaultAuthority: toText(pick(options, env, 'defaultAuthority')),
     flagConfiguration: options.flagConfiguration,
+    ...usageOptions(options, env, resolverType),
   });
+}
+
+/** Usage reporting needs a daemon to report to: the in-process resolver's. */
+function usageOptions(
+  options: SwitchyardProviderOptions,
+  env: Environment,
+  resolver: ResolverType,
+) {
+  const given = pick(options, env, 'reportUsage');
+  const reportUsage = toBoolean(given, DEFAULTS.reportUsage);
+  if (reportUsage && resolver !== 'in-process') {
+    throw new ProviderOptionError(
+      given?.name ?? 'reportUsage',
+      `usage is reported to the daemon a provider syncs from: it needs the in-process resolver, not '${resolver}'`,
+    );
+  }
+  const interval = toNumber(
+    pick(options, env, 'usageReportIntervalMs'),
+    DEFAULTS.usageReportIntervalMs,
+  );
+  if (interval < 100) {
+    throw new ProviderOptionError(
+      'usageReportIntervalMs',
+      `expected at least 100 ms, got ${interval}`,
+    );
+  }
+  return { reportUsage, usageReportIntervalMs: interval };
 }

@@ -19,7 +19,7 @@ import type {
   FlagConfiguration,
   JsonObject,
 } from '@switchyard/core';
-import { parseDocument } from '@switchyard/sources';
+import { channelCredentials, channelOptions, parseDocument } from '@switchyard/sources';
 import type { FlagSource, SourcePayload, SourceUpdate } from '@switchyard/sources';
 import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
 import { SourceUnavailableError } from './errors/source-unavailable-error.js';
@@ -30,6 +30,8 @@ import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
 import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
+import { UsageCounter } from './usage/usage-counter.js';
+import { UsageReporter } from './usage/usage-reporter.js';
 
 type Resolver<T> = (
   key: string,
@@ -61,6 +63,9 @@ export class SwitchyardProvider implements Provider {
   private cacheAttempt: Promise<boolean> | undefined;
   private lastProblem: Error | undefined;
   private started = false;
+  /** Evaluation counts (reportUsage); the reporter sends them off the evaluation path. */
+  private readonly usage: UsageCounter | undefined;
+  private readonly reporter: UsageReporter | undefined;
 
   /**
    * @throws ProviderOptionError when an option or environment variable is invalid.
@@ -82,6 +87,19 @@ export class SwitchyardProvider implements Provider {
     this.source = createProviderSource(o, this.logger, {
       onAccepted: (payload) => this.persist(payload),
     });
+    if (o.reportUsage) {
+      const target = resolveTarget(o);
+      this.usage = new UsageCounter();
+      this.reporter = new UsageReporter({
+        address: target.address,
+        credentials: channelCredentials(o),
+        channelOptions: channelOptions(target, o),
+        counter: this.usage,
+        intervalMs: o.usageReportIntervalMs,
+        providerId: o.providerId,
+        logger: this.logger,
+      });
+    }
   }
 
   /** The provider's own view of its state (the SDK tracks the same through events). */
@@ -103,13 +121,19 @@ export class SwitchyardProvider implements Provider {
     // Read the persisted copy while the stream connects; it is applied only if that fails.
     this.cacheFile = this.cache?.load().then((cached) => this.preload(cached));
     void source.start((update) => this.onUpdate(update));
+    this.reporter?.start();
     return done;
   }
 
   async onClose(): Promise<void> {
     this.machine.close();
     this.source?.close();
-    await this.cache?.flush();
+    await Promise.all([this.cache?.flush(), this.reporter?.close()]);
+  }
+
+  /** Sends the usage counted so far now (reportUsage), instead of at the next interval. */
+  flushUsage(): Promise<void> {
+    return this.reporter?.flush() ?? Promise.resolve();
   }
 
   resolveBooleanEvaluation(
@@ -171,6 +195,7 @@ export class SwitchyardProvider implements Provider {
       defaultValue,
       context as CoreContext,
     ) as unknown as ResolutionDetails<T>;
+    this.usage?.record(flagKey, result.variant, result.reason ?? 'UNKNOWN', result.flagMetadata);
     if (this.cachedSince === undefined) return result;
     return {
       ...result,
