@@ -1,11 +1,14 @@
-// npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
-// beside the transport floor measured in the same run (and with 1 stream for a directory
-// source, which pays the quiet period), resident memory with 1,000 streams and
-// 10,000 flags, process start to /readyz 200 with 1,000 flags, and an edit at a root daemon until
-// the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
-// (the built CLI) and the floor server each run in their own child process; the clients of the
-// first sections live in this process, those of the chain section in processes of their own.
-// BENCH_ONLY=latency|memory|startup|chain, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100, 1,000 and 5,000
+// streams beside the transport floor measured in the same run (and with 1 stream for a directory
+// source, which pays the quiet period), resident memory with 1,000 streams and 10,000 flags,
+// a 1 MB generation every 100 ms beside 1,000 stalled streams (stalled.ts), process start to
+// /readyz 200 with 1,000 flags, and an edit at a root daemon until the clients of its edges have
+// it, beside one daemon with as many streams (chain.ts). The daemon (the built CLI) and the floor
+// server each run in their own child process; the streams of the latency, stalled and chain
+// sections are held by client processes of their own (fan-out.ts), those of the memory section
+// by this process.
+// BENCH_ONLY=latency|memory|stalled|startup|chain, BENCH_STREAMS=1,100,1000,5000, BENCH_ROUNDS,
+// BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +30,7 @@ import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
 import { StreamSet, floorTrigger, halfAndAll, pct } from './fan-out.js';
 import { chain } from './chain.js';
 import { flagsText } from './flags-text.js';
+import { stalledStreams } from './stalled.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
 // daemon first (`node ../../scripts/build-package.mjs` in each package).
@@ -34,7 +38,8 @@ const CLI = join(__dirname, '../bin/switchyard.cjs');
 /**
  * Rounds per stream count. A p99 over 150 rounds is the second-worst round, so one scheduling
  * stall of the 2-core box decides it; the cheap 1-stream case gets 600 rounds (p99 = 6th worst),
- * 100 streams 300. BENCH_ROUNDS sets one count for all.
+ * 100 streams 300, 5,000 streams 50 (a round takes seconds on each side; its p99 is the worst).
+ * BENCH_ROUNDS sets one count for all.
  */
 const roundsFor = (streams: number) =>
   process.env.BENCH_ROUNDS
@@ -43,10 +48,12 @@ const roundsFor = (streams: number) =>
       ? 600
       : streams <= 100
         ? 300
-        : 150;
+        : streams <= 1000
+          ? 150
+          : 50;
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
-const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
-const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
+const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000,5000').split(',').map(Number);
+const ONLY = process.env.BENCH_ONLY; // latency | memory | stalled | startup | chain
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
@@ -338,20 +345,21 @@ async function main() {
   const rows =
     !ONLY || ONLY === 'latency' ? [...(await latency()), '', ...(await latency(true))] : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
+  /** What the stalled and chain sections need from this file. */
+  const deps = {
+    daemon: async (args: string | string[]) => {
+      const d = await spawnLine(daemonArgs(args), /"sync":"[^"]*:(\d+)"/);
+      return { child: d.child, syncPort: Number(d.match[1]) };
+    },
+    stop,
+    pct,
+    fmt,
+  };
+  const stalled = !ONLY || ONLY === 'stalled' ? await stalledStreams(deps) : [];
   const start = !ONLY || ONLY === 'startup' ? await startup() : '';
-  const chained =
-    !ONLY || ONLY === 'chain'
-      ? await chain({
-          daemon: async (args) => {
-            const d = await spawnLine(daemonArgs(args), /"sync":"[^"]*:(\d+)"/);
-            return { child: d.child, syncPort: Number(d.match[1]) };
-          },
-          stop,
-          pct,
-          fmt,
-        })
-      : [];
-  console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
+  const chained = !ONLY || ONLY === 'chain' ? await chain(deps) : [];
+  const sections = [...rows, '', ...mem, '', ...stalled, '', start, '', ...chained];
+  console.log(`\n${sections.join('\n').trim()}`);
 }
 
 main().then(

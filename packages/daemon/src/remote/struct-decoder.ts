@@ -203,6 +203,37 @@ export interface DecodedRequest {
   readonly context: JsonObject | undefined;
 }
 
+/** A Buffer over the same memory. */
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** Runs a decoding, turning a Stop into its error and recording the work done. */
+function decoding<T>(r: Reader, work: ConversionWork | undefined, run: () => T): T | ContextError {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Stop) return error.error;
+    throw error;
+  } finally {
+    if (work) {
+      work.keys = r.keys;
+      work.bytes = r.pos;
+    }
+  }
+}
+
+/**
+ * Decodes the bytes of a google.protobuf.Struct (a context field read as `bytes` by a codec that
+ * leaves the Struct to us) within the limits.
+ */
+export function decodeContextStruct(
+  bytes: Uint8Array,
+  options: { readonly limits: ContextLimits; readonly work?: ConversionWork },
+): JsonObject | ContextError {
+  const r = new Reader(asBuffer(bytes), options.limits);
+  return decoding(r, options.work, () => readStruct(r, r.buf.length, 1, {}));
+}
+
 /**
  * Decodes a flagd.evaluation request: `flag_key` in field 1 and the Struct context in
  * `contextField` (2 for Resolve*Request, 1 for ResolveAllRequest, which has no flag key).
@@ -216,13 +247,11 @@ export function decodeEvaluationRequest(
     readonly work?: ConversionWork;
   },
 ): DecodedRequest | ContextError {
-  const buf = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = asBuffer(bytes);
   const r = new Reader(buf, options.limits);
-  let flagKey = '';
-  let context: JsonObject | undefined;
-  try {
+  return decoding(r, options.work, () => {
+    let flagKey = '';
+    let context: JsonObject | undefined;
     for (let t = r.tag(buf.length); t !== undefined; t = r.tag(buf.length)) {
       if (t.field === options.contextField && t.wireType === BYTES) {
         context = readStruct(r, r.delimited(), 1, context ?? {});
@@ -230,14 +259,6 @@ export function decodeEvaluationRequest(
         flagKey = r.string();
       } else r.skip(t.wireType);
     }
-  } catch (error) {
-    if (error instanceof Stop) return error.error;
-    throw error;
-  } finally {
-    if (options.work) {
-      options.work.keys = r.keys;
-      options.work.bytes = r.pos;
-    }
-  }
-  return { flagKey, context };
+    return { flagKey, context };
+  });
 }

@@ -13,7 +13,7 @@ import {
   contextLimits,
 } from '../../src/remote/context-limits.js';
 import type { ConversionWork } from '../../src/remote/context-limits.js';
-import { decodeEvaluationRequest } from '../../src/remote/struct-decoder.js';
+import { decodeContextStruct, decodeEvaluationRequest } from '../../src/remote/struct-decoder.js';
 
 const resolveBoolean = EvaluationV2ServiceDefinition.resolveBoolean;
 const resolveAll = EvaluationV1ServiceDefinition.resolveAll;
@@ -61,6 +61,27 @@ describe('binary requests (gRPC): decoded as protobuf-es decodes them', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  test('a context field read as bytes decodes to the same context', () => {
+    fc.assert(
+      fc.property(contexts, (context) => {
+        const bytes = requestBytes('', context);
+        // [0x12 (field 2, bytes), varint length, Struct]: the Struct is what follows the length.
+        let at = 1;
+        while (bytes[at]! >= 0x80) at++;
+        const struct = bytes.subarray(at + 1);
+        expect(decodeContextStruct(struct, { limits: DEFAULT_CONTEXT_LIMITS })).toEqual(
+          resolveBoolean.requestDeserialize(bytes).context,
+        );
+      }),
+      { numRuns: 500 },
+    );
+    const work: ConversionWork = { keys: 0, bytes: 0 };
+    const wide = requestBytes('', wideContext());
+    const refused = decodeContextStruct(wide.subarray(4), { limits: DEFAULT_CONTEXT_LIMITS, work });
+    expect(refused).toBeInstanceOf(ContextTooLargeError);
+    expect(work.keys).toBe(DEFAULT_CONTEXT_LIMITS.maxKeys + 1);
   });
 
   test('ResolveAll reads its context from field 1', () => {
