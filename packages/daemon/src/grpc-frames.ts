@@ -6,7 +6,7 @@
 // generation and selector, or per event) and the same buffer is written to the HTTP/2 stream
 // under every grpc-js call, which only keeps a reference to it. grpc-js still owns the call: it
 // sends the response headers (sendMetadata), the status trailers after the last write, deadlines
-// and cancellation (docs/adr/0032).
+// and cancellation (docs/adr/0035).
 import { constants } from 'node:http2';
 import type { ServerHttp2Stream } from 'node:http2';
 import { Metadata, status } from '@grpc/grpc-js';
