@@ -5,7 +5,7 @@
 // A context over the key count is INVALID_ARGUMENT / 413, one nested deeper than allowed (or
 // malformed) is INVALID_ARGUMENT / 400. Binary protobuf requests are decoded within these limits
 // (struct-decoder.ts, `contextFromProtobuf`); JSON contexts are checked after JSON.parse
-// (`contextFromJson`). flagd has no such limits (docs/adr/0029).
+// (`contextFromJson`). flagd has no such limits (docs/adr/0035).
 import type { JsonObject, JsonValue } from '../engine.js';
 import { ContextTooLargeError } from '../errors/context-too-large-error.js';
 import { InvalidContextError } from '../errors/invalid-context-error.js';
