@@ -7,8 +7,9 @@
 // server each run in their own child process; the streams of the latency, stalled and chain
 // sections are held by client processes of their own (fan-out.ts), those of the memory section
 // by this process.
-// BENCH_ONLY=latency|memory|stalled|startup|chain, BENCH_STREAMS=1,100,1000,5000, BENCH_ROUNDS,
-// BENCH_STARTS,
+// Last, the evaluation port's throughput beside its ceilings (remote-run.ts, `bench:remote`).
+// BENCH_ONLY=latency|memory|stalled|startup|chain|remote, BENCH_STREAMS=1,100,1000,5000,
+// BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -53,7 +54,7 @@ const roundsFor = (streams: number) =>
           : 50;
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
 const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000,5000').split(',').map(Number);
-const ONLY = process.env.BENCH_ONLY; // latency | memory | stalled | startup | chain
+const ONLY = process.env.BENCH_ONLY; // latency | memory | stalled | startup | chain | remote
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
@@ -360,6 +361,26 @@ async function main() {
   const chained = !ONLY || ONLY === 'chain' ? await chain(deps) : [];
   const sections = [...rows, '', ...mem, '', ...stalled, '', start, '', ...chained];
   console.log(`\n${sections.join('\n').trim()}`);
+  if (!ONLY || ONLY === 'remote') await remote();
+}
+
+/** remote-run.ts in its own process (its servers and load generators are processes too). */
+function remote(): Promise<void> {
+  const env = { ...process.env };
+  delete env.BENCH_ROUNDS; // rounds per stream count here; rounds per case there
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, 'entry.cjs'), join(__dirname, 'remote-run.ts')],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`remote-run: exit ${code}`)),
+    ),
+  );
 }
 
 main().then(

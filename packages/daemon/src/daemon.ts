@@ -17,6 +17,7 @@ import type { JsonObject } from './engine.js';
 import { healthReport } from './health/health-report.js';
 import type { HealthReport } from './health/health-report.js';
 import { Readiness } from './health/readiness.js';
+import type { CallInterceptor } from './remote/call.js';
 import { createLogger } from './logger.js';
 import type { LogFormat, Logger } from './logger.js';
 import type { ManagementGuard } from './management/routes.js';
@@ -97,8 +98,13 @@ export interface DaemonOptions {
   readonly ofrepPort?: number;
   /** `--context-from-header/-H`: request header → evaluation context key. */
   readonly contextFromHeaders?: Readonly<Record<string, string>>;
-  /** `--cors-origin/-C` of the OFREP port (`*` = any). */
+  /** `--cors-origin/-C` of the evaluation and OFREP ports (`*` = any). */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Around every call on the evaluation port, whatever the protocol (gRPC, gRPC-Web, Connect):
+   * the seam for per-request authentication and tracing.
+   */
+  readonly interceptors?: readonly CallInterceptor[];
   /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
   readonly maxRequestBody?: number;
   readonly maxRequestHeader?: number;
@@ -326,6 +332,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       sync,
       sources: createSources(specs, options, logger),
       health: () => healthReport(store, readiness),
+      healthChanges: (listener) => readiness.subscribe(listener),
       metrics,
       audit,
       logger,

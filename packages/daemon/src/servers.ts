@@ -2,7 +2,6 @@
 // management server, the remote evaluation servers and the sources. Sources load while the
 // servers bind; if any of them fails, everything that did start is stopped again, so a failed
 // start leaves no port bound and no watcher running.
-import type { Server as HttpServer } from 'node:http';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { FlagSource } from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
@@ -10,9 +9,9 @@ import type { DaemonOptions } from './daemon.js';
 import { stopGrpcServer } from './grpc-listen.js';
 import type { Bound } from './grpc-listen.js';
 import type { HealthReport } from './health/health-report.js';
-import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
+import type { ManagementServer } from './management/management-server.js';
 import type { ManagementRoute } from './management/routes.js';
 import type { DaemonMetrics } from './metrics.js';
 import { contextLimits } from './remote/context-limits.js';
@@ -28,6 +27,8 @@ export interface ServersInit {
   readonly sync: SyncService;
   readonly sources: readonly FlagSource[];
   readonly health: () => HealthReport;
+  /** When readiness may have changed (gRPC health Watch). */
+  readonly healthChanges: (listener: () => void) => () => void;
   readonly metrics: DaemonMetrics;
   readonly audit: AuditView;
   readonly logger: Logger;
@@ -39,7 +40,7 @@ export interface ServersInit {
 
 export interface Servers {
   readonly sync: Bound;
-  readonly management: { readonly server: HttpServer; readonly port: number };
+  readonly management: ManagementServer;
   readonly remote: Remote;
   /** Stops the sources, ends every stream and closes every server. */
   close(): Promise<void>;
@@ -73,6 +74,7 @@ function startRemoteServers({ options, store, logger, metrics }: ServersInit): P
         'event stream reset: the client took no message for too long (it reconnects)',
       );
     },
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
   });
 }
@@ -96,6 +98,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       host,
       port: options.managementPort ?? 8014,
       health: init.health,
+      healthChanges: init.healthChanges,
       metrics: init.metrics,
       audit: init.audit,
       store,
@@ -114,7 +117,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
   ) {
     await closeSources();
     if (sync.status === 'fulfilled') sync.value.server.forceShutdown();
-    if (management.status === 'fulfilled') await closeHttpServer(management.value.server);
+    if (management.status === 'fulfilled') await management.value.close();
     if (remote.status === 'fulfilled') await remote.value.close();
     const failed = [sync, management, remote, sources].find((r) => r.status === 'rejected');
     throw (failed as PromiseRejectedResult).reason;
@@ -129,7 +132,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       await Promise.all([
         remote.value.close(),
         stopGrpcServer(sync.value.server),
-        closeHttpServer(management.value.server),
+        management.value.close(),
       ]);
     },
   };

@@ -16,7 +16,10 @@ import { frameWriter, grpcFrame } from '../src/grpc-frames.js';
 import { stopGrpcServer } from '../src/grpc-listen.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
+import { contextMerger } from '../src/remote/context.js';
+import { EvaluationService } from '../src/remote/evaluation-service.js';
 import { EventStreams } from '../src/remote/event-stream.js';
+import { GrpcHandlers } from '../src/remote/grpc-handlers.js';
 import { GenerationStore } from '../src/store/generation-store.js';
 import { ALL_FLAGS } from '../src/store/selector.js';
 import { FanOut } from '../src/sync/fan-out.js';
@@ -341,10 +344,15 @@ describe('EventStream with a stalled client', () => {
       logger: createLogger({ level: 'silent' }),
     });
     store.subscribe((e) => e.type === 'generation' && events.publish(e.generation));
-    const server = new Server();
-    server.addService(EvaluationV2ServiceDefinition as unknown as ServiceDefinition, {
-      eventStream: (call: ServerWritableStream<unknown, never>) => events.subscribe(call, 2),
+    const service = new EvaluationService({
+      view: (selector) => store.view(selector),
+      context: contextMerger({ staticValues: {}, headerMappings: {} }),
     });
+    const server = new Server();
+    server.addService(
+      EvaluationV2ServiceDefinition as unknown as ServiceDefinition,
+      new GrpcHandlers({ service, events }).v2() as never,
+    );
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) =>
         e ? reject(e) : resolve(p),

@@ -4,6 +4,7 @@
 // only applies to in-process resolvers, as the flagd provider specification says.
 import { ProviderOptionError } from './errors/provider-option-error.js';
 import {
+  type CacheType,
   type ContextEnricher,
   DEFAULTS,
   ENV,
@@ -105,6 +106,18 @@ function toStringList(given: Given | undefined): string[] {
     throw new ProviderOptionError(name, 'expected a list of gRPC status names');
   }
   return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function toCache(given: Given | undefined): CacheType {
+  if (given === undefined) return DEFAULTS.cache;
+  const value = typeof given.value === 'string' ? given.value.trim().toLowerCase() : given.value;
+  if (value !== 'lru' && value !== 'disabled') {
+    throw new ProviderOptionError(
+      given.name,
+      `expected lru or disabled, got ${JSON.stringify(given.value)}`,
+    );
+  }
+  return value;
 }
 
 function toResolver(given: Given | undefined): ResolverType {
@@ -215,6 +228,8 @@ export function resolveOptions(
       DEFAULTS.offlinePollIntervalMs,
     ),
     fatalStatusCodes: Object.freeze(toStringList(pick(options, env, 'fatalStatusCodes'))),
+    cache: toCache(pick(options, env, 'cache')),
+    maxCacheSize: toNumber(pick(options, env, 'maxCacheSize'), DEFAULTS.maxCacheSize),
     contextEnricher: enricher ?? identityEnricher,
     cacheDir: toText(pick(options, env, 'cacheDir')),
     defaultAuthority: toText(pick(options, env, 'defaultAuthority')),

@@ -3,12 +3,18 @@
 // report, packages/daemon/README.md "Health"), /metrics (Prometheus text), /audit (recent audit
 // entries, `?limit=N`), /flags (the flag configuration per selector, with an ETag:
 // flags-endpoint.ts) and the operator's console under /ui/ (console/console.ts). Routes are a
-// table (routes.ts) and every non-public one passes the one guard.
+// table (routes.ts) and every non-public one passes the one guard. HTTP/1.1 and HTTP/2 (h2c, like
+// flagd's) serve the same routes, and HTTP/2 also the gRPC health service grpc.health.v1
+// (health/grpc-health.ts) as flagd serves it there: a probe, public like /healthz and /readyz.
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { AuditView } from '@switchyard/gitops';
+import { listenDual } from '../dual-listen.js';
+import { HEALTH_SERVICES, grpcHealth } from '../health/grpc-health.js';
+import type { HealthSource } from '../health/grpc-health.js';
 import type { HealthReport } from '../health/health-report.js';
-import { listenHttp } from '../http-listen.js';
 import type { DaemonMetrics } from '../metrics.js';
 import {
   dispatch,
@@ -26,6 +32,8 @@ export interface ManagementOptions {
   readonly health: () => HealthReport;
   readonly metrics: DaemonMetrics;
   readonly audit?: AuditView | undefined;
+  /** When readiness may have changed (gRPC health Watch). */
+  readonly healthChanges: HealthSource['subscribe'];
   /** Serves /flags from it (undefined: no /flags). */
   readonly store?: GenerationStore | undefined;
   /** More routes (the console). */
@@ -81,9 +89,14 @@ export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
   ];
 }
 
-export async function startManagementServer(
-  options: ManagementOptions,
-): Promise<{ server: Server; port: number }> {
+export interface ManagementServer {
+  readonly server: Server;
+  readonly port: number;
+  /** gRPC health watchers get NOT_SERVING, then every connection is closed. */
+  close(): Promise<void>;
+}
+
+export async function startManagementServer(options: ManagementOptions): Promise<ManagementServer> {
   const routes = [...coreRoutes(options), ...(options.routes ?? [])];
   const server = createServer((request, response) => {
     dispatch(routes, options.guard, request, response).catch((error: Error) => {
@@ -91,6 +104,25 @@ export async function startManagementServer(
       else response.destroy(error);
     });
   });
-  const port = await listenHttp(server, options);
-  return { server, port };
+  const health = grpcHealth(
+    { ready: () => options.health().ready, subscribe: options.healthChanges },
+    HEALTH_SERVICES,
+  );
+  // HTTP/2: gRPC health (and the same over Connect), every other path as over HTTP/1.1.
+  const http2 = createHttp2Server(
+    connectNodeAdapter({
+      routes: health.routes,
+      fallback: (request, response) =>
+        server.emit('request', request as IncomingMessage, response as unknown as ServerResponse),
+    }),
+  );
+  const listener = await listenDual({ http1: server, http2 }, { ...options, port: options.port });
+  return {
+    server,
+    port: listener.port ?? options.port,
+    close: () => {
+      health.shutdown();
+      return listener.close();
+    },
+  };
 }

@@ -1,28 +1,26 @@
 // EventStream of flagd.evaluation v1 and v2 (https://flagd.dev/reference/specifications/protos/,
-// open-feature/flagd: flagd/pkg/service/flag-evaluation): provider_ready
-// on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
-// selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
-// Streams are grouped by selector: each generation is diffed and encoded once per group, and the
-// frame is shared by the group's streams. Writes go through the same conflating fan-out as
-// SyncFlags (sync/fan-out.ts): a stream that is behind is later sent one diff from the view it
-// has to the newest, never a backlog, and a stream whose write stalls is reset.
-import { status } from '@grpc/grpc-js';
-import type { ServerWritableStream } from '@grpc/grpc-js';
-import { SELECTOR_METADATA_KEY, encode, evaluationV2 } from '@switchyard/protocol';
-import type { PreEncoded } from '@switchyard/protocol';
+// open-feature/flagd: flagd/pkg/service/flag-evaluation/eventing.go): provider_ready on subscribe,
+// configuration_change with a per-flag write/update/delete diff of the caller's selector view,
+// keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close. Streams are grouped
+// by selector: each generation is diffed and encoded once per group, and the framed bytes are
+// shared by the group's streams. Writes go through the same conflating fan-out as SyncFlags
+// (sync/fan-out.ts): a stream that is behind is later sent one diff from the view it has to the
+// newest, never a backlog, and a stream whose write stalls is reset. Transport-neutral: each
+// protocol subscribes with an EventSink (grpc-handlers.ts writes the shared frames to the HTTP/2
+// stream, connect-handlers.ts yields the messages).
+import { encode, evaluationV2 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
-import { frameWriter, grpcFrame } from '../grpc-frames.js';
-import type { FrameWriter, GrpcFrame } from '../grpc-frames.js';
-import { metadataValue } from '../grpc-metadata.js';
+import { grpcFrame } from '../grpc-frames.js';
+import type { GrpcFrame } from '../grpc-frames.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';
 import { sameFlag } from '../store/merge.js';
-import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 import { FAN_OUT_DEFAULTS, FanOut } from '../sync/fan-out.js';
 import type { Lane } from '../sync/fan-out.js';
+import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
 
 export const KEEP_ALIVE_MS = 20_000;
 
@@ -42,27 +40,46 @@ export interface EventStreamOptions {
   readonly logger: Logger;
 }
 
-// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
-// serves both.
-function eventFrame(type: string, data: JsonObject): GrpcFrame {
-  return grpcFrame(
-    encode(evaluationV2.EventStreamResponseSchema, {
-      $typeName: 'flagd.evaluation.v2.EventStreamResponse',
-      type,
-      data,
-    }),
-  );
+/** One EventStreamResponse: the message and its framed protobuf encoding (v1 and v2 share it). */
+export interface StreamEvent {
+  readonly message: { readonly type: string; readonly data: JsonObject };
+  readonly frame: GrpcFrame;
 }
 
-const PROVIDER_READY = eventFrame('provider_ready', {});
-const KEEP_ALIVE = eventFrame('keep_alive', {});
-const PROVIDER_SHUTDOWN = eventFrame('provider_shutdown', {});
+/** Where a transport receives the events of one stream. */
+export interface EventSink {
+  /** Hands an event over; `flushed` once the transport took it (or the stream is gone). */
+  write(event: StreamEvent, flushed: () => void): void;
+  /** The stream ends normally (after provider_shutdown). */
+  end(): void;
+  /** The stream ends with a status (the server-side deadline, shutdown before subscribing). */
+  fail(failure: CallFailure): void;
+  /** Ends the stream at once, dropping what is queued: its client stopped reading. */
+  reset(): void;
+}
 
-type Call = ServerWritableStream<unknown, PreEncoded>;
+// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
+// serves both.
+function streamEvent(type: string, data: JsonObject): StreamEvent {
+  return {
+    message: { type, data },
+    frame: grpcFrame(
+      encode(evaluationV2.EventStreamResponseSchema, {
+        $typeName: 'flagd.evaluation.v2.EventStreamResponse',
+        type,
+        data,
+      }),
+    ),
+  };
+}
+
+const PROVIDER_READY = streamEvent('provider_ready', {});
+const KEEP_ALIVE = streamEvent('keep_alive', {});
+const PROVIDER_SHUTDOWN = streamEvent('provider_shutdown', {});
+const nothing = () => {};
 
 interface Stream {
-  readonly call: Call;
-  readonly writer: FrameWriter;
+  readonly sink: EventSink;
   readonly lane: Lane<FlagView>;
   readonly keepAlive: NodeJS.Timeout;
   readonly deadline: NodeJS.Timeout | undefined;
@@ -72,18 +89,18 @@ interface Group {
   readonly selector: Selector;
   view: FlagView;
   readonly streams: Set<Stream>;
-  /** configuration_change frames to `view`, by the view a stream has (undefined: no change). */
-  readonly changes: Map<FlagView, GrpcFrame | undefined>;
+  /** configuration_change events to `view`, by the view a stream has (undefined: no change). */
+  readonly changes: Map<FlagView, StreamEvent | undefined>;
 }
 
-/** The configuration_change frame from `before` to `after`; undefined when nothing changed. */
-function changeFrame(before: FlagView, after: FlagView): GrpcFrame | undefined {
+/** The configuration_change event from `before` to `after`; undefined when nothing changed. */
+function changeEvent(before: FlagView, after: FlagView): StreamEvent | undefined {
   const changes = flagChanges(before, after);
   const keys = Object.keys(changes);
   if (keys.length === 0) return undefined;
   const flags: JsonObject = {};
   for (const key of keys) flags[key] = { type: changes[key]! };
-  return eventFrame('configuration_change', { flags });
+  return streamEvent('configuration_change', { flags });
 }
 
 /** The per-flag change set between two views of one selector (flagd's notifications). */
@@ -116,28 +133,25 @@ export class EventStreams {
     return n;
   }
 
-  /** The EventStream handler (both versions). */
-  subscribe(call: Call, _version: 1 | 2): void {
+  /**
+   * Subscribes a stream of `selector`'s view: provider_ready at once, then changes. Returns the
+   * function the transport calls when the client goes away (idempotent).
+   */
+  subscribe(selector: Selector, sink: EventSink): () => void {
     if (this.closing) {
-      call.emit('error', { code: status.UNAVAILABLE, details: 'switchyard is shutting down' });
-      return;
-    }
-    let selector: Selector;
-    try {
-      selector = parseSelector(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
-      return;
+      sink.fail({ code: STATUS.UNAVAILABLE, message: 'switchyard is shutting down' });
+      return nothing;
     }
     const group = this.groupOf(selector);
-    const writer = frameWriter(call);
     const lane = this.fanOut.open({
       initial: group.view,
       // `stream` is set below, before any generation can reach this lane.
       write: (next, previous, flushed) =>
         this.writeChange(group, stream, { next, previous, flushed }),
-      reset: () => writer.reset(),
+      reset: () => {
+        remove();
+        sink.reset();
+      },
     });
     const keepAlive = setTimeout(() => {
       // Only an idle stream needs one; a stream with a write in flight is not idle.
@@ -149,13 +163,13 @@ export class EventStreams {
       this.options.streamDeadlineMs > 0
         ? setTimeout(() => {
             remove();
-            call.emit('error', {
-              code: status.DEADLINE_EXCEEDED,
-              details: 'stream closed due to server-side timeout',
+            sink.fail({
+              code: STATUS.DEADLINE_EXCEEDED,
+              message: 'stream closed due to server-side timeout',
             });
           }, this.options.streamDeadlineMs)
         : undefined;
-    const stream: Stream = { call, writer, lane, keepAlive, deadline };
+    const stream: Stream = { sink, lane, keepAlive, deadline };
     let removed = false;
     const remove = () => {
       if (removed) return;
@@ -168,13 +182,10 @@ export class EventStreams {
         this.groups.delete(selector.key);
       }
     };
-    call.on('cancelled', remove);
-    call.on('close', remove);
-    call.on('finish', remove);
-    call.on('error', remove);
     group.streams.add(stream);
     this.options.logger.debug({ selector: selector.key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
+    return remove;
   }
 
   private groupOf(selector: Selector): Group {
@@ -202,19 +213,19 @@ export class EventStreams {
     },
   ): void {
     const { next, previous, flushed } = change;
-    let frame: GrpcFrame | undefined;
+    let event: StreamEvent | undefined;
     if (previous !== undefined) {
-      if (next === group.view && group.changes.has(previous)) frame = group.changes.get(previous);
+      if (next === group.view && group.changes.has(previous)) event = group.changes.get(previous);
       else {
-        frame = changeFrame(previous, next);
-        if (next === group.view) group.changes.set(previous, frame);
+        event = changeEvent(previous, next);
+        if (next === group.view) group.changes.set(previous, event);
       }
     }
-    if (frame === undefined) {
+    if (event === undefined) {
       flushed();
       return;
     }
-    stream.writer.write(frame, flushed);
+    stream.sink.write(event, flushed);
     stream.keepAlive.refresh();
   }
 
@@ -229,8 +240,8 @@ export class EventStreams {
     }
   }
 
-  private write(stream: Stream, frame: GrpcFrame): void {
-    stream.writer.write(frame, () => {});
+  private write(stream: Stream, event: StreamEvent): void {
+    stream.sink.write(event, nothing);
     // keep_alive only after `keepAliveMs` without any message.
     stream.keepAlive.refresh();
   }
@@ -243,8 +254,8 @@ export class EventStreams {
         clearTimeout(stream.keepAlive);
         clearTimeout(stream.deadline);
         this.fanOut.close(stream.lane);
-        stream.writer.write(PROVIDER_SHUTDOWN, () => {});
-        stream.call.end();
+        stream.sink.write(PROVIDER_SHUTDOWN, nothing);
+        stream.sink.end();
       }
     }
     this.groups.clear();

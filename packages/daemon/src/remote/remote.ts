@@ -3,17 +3,17 @@
 // publishes, so every transport sees the same flags at the same time.
 import type { Server as HttpServer } from 'node:http';
 import type { EvaluateOptions } from '../engine.js';
-import { stopGrpcServer } from '../grpc-listen.js';
-import type { Bound } from '../grpc-listen.js';
 import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { CallInterceptor } from './call.js';
 import type { ContextLimits } from './context-limits.js';
 import { contextMerger } from './context.js';
 import type { ContextMerger } from './context.js';
-import { startEvaluationServer } from './evaluation-server.js';
+import { startEvaluationPort } from './evaluation-port.js';
+import type { EvaluationPort } from './evaluation-port.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
 import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
@@ -47,6 +47,8 @@ export interface RemoteOptions {
   readonly onStall?: (stalledMs: number) => void;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
+  /** Around every call on the evaluation port, whatever the protocol (authentication, tracing). */
+  readonly interceptors?: readonly CallInterceptor[];
 }
 
 export interface Remote {
@@ -66,7 +68,7 @@ interface Shared {
   readonly events: EventStreams;
 }
 
-function startGrpc(shared: Shared): Promise<Bound | undefined> {
+function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
   const { options } = shared;
   if (options.evaluationPort === undefined && options.socketPath === undefined) {
     return Promise.resolve(undefined);
@@ -74,19 +76,25 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
   const service = new EvaluationService({
     view: shared.view,
     context: shared.context,
-    events: shared.events,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
-  return startEvaluationServer(service, {
-    host: options.host,
-    port: options.evaluationPort ?? 0,
-    socketPath: options.socketPath,
-    certPath: options.certPath,
-    keyPath: options.keyPath,
-    maxRequestBody: options.maxRequestBody,
-    maxRequestHeader: options.maxRequestHeader,
-    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
-  });
+  return startEvaluationPort(
+    { service, events: shared.events },
+    {
+      host: options.host,
+      port: options.evaluationPort ?? 0,
+      socketPath: options.socketPath,
+      certPath: options.certPath,
+      keyPath: options.keyPath,
+      maxRequestBody: options.maxRequestBody,
+      maxRequestHeader: options.maxRequestHeader,
+      ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
+      corsOrigins: options.corsOrigins,
+      logger: options.logger,
+    },
+  );
 }
 
 function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
@@ -131,10 +139,10 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
     if (event.type === 'generation') events.publish(event.generation);
   });
   // allSettled: when one server fails to start, the other must not be left listening.
-  const [grpc, http] = await Promise.allSettled([startGrpc(shared), startHttp(shared)]);
+  const [grpc, http] = await Promise.allSettled([startEvaluation(shared), startHttp(shared)]);
   if (grpc.status === 'rejected' || http.status === 'rejected') {
     unsubscribe();
-    if (grpc.status === 'fulfilled') grpc.value?.server.forceShutdown();
+    if (grpc.status === 'fulfilled') await grpc.value?.close(0);
     if (http.status === 'fulfilled' && http.value) await closeHttpServer(http.value.server);
     throw grpc.status === 'rejected' ? grpc.reason : (http as PromiseRejectedResult).reason;
   }
@@ -148,7 +156,7 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
         unsubscribe();
         events.close();
         await Promise.all([
-          grpc.value ? stopGrpcServer(grpc.value.server) : undefined,
+          grpc.value?.close(),
           http.value ? closeHttpServer(http.value.server) : undefined,
         ]);
       })();

@@ -1,8 +1,14 @@
 // Request limits on every evaluation port: a context of 60,000 keys (~0.9 MB, under
 // --max-request-body) or nested 50 deep is refused with INVALID_ARGUMENT on flagd.evaluation v1
-// and v2 (never INTERNAL) and 413 / 400 on OFREP; the limits are options; the next request is
-// answered as usual. The work of a refusal is bounded in context-limits.test.ts.
+// and v2 over gRPC, Connect (JSON and binary, the JSON fast path included) and gRPC-Web (never
+// INTERNAL) and 413 / 400 on OFREP; the limits are options; the next request is answered as
+// usual. The work of a refusal is bounded in context-limits.test.ts.
+import { Agent } from 'node:http';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import type { Transport } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { status } from '@grpc/grpc-js';
+import { evaluationV1, evaluationV2 } from '@switchyard/protocol';
 import type { JsonObject } from '../../src/engine.js';
 import { call, startRemoteDaemon } from './helpers.js';
 import type { RemoteDaemon } from './helpers.js';
@@ -91,6 +97,60 @@ describe('default limits (32 levels, 10,000 keys and elements)', () => {
       body: JSON.stringify({ context: { targetingKey: 'u1' } }),
     });
     expect(fine.status).toBe(200);
+  });
+
+  describe('Connect and gRPC-Web on the evaluation port', () => {
+    const agent = new Agent({ keepAlive: true });
+    afterAll(() => agent.destroy());
+    const transports: [string, () => Transport][] = [
+      ['Connect JSON (the fast path)', () => transport(createConnectTransport, false)],
+      ['Connect binary', () => transport(createConnectTransport, true)],
+      ['gRPC-Web binary', () => transport(createGrpcWebTransport, true)],
+      ['gRPC-Web JSON', () => transport(createGrpcWebTransport, false)],
+    ];
+    function transport(
+      create: typeof createConnectTransport | typeof createGrpcWebTransport,
+      useBinaryFormat: boolean,
+    ): Transport {
+      return create({
+        baseUrl: `http://127.0.0.1:${d.daemon.ports.evaluation}`,
+        httpVersion: '1.1',
+        nodeOptions: { agent },
+        useBinaryFormat,
+      });
+    }
+    const refusal = async (promise: Promise<unknown>) => {
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => ConnectError.from(e),
+      );
+      return { code: error?.code, message: error?.rawMessage };
+    };
+
+    test.each(transports)(
+      '%s: 60,000 keys and 50 levels are invalid_argument',
+      async (_name, t) => {
+        const v2 = createClient(evaluationV2.Service, t());
+        const v1 = createClient(evaluationV1.Service, t());
+        const wide = wideContext(true);
+        for (const answer of [
+          await refusal(v2.resolveBoolean({ flagKey: 'bool-flag', context: wide })),
+          await refusal(v1.resolveAll({ context: wide })),
+        ]) {
+          expect(answer).toEqual({
+            code: Code.InvalidArgument,
+            message: expect.stringMatching(/^CONTEXT_TOO_LARGE: .*more than 10,000 keys/),
+          });
+        }
+        const deep = deepContext(50);
+        expect(await refusal(v2.resolveString({ flagKey: 'string-flag', context: deep }))).toEqual({
+          code: Code.InvalidArgument,
+          message: expect.stringMatching(/^INVALID_CONTEXT: .*nested deeper than 32 levels/),
+        });
+        const fine = await v2.resolveString({ flagKey: 'string-flag', context: deepContext(3) });
+        expect(fine).toMatchObject({ value: 'hi', reason: 'STATIC' });
+      },
+    );
   });
 });
 
