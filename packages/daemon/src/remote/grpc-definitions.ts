@@ -31,7 +31,10 @@ function limited<S extends object>(definition: S, limits: ContextLimits): S {
 }
 
 /** flagd.evaluation v1 and v2 with requests decoded within `limits`. */
-export function limitedDefinitions(limits: ContextLimits) {
+export function limitedDefinitions(limits: ContextLimits): {
+  readonly v1: typeof EvaluationV1ServiceDefinition;
+  readonly v2: typeof EvaluationV2ServiceDefinition;
+} {
   return {
     v1: limited(EvaluationV1ServiceDefinition, limits),
     v2: limited(EvaluationV2ServiceDefinition, limits),
