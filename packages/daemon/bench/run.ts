@@ -7,7 +7,8 @@
 // server each run in their own child process; the streams of the latency, stalled and chain
 // sections are held by client processes of their own (fan-out.ts), those of the memory section
 // by this process.
-// Last, the evaluation port's throughput beside its ceilings (remote-run.ts, `bench:remote`).
+// Last, the evaluation port's throughput beside its ceilings, and with telemetry off, on and
+// exported over OTLP (remote-run.ts, `bench:remote`).
 // BENCH_ONLY=latency|memory|stalled|startup|chain|remote, BENCH_STREAMS=1,100,1000,5000,
 // BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).

@@ -19,6 +19,9 @@ import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
+import { tracedApply } from './telemetry/generation-spans.js';
+import { rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
+import type { Tracing } from './telemetry/tracing.js';
 import type { SyncService } from './sync/sync-service.js';
 
 export interface ServersInit {
@@ -36,6 +39,8 @@ export interface ServersInit {
   readonly consoleRoutes: readonly ManagementRoute[];
   /** switchyard.usage.v1 on the sync port. */
   readonly usage: UntypedServiceImplementation;
+  /** Spans, when traces are exported. */
+  readonly tracing: Tracing | undefined;
 }
 
 export interface Servers {
@@ -46,7 +51,13 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-function startRemoteServers({ options, store, logger, metrics }: ServersInit): Promise<Remote> {
+function startRemoteServers({
+  options,
+  store,
+  logger,
+  metrics,
+  tracing,
+}: ServersInit): Promise<Remote> {
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
@@ -68,7 +79,7 @@ function startRemoteServers({ options, store, logger, metrics }: ServersInit): P
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     stallMs: options.streamStallMs,
     onStall: (ms) => {
-      metrics.stalledStreams.inc({ service: 'event' });
+      metrics.stalledStreams.add(1, { service: 'event' });
       logger.warn(
         { stalledMs: Math.round(ms) },
         'event stream reset: the client took no message for too long (it reconnects)',
@@ -76,6 +87,12 @@ function startRemoteServers({ options, store, logger, metrics }: ServersInit): P
     },
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
+    telemetry:
+      options.telemetry?.requestMetrics === false
+        ? tracing
+          ? { evaluations: undefined, http: undefined, rpc: undefined, tracing }
+          : undefined
+        : { evaluations: metrics.evaluations, http: metrics.http, rpc: metrics.rpc, tracing },
   });
 }
 
@@ -93,6 +110,10 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
       usage: init.usage,
+      interceptors:
+        options.telemetry?.requestMetrics === false
+          ? []
+          : [rpcMetricsInterceptor(init.metrics.rpc)],
     }),
     startManagementServer({
       host,
@@ -106,7 +127,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       guard: options.managementGuard,
     }),
     startRemoteServers(init),
-    Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
+    Promise.all(init.sources.map((source) => source.start(tracedApply(init.tracing, store)))),
   ]);
   const closeSources = () => Promise.all(init.sources.map((s) => s.close()));
   if (

@@ -5,6 +5,7 @@
 // Writes go through a conflating fan-out (fan-out.ts): one write in flight per stream, the newest
 // payload replacing an older queued one, a stream whose write stalls reset; the payload is one
 // framed buffer shared by every stream (grpc-frames.ts).
+import { performance } from 'node:perf_hooks';
 import { status } from '@grpc/grpc-js';
 import type {
   Metadata,
@@ -82,6 +83,9 @@ interface Stream {
 
 type ServiceError = { code: number; details: string };
 
+/** flagd's `reason` attribute of feature_flag.flagd.sync.stream.duration. */
+type StreamEndReason = 'normal_close' | 'deadline_exceeded' | 'client_disconnect' | 'error';
+
 const NO_FLAGS_YET = 'no flag source has usable content yet; see /readyz on the management port';
 
 function selectorOf(metadata: Metadata, requestSelector: string): Selector {
@@ -100,7 +104,7 @@ export class SyncService {
     this.fanOut = new FanOut({
       stallMs: options.stallMs ?? FAN_OUT_DEFAULTS.stallMs,
       onStall: (ms) => {
-        options.metrics.stalledStreams.inc({ service: 'sync' });
+        options.metrics.stalledStreams.add(1, { service: 'sync' });
         options.logger.warn(
           { stalledMs: Math.round(ms) },
           'sync stream reset: the client took no message for too long (it reconnects and gets the newest)',
@@ -172,26 +176,26 @@ export class SyncService {
     const group = this.groups.get(key) ?? new Set<Stream>();
     this.groups.set(key, group);
     group.add(stream);
-    this.options.metrics.activeStreams.inc();
+    const ended = this.track(call);
     this.options.logger.debug({ selector: key, peer: call.getPeer() }, 'sync stream opened');
     let removed = false;
-    const remove = () => {
+    const remove = (reason: StreamEndReason) => {
       if (removed) return;
       removed = true;
       clearTimeout(stream.deadline);
       this.fanOut.close(stream.lane);
       group.delete(stream);
       if (group.size === 0 && this.groups.get(key) === group) this.groups.delete(key);
-      this.options.metrics.activeStreams.dec();
+      ended(reason);
       this.options.logger.debug({ selector: key }, 'sync stream closed');
     };
-    call.on('cancelled', remove);
-    call.on('close', remove);
-    call.on('finish', remove);
-    call.on('error', remove);
+    call.on('cancelled', () => remove(this.closing ? 'normal_close' : 'client_disconnect'));
+    call.on('close', () => remove('normal_close'));
+    call.on('finish', () => remove('normal_close'));
+    call.on('error', () => remove(this.closing ? 'normal_close' : 'error'));
     if (this.options.streamDeadlineMs > 0) {
       stream.deadline = setTimeout(() => {
-        remove();
+        remove('deadline_exceeded');
         call.emit('error', {
           code: status.DEADLINE_EXCEEDED,
           details: 'stream closed due to server-side timeout',
@@ -211,6 +215,31 @@ export class SyncService {
     const generation = this.options.store.generation;
     const reason = generation && this.tooLarge(generation, selector);
     return reason ? { code: status.RESOURCE_EXHAUSTED, details: reason } : undefined;
+  }
+
+  /**
+   * Counts an open stream in both gauges and returns what records its end: flagd's attributes
+   * (selector and provider_id when the request has them; the end reason on the duration).
+   */
+  private track(
+    call: ServerWritableStream<SyncFlagsRequest, PreEncoded>,
+  ): (reason: StreamEndReason) => void {
+    const { metrics } = this.options;
+    const attributes: Record<string, string> = {};
+    const selector = metadataValue(call.metadata, SELECTOR_METADATA_KEY) ?? call.request.selector;
+    if (selector) attributes.selector = selector;
+    if (call.request.providerId) attributes.provider_id = call.request.providerId;
+    const openedAt = performance.now();
+    metrics.activeStreams.add(1);
+    metrics.syncActiveStreams.add(1, attributes);
+    return (reason) => {
+      metrics.activeStreams.add(-1);
+      metrics.syncActiveStreams.add(-1, attributes);
+      metrics.syncStreamDuration.record((performance.now() - openedAt) / 1000, {
+        ...attributes,
+        reason,
+      });
+    };
   }
 
   private payload(generation: Generation, selector: Selector): SyncPayload {
