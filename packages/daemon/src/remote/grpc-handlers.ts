@@ -12,6 +12,7 @@ import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
 import type { CertificateSubject } from '../auth/access-policy.js';
 import type { grpcCredentials } from '../auth/credentials.js';
 import type { JsonObject } from '../engine.js';
+import { frameWriter } from '../grpc-frames.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { CallInfo, Outcome } from './call.js';
 import type { HeaderReader } from './context.js';
@@ -97,10 +98,13 @@ export class GrpcHandlers {
         const selector = this.options.service.served(info);
         if (!selector.ok) return selector;
         const served = selector.value;
+        // The shared frames go to the HTTP/2 stream as they are (grpc-frames.ts).
+        const writer = frameWriter(call);
         remove = this.options.events.subscribe(
           served,
           {
-            write: (event) => call.write(event.bytes),
+            write: (event, flushed) => writer.write(event.frame, flushed),
+            reset: () => writer.reset(),
             end: () => call.end(),
             fail: (failure) => {
               remove?.();

@@ -11,7 +11,11 @@ import type { Cors } from './cors.js';
 import { peerValues } from './connect-peer.js';
 
 export interface H2Route {
-  readonly route: (path: string | undefined) => UniversalHandler | undefined;
+  /** The handler of a path for a request of this content type (connect-server.ts). */
+  readonly route: (
+    path: string | undefined,
+    contentType: string | undefined,
+  ) => UniversalHandler | undefined;
   readonly cors: Cors;
 }
 
@@ -93,7 +97,7 @@ export async function serveH2Stream(
     return;
   }
   const path = first(headers[constants.HTTP2_HEADER_PATH]);
-  const handler = route(path);
+  const handler = route(path, first(headers['content-type']));
   const extra = cors.headers(origin);
   if (handler === undefined) {
     stream.respond({ ...extra, ':status': 404 }, { endStream: true });
