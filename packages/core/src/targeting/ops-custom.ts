@@ -33,10 +33,10 @@ import {
 } from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
-import { type Fn, TOP, child, topGet } from './values.js';
+import { type Fn, child, operand, topGet } from './values.js';
 
 function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
-  return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
+  return l === s ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
 }
 
 function checkFractional(args: readonly Arg[], ctx: BuildContext, path: RulePath): void {
@@ -169,11 +169,11 @@ function precomputed(args: readonly Arg[], site: BudgetSite): Fn | undefined {
   const seedFn = first.fn;
   const pair = catOperands(seedFn);
   if (pair !== undefined) {
-    const [a, b] = pair;
+    const [{ fn: a, read: ra }, { fn: b, read: rb }] = pair;
     // `cat` always yields a string, so the seed is explicit.
     return (s, l) => {
-      const left = site.text(s, a(s, l));
-      const right = site.text(s, b(s, l));
+      const left = site.text(s, operand(s, l, ra, a));
+      const right = site.text(s, operand(s, l, rb, b));
       site.scan(s, right);
       const hash = murmur3Utf8PairCached(prefix, left, right);
       return table.variants[pickIndex(table, hash)];
@@ -269,8 +269,9 @@ export const semVerOp: OperatorBuilder = (args, ctx, path) => {
     const op = opArg.value;
     const b = parseSemVer(target.value);
     if (b === null || typeof op !== 'string' || !SEMVER_OPERATORS.has(op)) return () => null;
+    const ra = (args[0] as Arg).read;
     return (s, l) => {
-      const a = parseSemVerCached(read(s, fa(s, l)));
+      const a = parseSemVerCached(read(s, operand(s, l, ra, fa)));
       return a === null ? null : applySemVer(a, op, b);
     };
   }
@@ -315,10 +316,11 @@ function stringCompare(name: string, test: (a: string, b: string) => boolean): O
     }
     const fa = fnAt(args, 0);
     const fb = fnAt(args, 1);
+    const [ra, rb] = [(args[0] as Arg).read, (args[1] as Arg).read];
     const site = new BudgetSite(ctx.limits, path);
     return (s, l) => {
-      const a = fa(s, l);
-      const b = fb(s, l);
+      const a = operand(s, l, ra, fa);
+      const b = operand(s, l, rb, fb);
       if (typeof a !== 'string' || typeof b !== 'string') return null;
       site.scan(s, b);
       return test(a, b);
