@@ -93,14 +93,14 @@ export function evaluateAll(
   let evaluation: Evaluation<JsonValue | undefined> | undefined;
   for (const entry of snapshot.entries()) {
     const flagKey = entry.def.key;
-    let result = beforeRule<JsonValue | undefined>(entry, UNTYPED);
-    if (result === undefined) {
-      if (evaluation === undefined)
-        evaluation = new Evaluation<JsonValue | undefined>().begin({ flagKey, context }, options);
-      else evaluation.flagKey = flagKey;
-      result = evaluation.run(entry);
+    if (entry.runnable === undefined) {
+      results.set(flagKey, beforeRule(entry, UNTYPED) as EvaluationResult<undefined>);
+      continue;
     }
-    results.set(flagKey, result);
+    if (evaluation === undefined)
+      evaluation = new Evaluation<JsonValue | undefined>().begin({ flagKey, context }, options);
+    else evaluation.flagKey = flagKey;
+    results.set(flagKey, evaluation.run(entry));
   }
   return results;
 }

@@ -19,8 +19,8 @@ import type {
   TraceNode,
 } from './types.js';
 import { RuleFailure } from './types.js';
-import { varRead } from './ops-logic.js';
-import type { Fn, VarRead } from './values.js';
+import { choiceOf, varRead } from './ops-logic.js';
+import { type Fn, truthy, type VarRead } from './values.js';
 
 const ROOT = ROOT_PATH;
 
@@ -153,6 +153,10 @@ class CompiledRule implements CompiledTargeting {
   private tracer: Tracer | undefined;
   private traced: Fn | undefined;
   private readonly maxSteps: number;
+  /** When the rule is an `if` between two literals (see choiceOf): its test and outcomes. */
+  private readonly test: Fn | undefined;
+  private readonly whenTrue: unknown;
+  private readonly whenFalse: unknown;
 
   constructor(
     private readonly root: Fn,
@@ -160,13 +164,23 @@ class CompiledRule implements CompiledTargeting {
     private readonly limits: Limits,
   ) {
     this.maxSteps = limits.maxSteps;
+    const choice = choiceOf(root);
+    this.test = choice?.test;
+    this.whenTrue = choice?.whenTrue;
+    this.whenFalse = choice?.whenFalse;
   }
 
   /** Never throws: over the budget gives a RuleFailure, anything else unexpected null. */
   evaluate(scope: TargetingScope): unknown {
     scope.steps = this.maxSteps;
     try {
-      const r = this.root(scope, scope);
+      const test = this.test;
+      const r =
+        test === undefined
+          ? this.root(scope, scope)
+          : truthy(test(scope, scope))
+            ? this.whenTrue
+            : this.whenFalse;
       return r === undefined ? null : r;
     } catch (e) {
       return e instanceof BudgetExceeded ? new RuleFailure(e.message) : null;

@@ -166,6 +166,24 @@ export const missingSomeOp: OperatorBuilder = (args, ctx, path) => {
   };
 };
 
+/** An `if` choosing between two literals: `test` decides between `whenTrue` and `whenFalse`. */
+export interface Choice {
+  readonly test: Fn;
+  readonly whenTrue: unknown;
+  readonly whenFalse: unknown;
+}
+
+const CHOICE: unique symbol = Symbol('switchyard.choice');
+
+/**
+ * The choice an `if` closure of the evaluate build makes, if it picks between two literals: a
+ * rule that is such an `if` (most are) runs its test straight from the compiled rule, one call
+ * through a shared closure fewer.
+ */
+export function choiceOf(fn: Fn): Choice | undefined {
+  return (fn as Fn & { readonly [CHOICE]?: Choice })[CHOICE];
+}
+
 /** `if` / `?:`: `[c1, t1, c2, t2, ..., else]`; one operand returns it; no match and no else → null. */
 export const ifOp: OperatorBuilder = (args) => {
   const n = args.length;
@@ -181,7 +199,10 @@ export const ifOp: OperatorBuilder = (args) => {
     if (then.isConst && other.isConst) {
       const tv = then.value;
       const ev = other.value;
-      return (s, l) => (truthy(c(s, l)) ? tv : ev);
+      const fn: Fn = (s, l) => (truthy(c(s, l)) ? tv : ev);
+      const choice: Choice = { test: c, whenTrue: tv, whenFalse: ev };
+      Object.defineProperty(fn, CHOICE, { value: choice });
+      return fn;
     }
     const e = fnAt(args, 2);
     return (s, l) => (truthy(c(s, l)) ? t(s, l) : e(s, l));
