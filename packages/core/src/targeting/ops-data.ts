@@ -110,13 +110,20 @@ function isSetLiteral(v: unknown): v is (string | number)[] {
 class LiteralList {
   private readonly items: readonly unknown[];
   private readonly set: Set<unknown> | undefined;
+  /** Every item is a string / every item is a number (both false for a mixed list). */
+  private readonly strings: boolean;
+  private readonly numbers: boolean;
 
   constructor(items: readonly (string | number)[]) {
     this.items = items.slice();
     this.set = items.length > SCAN_MAX ? new Set<unknown>(items) : undefined;
+    this.strings = items.every((x) => typeof x === 'string');
+    this.numbers = !this.strings && items.every((x) => typeof x === 'number');
   }
 
   has(v: unknown): boolean {
+    // A value of another type than every item is strictly equal to none of them.
+    if (this.strings ? typeof v !== 'string' : this.numbers && typeof v !== 'number') return false;
     if (this.set !== undefined) return this.set.has(v);
     const items = this.items;
     for (let i = 0; i < items.length; i++) if (items[i] === v) return true;

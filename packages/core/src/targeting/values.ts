@@ -90,11 +90,13 @@ export function child(v: unknown, key: string): unknown {
 
 /** Dates in the context are seen as their ISO string, as flagd sees them after JSON transport. */
 export function normalizeLeaf(v: unknown): unknown {
-  if (typeof v === 'object' && v !== null && v instanceof Date) {
-    const t = v.getTime();
-    return Number.isNaN(t) ? null : v.toISOString();
-  }
-  return v;
+  // Small enough for V8 to inline on every read; the Date case is out of line.
+  return typeof v === 'object' && v !== null && v instanceof Date ? dateText(v) : v;
+}
+
+function dateText(d: Date): string | null {
+  const t = d.getTime();
+  return Number.isNaN(t) ? null : d.toISOString();
 }
 
 /** First path segment at the top level: caller context, then base context (shallow merge). */
