@@ -5,6 +5,7 @@
 // Run: `pnpm --filter @switchyard/core bench` (add `-- --readme` to rewrite the README table,
 // `-- --quick` for a short smoke run, `-- --only <text>` to measure only the cases whose name
 // contains it).
+import { availableParallelism, loadavg } from 'node:os';
 import { FlagdCore } from '@openfeature/flagd-core';
 import * as core from '../src/index.js';
 import type { EvaluationContext, FlagSnapshot } from '../src/index.js';
@@ -292,7 +293,13 @@ async function measureOnly(text: string, all: readonly Case[]): Promise<void> {
   }
 }
 
+/** The machine's 1-minute load average against its CPUs, printed with the numbers. */
+function machineLoad(): string {
+  return `${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`;
+}
+
 async function main(): Promise<void> {
+  const loadBefore = machineLoad();
   const built = buildCases();
   warmUp([...built.cases, ...built.scale]);
   if (only !== undefined) return measureOnly(only, [...built.cases, ...built.scale]);
@@ -322,7 +329,7 @@ async function main(): Promise<void> {
   });
 
   const lines = [
-    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; target ≥ ${TARGET_RATIO}×). "No budget" is this engine before the evaluation budget, measured in the same rounds; "budget cost" is the throughput it costs.`,
+    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; target ≥ ${TARGET_RATIO}×). "No budget" is this engine before the evaluation budget, measured in the same rounds; "budget cost" is the throughput it costs.`,
     '',
     '| case | ours (ops/s) | reference (ops/s) | ratio | no budget (ops/s) | budget cost |',
     '|---|---:|---:|---:|---:|---:|',
