@@ -109,13 +109,49 @@ try {
   }
   const cli = sh(join(consumer, 'node_modules', '.bin', 'switchyard'), ['--help'], consumer);
   report(/start/.test(cli), 'switchyard bin from the installed tarball prints --help');
+  // The console's browser assets ship in the daemon's tarball and are found from either build.
+  const flagsFile = join(consumer, 'flags.json');
+  writeFileSync(flagsFile, '{"flags":{}}');
+  for (const [kind, load] of [
+    ['CJS', `const { startDaemon } = require('@switchyard/daemon');`],
+    ['ESM', `const { startDaemon } = await import('@switchyard/daemon');`],
+  ]) {
+    const code = `${load}
+const d = await startDaemon({ sources: [${JSON.stringify(`file:${flagsFile}`)}], host: '127.0.0.1', syncPort: 0, managementPort: 0, logLevel: 'silent' });
+const page = await fetch('http://127.0.0.1:' + d.ports.management + '/ui/app.js');
+await d.close();
+if (page.status !== 200) { console.error('GET /ui/app.js answered', page.status); process.exit(1); }`;
+    try {
+      sh(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          kind === 'CJS'
+            ? `import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/'); ${code}`
+            : code,
+        ],
+        consumer,
+      );
+      report(
+        true,
+        `@switchyard/daemon: the console's assets are in the tarball and served (${kind} build)`,
+      );
+    } catch (error) {
+      report(
+        false,
+        `@switchyard/daemon: the console is not served (${kind} build)`,
+        `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
+    }
+  }
 } catch (error) {
   report(false, 'package check could not run', String(error.stack ?? error));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-const counts = { passed: packages.length * 3 + 1 - failures, failed: failures };
+const counts = { passed: packages.length * 3 + 3 - failures, failed: failures };
 // scripts/entry.mjs adds these to the closing test count.
 mkdirSync(join(root, '.tmp'), { recursive: true });
 writeFileSync(join(root, '.tmp', 'package-check.json'), JSON.stringify(counts));

@@ -5,21 +5,22 @@
 // @fractional-v3 and @deprecated runs through the shared step library. Scenarios the official
 // provider itself cannot pass are in KNOWN_FAILURES with the reason; each is still run and must
 // fail, so the list cannot go stale.
-import { rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { Server } from 'node:net';
-import { join } from 'node:path';
 import { FlagdProvider } from '@openfeature/flagd-provider';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { openFeatureClient } from '../gherkin/adapters/openfeature-client.js';
 import type { KnownFailure } from '../gherkin/runner.js';
 import { createStepLibrary } from '../gherkin/steps/index.js';
-import type { ProviderKind, SuiteFixture, World } from '../gherkin/world.js';
-import type { Launchpad, LaunchpadConfig } from '../launchpad/launchpad.js';
+import type { SuiteFixture, World } from '../gherkin/world.js';
+import type { Launchpad } from '../launchpad/launchpad.js';
 import { testbedPath, testbedVersion } from '../support/testbed.js';
 import { useLaunchpad } from './support/launchpad-suite.js';
 import { officialConfig, officialOptions, withTimeout } from './support/official-fixture.js';
-import { TEST_DEFAULTS } from './support/provider-plan.js';
+import {
+  TEST_DEFAULTS,
+  closeEvaluationSockets,
+  preparePlan,
+  rpcPlan,
+} from './support/provider-plan.js';
 import { defineCountedSuite } from './support/suite-counts.js';
 import { EXCLUDED_TAGS, SCENARIO_TIMEOUT_MS } from './support/switchyard-suite.js';
 
@@ -59,74 +60,6 @@ const KNOWN_FAILURES: Readonly<Record<string, KnownFailure>> = {
   },
 };
 
-const CONFIG_OF: Record<ProviderKind, LaunchpadConfig> = {
-  stable: 'default',
-  unavailable: 'default',
-  forbidden: 'default',
-  ssl: 'ssl',
-  socket: 'socket',
-  metadata: 'metadata',
-  syncpayload: 'sync-payload',
-};
-
-/**
- * The launchpad's `socket` config puts only the sync service on a unix socket. For RPC mode the
- * evaluation service is reached through a byte pipe from a socket path to the daemon's --port
- * (the daemon's own --socket-path is covered by packages/daemon/test/remote).
- */
-let socketPipe: { path: string; server: Server } | undefined;
-
-async function evaluationSocket(lp: Launchpad): Promise<string> {
-  if (socketPipe) return socketPipe.path;
-  const path = join(lp.workDir, 'eval.sock');
-  rmSync(path, { force: true });
-  const server = createServer((inbound) => {
-    const outbound = createConnection(lp.ports.evaluation, '127.0.0.1');
-    inbound.pipe(outbound).pipe(inbound);
-    const drop = () => {
-      inbound.destroy();
-      outbound.destroy();
-    };
-    inbound.on('error', drop);
-    outbound.on('error', drop);
-    inbound.on('close', drop);
-    outbound.on('close', drop);
-  });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  socketPipe = { path, server };
-  return path;
-}
-
-/** Connection options of each provider kind in RPC mode: the daemon's evaluation port. */
-async function rpcConnection(
-  kind: ProviderKind,
-  lp: Launchpad,
-  options: Readonly<Record<string, unknown>>,
-): Promise<Record<string, unknown>> {
-  const { ports } = lp;
-  if (typeof options.targetUri === 'string') {
-    // 0.16.1 has no targetUri option: passed through as the scenario sets it.
-    return { targetUri: options.targetUri.replace('<port>', String(ports.proxy)) };
-  }
-  switch (kind) {
-    case 'unavailable':
-      return { host: 'localhost', port: ports.unavailable };
-    case 'forbidden':
-      return { host: 'localhost', port: ports.forbidden };
-    case 'ssl':
-      return {
-        host: 'localhost',
-        port: ports.evaluation,
-        tls: true,
-        certPath: lp.certificate.caPath,
-      };
-    case 'socket':
-      return { socketPath: await evaluationSocket(lp) };
-    default:
-      return { host: 'localhost', port: ports.evaluation };
-  }
-}
-
 /**
  * Closes the provider for good. In 0.16.1 the cancelled EventStream's error schedules a
  * reconnect on the closed client, which fails and schedules again (its disconnect() does not
@@ -145,11 +78,12 @@ function rpcFixture(launchpad: () => Launchpad, begin: (w: World) => void): Suit
     beforeScenario: begin,
     async createProvider(kind, world) {
       const lp = launchpad();
-      await lp.ensure(CONFIG_OF[kind]);
-      const waitForReady = kind !== 'unavailable' && kind !== 'forbidden';
+      const plan = await rpcPlan(kind, lp, world.options);
       const provider = new FlagdProvider({
         ...TEST_DEFAULTS,
-        ...(await rpcConnection(kind, lp, world.options)),
+        ...plan.connection,
+        // 0.16.1 has no targetUri option: passed through as the scenario sets it.
+        ...(plan.targetUri !== undefined ? { targetUri: plan.targetUri } : {}),
         ...officialOptions(world.options),
         resolverType: 'rpc',
       } as ConstructorParameters<typeof FlagdProvider>[0]);
@@ -157,7 +91,8 @@ function rpcFixture(launchpad: () => Launchpad, begin: (w: World) => void): Suit
       const client = openFeatureClient(OpenFeature.getClient(domain), {
         close: () => closeOfficial(provider),
       });
-      if (!waitForReady) {
+      await preparePlan(plan, lp);
+      if (!plan.waitForReady) {
         OpenFeature.setProvider(domain, provider);
         return client;
       }
@@ -191,11 +126,7 @@ jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 const name = `flagd-testbed ${testbedVersion()} @rpc: official @openfeature/flagd-provider`;
 const launchpad = useLaunchpad();
-afterAll(async () => {
-  const pipe = socketPipe;
-  socketPipe = undefined;
-  if (pipe) await new Promise<void>((resolve) => pipe.server.close(() => resolve()));
-});
+afterAll(() => closeEvaluationSockets());
 const steps = createStepLibrary();
 defineCountedSuite({
   name,

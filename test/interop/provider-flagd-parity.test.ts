@@ -4,47 +4,18 @@
 // reason and error code. Non-ASCII inputs are excluded on purpose: the official core hashes
 // UTF-16 code units in `fractional` (docs/adr/0019), so they legitimately differ.
 import { FlagdProvider } from '@openfeature/flagd-provider';
-import type {
-  EvaluationContext,
-  JsonValue,
-  Provider,
-  ResolutionDetails,
-} from '@openfeature/server-sdk';
+import type { EvaluationContext } from '@openfeature/server-sdk';
 import { SwitchyardProvider } from '@switchyard/openfeature-provider';
 import { readFileSync } from 'node:fs';
 import { testbedPath } from '../support/testbed.js';
+import { TESTKIT_CONTEXTS, kindOf, resolveDetails as resolve } from './support/testkit-cases.js';
 
 const flagsPath = testbedPath('evaluator', 'flags', 'testkit-flags.json');
 const document = JSON.parse(readFileSync(flagsPath, 'utf8')) as {
   flags: Record<string, { variants: Record<string, unknown>; defaultVariant?: unknown }>;
 };
 
-const contexts: EvaluationContext[] = [
-  {},
-  { targetingKey: 'some-targeting-key' },
-  { targetingKey: 'any-user' },
-  ...Array.from({ length: 12 }, (_, i) => ({ targetingKey: `user-${i}` })),
-  { email: 'ballmer@macrosoft.com' },
-  { email: 'someone@faas.com', targetingKey: 'jon@company.com' },
-  { id: 'abc-123' },
-  { num: 123 },
-  { tier: 'premium' },
-  { tier: 'basic', targetingKey: 'user-3' },
-  { color: 'yellow' },
-  { color: 'blue', targetingKey: 'user-9' },
-  { version: '1.0.0' },
-  { version: '2.1.0' },
-  { version: '1.2' },
-  { version: 'v1.2.3' },
-  { version: '1.0.0+build.5' },
-  { version: '2.0.0.0' },
-  { version: 1 },
-  { version: 2.5 },
-  ...['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((name) => ({
-    user: { name },
-    targetingKey: `${name}-key`,
-  })),
-];
+const contexts = TESTKIT_CONTEXTS;
 
 /**
  * Cases where the official provider is known to differ from flagd (Go), which our engine follows.
@@ -72,47 +43,6 @@ const knownDifferences: ReadonlyArray<{
     }),
   ),
 ];
-
-type Kind = 'boolean' | 'string' | 'number' | 'object';
-
-function kindOf(flag: { variants: Record<string, unknown> }): Kind {
-  const first = Object.values(flag.variants).find((v) => v !== null);
-  if (typeof first === 'boolean' || typeof first === 'string' || typeof first === 'number') {
-    return typeof first as Kind;
-  }
-  return 'object';
-}
-
-const defaults: Record<Kind, JsonValue> = {
-  boolean: false,
-  string: 'code-default',
-  number: -1,
-  object: { code: 'default' },
-};
-
-async function resolve(provider: Provider, kind: Kind, key: string, ctx: EvaluationContext) {
-  const logger = { error() {}, warn() {}, info() {}, debug() {} };
-  let result: ResolutionDetails<unknown>;
-  switch (kind) {
-    case 'boolean':
-      result = await provider.resolveBooleanEvaluation(key, false, ctx, logger);
-      break;
-    case 'string':
-      result = await provider.resolveStringEvaluation(key, 'code-default', ctx, logger);
-      break;
-    case 'number':
-      result = await provider.resolveNumberEvaluation(key, -1, ctx, logger);
-      break;
-    default:
-      result = await provider.resolveObjectEvaluation(key, defaults.object, ctx, logger);
-  }
-  return {
-    value: result.value,
-    variant: result.variant,
-    reason: result.reason,
-    errorCode: result.errorCode,
-  };
-}
 
 const official = new FlagdProvider({
   resolverType: 'in-process',

@@ -1,7 +1,8 @@
 // npm run bench:remote (packages/daemon): throughput and p99 latency of unary ResolveBoolean
-// (flagd.evaluation.v2) and of OFREP single-flag and bulk evaluation on loopback, each beside its
-// ceiling measured in the same run with the same load generator: a bare node:http server answering
-// a fixed JSON body (autocannon) and a bare grpc-js unary service (bench/remote-grpc-load.ts).
+// (flagd.evaluation.v2) over gRPC and over Connect JSON on HTTP/1.1 (flagd's curl call), and of
+// OFREP single-flag and bulk evaluation on loopback, each beside its ceiling measured in the same
+// run with the same load generator: a bare node:http server answering a fixed JSON body
+// (autocannon) and a bare grpc-js unary service (bench/remote-grpc-load.ts).
 // Servers and load generators each run in their own child process.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -127,6 +128,24 @@ async function main(): Promise<void> {
         row: { name: 'OFREP bulk (all flags, ETag)', target: undefined, results: [], ceilings: [] },
         run: () => autocannon(`http://127.0.0.1:${daemon.http}/ofrep/v1/evaluate/flags`, body),
         ceiling: httpCeiling,
+      },
+      {
+        row: {
+          name: 'Connect JSON v2 ResolveBoolean (HTTP/1.1)',
+          target: 0.6,
+          results: [],
+          ceilings: [],
+        },
+        run: () =>
+          autocannon(
+            `http://127.0.0.1:${daemon.grpc}/flagd.evaluation.v2.Service/ResolveBoolean`,
+            '{"flagKey":"bool-flag","context":{"targetingKey":"user-1","email":"someone@example.com"}}',
+          ),
+        ceiling: () =>
+          autocannon(
+            `http://127.0.0.1:${ceiling.http}/flagd.evaluation.v2.Service/ResolveBoolean`,
+            body,
+          ),
       },
       {
         row: { name: 'gRPC v2 ResolveBoolean (unary)', target: 0.7, results: [], ceilings: [] },

@@ -1,6 +1,7 @@
 // Child process of the remote-evaluation bench: serves either the daemon (flagd.evaluation and
-// OFREP on free ports) or the ceilings (a bare node:http server answering a fixed JSON body, and
-// a bare grpc-js unary service answering a fixed ResolveBoolean response). Prints its ports as
+// OFREP on free ports) or the ceilings (a bare node:http server answering a fixed JSON body — the
+// OFREP or the Connect answer, by path — and a bare grpc-js unary service answering a fixed
+// ResolveBoolean response). Prints its ports as
 // one JSON line and runs until killed, so the load comes from another process.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,6 +22,8 @@ import { createLogger } from '../src/logger.js';
 /** The OFREP single-flag answer the daemon gives for `bool-flag`: the ceiling sends the same bytes. */
 const SINGLE_BODY =
   '{"key":"bool-flag","value":true,"reason":"STATIC","variant":"on","metadata":{}}';
+/** The Connect JSON answer of v2 ResolveBoolean for `bool-flag` (the ceiling's body on `/flagd.*`). */
+const CONNECT_BODY = '{"value":true,"reason":"STATIC","variant":"on","metadata":{}}';
 
 async function daemon(): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-remote-bench-'));
@@ -62,9 +65,11 @@ async function daemon(): Promise<object> {
 }
 
 async function ceiling(): Promise<object> {
-  const body = Buffer.from(SINGLE_BODY);
+  const single = Buffer.from(SINGLE_BODY);
+  const connect = Buffer.from(CONNECT_BODY);
   const http = createServer((req, res) => {
     req.resume();
+    const body = req.url?.startsWith('/flagd.') ? connect : single;
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.end(body);

@@ -5,7 +5,8 @@
 // the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
 // (the built CLI) and the floor server each run in their own child process; the clients of the
 // first sections live in this process, those of the chain section in processes of their own.
-// BENCH_ONLY=latency|memory|startup|chain, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// Last, the evaluation port's throughput beside its ceilings (remote-run.ts, `bench:remote`).
+// BENCH_ONLY=latency|memory|startup|chain|remote, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -45,7 +46,7 @@ const roundsFor = (streams: number) =>
         : 150;
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
 const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
-const ONLY = process.env.BENCH_ONLY; // latency | memory | startup
+const ONLY = process.env.BENCH_ONLY; // latency | memory | startup | chain | remote
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
@@ -374,6 +375,26 @@ async function main() {
         })
       : [];
   console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
+  if (!ONLY || ONLY === 'remote') await remote();
+}
+
+/** remote-run.ts in its own process (its servers and load generators are processes too). */
+function remote(): Promise<void> {
+  const env = { ...process.env };
+  delete env.BENCH_ROUNDS; // rounds per stream count here; rounds per case there
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, 'entry.cjs'), join(__dirname, 'remote-run.ts')],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`remote-run: exit ${code}`)),
+    ),
+  );
 }
 
 main().then(

@@ -10,15 +10,18 @@ import type {
   SourceConfig,
   SourceSpec,
 } from '@switchyard/sources';
-import type { AuditView } from '@switchyard/gitops';
+import type { AuditView, UsageRecord } from '@switchyard/gitops';
 import { AuditTrail } from './audit/audit-trail.js';
+import { Console } from './console/console.js';
 import type { JsonObject } from './engine.js';
 import { healthReport } from './health/health-report.js';
 import type { HealthReport } from './health/health-report.js';
 import { Readiness } from './health/readiness.js';
+import type { CallInterceptor } from './remote/call.js';
 import { createLogger } from './logger.js';
 import type { LogFormat, Logger } from './logger.js';
-import { createMetrics, observeStore } from './metrics.js';
+import type { ManagementGuard } from './management/routes.js';
+import { createMetrics, observeStore, observeUsage } from './metrics.js';
 import type { DaemonMetrics } from './metrics.js';
 import { startServers } from './servers.js';
 import type { Servers } from './servers.js';
@@ -30,6 +33,9 @@ import { logStore } from './store-log.js';
 import { SyncService } from './sync/sync-service.js';
 import { startTelemetry } from './telemetry/telemetry.js';
 import type { Telemetry, TelemetryOptions } from './telemetry/telemetry.js';
+import { readUsageFile, UsageFile } from './usage/usage-file.js';
+import { usageServiceImplementation } from './usage/usage-service.js';
+import { type UsageChange, type UsageLimits, UsageStore } from './usage/usage-store.js';
 
 export interface DaemonOptions {
   /**
@@ -81,8 +87,13 @@ export interface DaemonOptions {
   readonly ofrepPort?: number;
   /** `--context-from-header/-H`: request header → evaluation context key. */
   readonly contextFromHeaders?: Readonly<Record<string, string>>;
-  /** `--cors-origin/-C` of the OFREP port (`*` = any). */
+  /** `--cors-origin/-C` of the evaluation and OFREP ports (`*` = any). */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Around every call on the evaluation port, whatever the protocol (gRPC, gRPC-Web, Connect):
+   * the seam for per-request authentication and tracing.
+   */
+  readonly interceptors?: readonly CallInterceptor[];
   /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
   readonly maxRequestBody?: number;
   readonly maxRequestHeader?: number;
@@ -90,6 +101,29 @@ export interface DaemonOptions {
   readonly eventKeepAliveMs?: number;
   /** `--audit-log`: append an entry per published generation to this JSON-lines file. */
   readonly auditLog?: string;
+  /**
+   * `--usage-file`: keep the usage providers report (switchyard.usage.v1) in this file across
+   * restarts (written atomically at most every `usageFlushMs`, default 5 s, and on close).
+   */
+  readonly usageFile?: string;
+  readonly usageFlushMs?: number;
+  /** Bounds of the usage kept (flags, counts per flag, reporters, string length). */
+  readonly usageLimits?: Partial<UsageLimits>;
+  /**
+   * Decides on every management route but the probes (/metrics, /audit, the console under
+   * /ui/): the one place authentication goes. Default: everything is let through.
+   */
+  readonly managementGuard?: ManagementGuard;
+  /** The console's built browser assets (default: this package's dist/ui). */
+  readonly consoleAssetsDir?: string;
+}
+
+/** The usage providers report, as the daemon keeps it. */
+export interface UsageView {
+  /** The whole record (what --usage-file holds and GET /ui/api/usage answers). */
+  record(): UsageRecord;
+  /** Called after every counted report. */
+  subscribe(listener: (change: UsageChange) => void): () => void;
 }
 
 export interface Daemon {
@@ -120,6 +154,8 @@ export interface Daemon {
   subscribe(listener: (event: StoreEvent) => void): () => void;
   /** The audit trail: an entry per published generation, written in order once git is resolved. */
   readonly audit: AuditView;
+  /** Flag usage reported by providers. */
+  readonly usage: UsageView;
   /** Stops watching, ends every stream with UNAVAILABLE and closes every server. */
   close(): Promise<void>;
 }
@@ -162,13 +198,15 @@ interface Parts {
   readonly readiness: Readiness;
   readonly servers: Servers;
   readonly audit: AuditTrail;
+  readonly usage: Usage;
+  readonly console: Console;
   readonly telemetry: Telemetry;
   readonly metrics: DaemonMetrics;
   readonly logger: Logger;
 }
 
 function handleOf(parts: Parts): Daemon {
-  const { store, readiness, servers, audit, telemetry, metrics, logger } = parts;
+  const { store, readiness, servers, audit, usage, telemetry, metrics, logger } = parts;
   let closing: Promise<void> | undefined;
   return {
     ports: {
@@ -187,15 +225,48 @@ function handleOf(parts: Parts): Daemon {
     health: () => healthReport(store, readiness),
     subscribe: (listener) => store.subscribe(listener),
     audit,
+    usage: usage.store,
     close() {
       closing ??= (async () => {
         readiness.close();
+        parts.console.close();
         await servers.close();
-        await Promise.all([audit.close(), telemetry.close()]);
+        await Promise.all([audit.close(), usage.file?.close(), telemetry.close()]);
       })();
       return closing;
     },
   };
+}
+
+interface Usage {
+  readonly store: UsageStore;
+  readonly file: UsageFile | undefined;
+}
+
+/** The usage store, from the usage file when there is one (read before anything listens). */
+async function startUsage(
+  options: DaemonOptions,
+  logger: Logger,
+  metrics: DaemonMetrics,
+): Promise<Usage> {
+  const path =
+    options.usageFile === undefined ? undefined : resolvePath(options.cwd ?? '', options.usageFile);
+  const initial = path === undefined ? undefined : await readUsageFile(path, logger);
+  const store = new UsageStore({
+    initial,
+    ...(options.usageLimits ? { limits: options.usageLimits } : {}),
+  });
+  observeUsage(store, metrics);
+  const file =
+    path === undefined
+      ? undefined
+      : new UsageFile({
+          path,
+          store,
+          logger,
+          ...(options.usageFlushMs === undefined ? {} : { intervalMs: options.usageFlushMs }),
+        });
+  return { store, file };
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -220,26 +291,53 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     metrics,
   });
   let servers: Servers;
+  let usage: Usage | undefined;
+  let operatorConsole: Console | undefined;
   try {
     // First: a failure here must not leave servers listening.
     if (options.auditLog) await audit.open(resolvePath(options.cwd ?? '', options.auditLog));
+    usage = await startUsage(options, logger, metrics);
+    operatorConsole = new Console({
+      store,
+      health: () => healthReport(store, readiness),
+      audit,
+      usage: usage.store,
+      sources: paths,
+      cwd: resolvePath(options.cwd ?? ''),
+      logger,
+      ...(options.consoleAssetsDir === undefined ? {} : { assetsDir: options.consoleAssetsDir }),
+    });
     servers = await startServers({
       options,
       store,
       sync,
       sources: createSources(specs, options, logger),
       health: () => healthReport(store, readiness),
+      healthChanges: (listener) => readiness.subscribe(listener),
       metrics,
       audit,
       logger,
+      consoleRoutes: operatorConsole.routes(),
+      usage: usageServiceImplementation(usage.store, { logger, metrics }),
     });
   } catch (error) {
     readiness.close();
-    await audit.close();
+    operatorConsole?.close();
+    await Promise.all([audit.close(), usage?.file?.close()]);
     throw error;
   }
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
   const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
-  return handleOf({ store, readiness, servers, audit, telemetry, metrics, logger });
+  return handleOf({
+    store,
+    readiness,
+    servers,
+    audit,
+    usage,
+    console: operatorConsole,
+    telemetry,
+    metrics,
+    logger,
+  });
 }

@@ -8,6 +8,7 @@ export type {
   EvaluateOptions,
   EvaluationContext,
   EvaluationResult,
+  ExplainTrace,
   FlagConfiguration,
   FlagDefinition,
   FlagMetadata,
@@ -16,6 +17,7 @@ export type {
   JsonValue,
 } from '@switchyard/core';
 export {
+  ERROR_CODES,
   SwitchyardError,
   UnsupportedSourceError,
   UsageError,
@@ -23,6 +25,7 @@ export {
   evaluate,
   evaluateAll,
   evaluateAny,
+  explain,
   formatDiagnostic,
   parseFlags,
 } from '@switchyard/core';

@@ -37,6 +37,9 @@ export type {
   SourceUpdate,
 } from '@switchyard/sources';
 export { SYNC_SERVER_OPTIONS } from './sync/sync-server.js';
+export { STATUS } from './remote/status.js';
+export type { CallFailure, StatusCode } from './remote/status.js';
+export type { CallInfo, CallInterceptor, Outcome, Protocol } from './remote/call.js';
 export { InvalidSelectorError } from './errors/invalid-selector-error.js';
 export { StartupError } from './errors/startup-error.js';
 export type { LogFormat } from './logger.js';

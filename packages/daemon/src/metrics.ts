@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GenerationStore, StoreEvent } from './store/generation-store.js';
 import { newRuleErrors, ruleErrorsOf } from './store/rule-errors.js';
+import type { UsageStore } from './usage/usage-store.js';
 
 export interface DaemonMetrics {
   readonly registry: Registry;
@@ -18,6 +19,9 @@ export interface DaemonMetrics {
   readonly activeStreams: Gauge;
   readonly flagsLoaded: Gauge;
   readonly publishLatency: Histogram;
+  /** Evaluations providers reported (switchyard.usage.v1), bounded by the usage store's limits. */
+  readonly flagEvaluations: Counter<'flag_key' | 'flag_set_id' | 'variant' | 'reason'>;
+  readonly usageReports: Counter<'result'>;
 }
 
 export function createMetrics(): DaemonMetrics {
@@ -82,6 +86,18 @@ export function createMetrics(): DaemonMetrics {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    flagEvaluations: new Counter({
+      name: 'switchyard_flag_evaluations_total',
+      help: 'Flag evaluations reported by providers since the daemon started, by variant ("" = the caller\'s default) and reason',
+      labelNames: ['flag_key', 'flag_set_id', 'variant', 'reason'],
+      registers,
+    }),
+    usageReports: new Counter({
+      name: 'switchyard_usage_reports_total',
+      help: 'Usage reports received from providers: counted, repeat (a retried batch, counted once) or rejected (malformed)',
+      labelNames: ['result'],
+      registers,
+    }),
   };
 }
 
@@ -118,5 +134,17 @@ export function observeStore(store: GenerationStore, metrics: DaemonMetrics): ()
       metrics.loadErrors.inc({ source: event.source, code: event.problem.code });
     }
     sourceGauges();
+  });
+}
+
+/** Counts the evaluations providers report (the store bounds the label values). */
+export function observeUsage(usage: UsageStore, metrics: DaemonMetrics): () => void {
+  return usage.subscribe((change) => {
+    for (const c of change.counted) {
+      metrics.flagEvaluations.inc(
+        { flag_key: c.key, flag_set_id: c.flagSetId ?? '', variant: c.variant, reason: c.reason },
+        c.count,
+      );
+    }
   });
 }

@@ -2,16 +2,17 @@
 // management server, the remote evaluation servers and the sources. Sources load while the
 // servers bind; if any of them fails, everything that did start is stopped again, so a failed
 // start leaves no port bound and no watcher running.
-import type { Server as HttpServer } from 'node:http';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { FlagSource } from '@switchyard/sources';
 import type { AuditView } from '@switchyard/gitops';
 import type { DaemonOptions } from './daemon.js';
 import { stopGrpcServer } from './grpc-listen.js';
 import type { Bound } from './grpc-listen.js';
 import type { HealthReport } from './health/health-report.js';
-import { closeHttpServer } from './http-listen.js';
 import type { Logger } from './logger.js';
 import { startManagementServer } from './management/management-server.js';
+import type { ManagementServer } from './management/management-server.js';
+import type { ManagementRoute } from './management/routes.js';
 import type { DaemonMetrics } from './metrics.js';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
@@ -25,14 +26,20 @@ export interface ServersInit {
   readonly sync: SyncService;
   readonly sources: readonly FlagSource[];
   readonly health: () => HealthReport;
+  /** When readiness may have changed (gRPC health Watch). */
+  readonly healthChanges: (listener: () => void) => () => void;
   readonly metrics: DaemonMetrics;
   readonly audit: AuditView;
   readonly logger: Logger;
+  /** The console's routes on the management port. */
+  readonly consoleRoutes: readonly ManagementRoute[];
+  /** switchyard.usage.v1 on the sync port. */
+  readonly usage: UntypedServiceImplementation;
 }
 
 export interface Servers {
   readonly sync: Bound;
-  readonly management: { readonly server: HttpServer; readonly port: number };
+  readonly management: ManagementServer;
   readonly remote: Remote;
   /** Stops the sources, ends every stream and closes every server. */
   close(): Promise<void>;
@@ -54,6 +61,7 @@ function startRemoteServers({ options, store, logger }: ServersInit): Promise<Re
     maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
   });
 }
@@ -71,14 +79,18 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       socketPath: options.syncSocketPath,
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
+      usage: init.usage,
     }),
     startManagementServer({
       host,
       port: options.managementPort ?? 8014,
       health: init.health,
+      healthChanges: init.healthChanges,
       metrics: init.metrics,
       audit: init.audit,
       store,
+      routes: init.consoleRoutes,
+      guard: options.managementGuard,
     }),
     startRemoteServers(init),
     Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
@@ -92,7 +104,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
   ) {
     await closeSources();
     if (sync.status === 'fulfilled') sync.value.server.forceShutdown();
-    if (management.status === 'fulfilled') await closeHttpServer(management.value.server);
+    if (management.status === 'fulfilled') await management.value.close();
     if (remote.status === 'fulfilled') await remote.value.close();
     const failed = [sync, management, remote, sources].find((r) => r.status === 'rejected');
     throw (failed as PromiseRejectedResult).reason;
@@ -107,7 +119,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       await Promise.all([
         remote.value.close(),
         stopGrpcServer(sync.value.server),
-        closeHttpServer(management.value.server),
+        management.value.close(),
       ]);
     },
   };

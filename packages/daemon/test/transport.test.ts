@@ -1,13 +1,19 @@
 // Sync transport options: keepalive (flagd #1998: clients ping every 30 s, also without
 // streams, and must never get GOAWAY ENHANCE_YOUR_CALM), TLS, unix sockets, management routes.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { join } from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { SYNC_SERVER_OPTIONS } from '../src/sync/sync-server.js';
-import { flagKeys, flagsDoc, startTestDaemon, streamReader, tempDir } from './helpers/harness.js';
+import {
+  flagKeys,
+  flagsDoc,
+  selfSignedCertificate,
+  startTestDaemon,
+  streamReader,
+  tempDir,
+} from './helpers/harness.js';
 import type { TestDaemon } from './helpers/harness.js';
 
 let t: TestDaemon | undefined;
@@ -60,30 +66,7 @@ test('a client pinging with no stream open (far faster than every 30 s) is never
 });
 
 test('TLS with --server-cert-path/--server-key-path', async () => {
-  const dir = tempDir();
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = selfSignedCertificate();
   t = await startTestDaemon({
     files: { 'f.json': flagsDoc({ tls: 'on' }) },
     serverCertPath: cert,

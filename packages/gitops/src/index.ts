@@ -8,6 +8,8 @@ export { gitopsCommand, GITOPS_HELP, type GitopsCommand } from './commands.js';
 export { runValidate, VALIDATE_USAGE, type ValidateOptions } from './validate/validate.js';
 export { runDiff, DIFF_USAGE } from './diff/diff.js';
 export { runEval, EVAL_USAGE } from './eval/eval.js';
+export { runStale, STALE_USAGE } from './stale/stale.js';
+export { runSet, SET_USAGE } from './set/set.js';
 
 // The command line
 export {
@@ -27,6 +29,7 @@ export {
   parseBool,
 } from './cli/parse-args.js';
 export { reportError } from './cli/report-error.js';
+export { parseDuration } from './cli/duration.js';
 export { type Command, runCommand } from './cli/command.js';
 
 // Git
@@ -46,6 +49,46 @@ export type {
 export { compareFlags, summarise, type FlagChangeAudit } from './audit/flag-changes.js';
 export { GitResolver, type GitSource } from './audit/git-info.js';
 export { sameJson } from './flags/same-json.js';
+
+// The usage model (what providers report, what the daemon keeps and `stale` reads)
+export {
+  type EvaluationCount,
+  type FlagUsage,
+  MAX_USAGE_BYTES,
+  parseUsageRecord,
+  USAGE_FORMAT,
+  type UsageRecord,
+} from './usage/usage-record.js';
+
+// Files
+export { writeFileAtomic } from './files/atomic-write.js';
+export { displayPath, expandPaths, type FlagFile } from './flags/files.js';
+export { indexFlags, type IndexedFlag } from './flags/flag-index.js';
+export {
+  flagHistory,
+  type FlagChange,
+  type FlagCommit,
+  type FlagHistory,
+  type FlagHistoryQuery,
+} from './git/flag-history.js';
+
+// Staleness (the rules `stale` and the daemon's console share) and the project config
+export {
+  DAY_MS,
+  expiredReason,
+  isPermanent,
+  singleOutcome,
+  singleVariantReason,
+  STALE_REASONS,
+  type FlagShape,
+  type StaleReason,
+  type StaleReasonId,
+  type StaleSettings,
+  unusedReason,
+} from './stale/stale-rules.js';
+export { type ProjectConfig, resolveConfig, DEFAULT_RULES } from './validate/config.js';
+export { INCIDENT_KEY, incidentIn } from './set/incident.js';
+export { parseIsoDate } from './iso-date.js';
 export { flagId, flagLabel } from './flags/flag-id.js';
 
 // Errors

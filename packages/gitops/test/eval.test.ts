@@ -25,7 +25,8 @@ test('without --explain: value, variant, reason (./flags by default)', async () 
       'value:    true',
       'variant:  on',
       'reason:   TARGETING_MATCH',
-      'metadata: {"owner":"team-search"}',
+      'metadata:',
+      '  owner: "team-search"',
       '',
     ].join('\n'),
   );
@@ -109,4 +110,35 @@ test('no ./flags and no --uri is an input error', async () => {
   const r = await evalCmd(['x'], FIXTURES);
   expect(r.code).toBe(EXIT_USAGE);
   expect(r.err).toMatch(/--uri file:PATH/);
+});
+
+describe('a file the daemon serves with a rule error (an unknown operator)', () => {
+  const served = join(DIR, 'served');
+
+  test('the other flags are explained; the broken one is named on stderr', async () => {
+    const r = await evalCmd(['checkout', '--explain', '--context', '{"plan":"pro"}'], served);
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toContain('variant:  on');
+    expect(r.out).toContain('why: targeting returned "on" → variant "on"');
+    expect(r.err).toContain('served with a rule error');
+    expect(r.err).toMatch(/flags\/flags\.json:\d+:\d+: error UNKNOWN_OPERATOR flags\.regex-gate/);
+  });
+
+  test('the broken flag evaluates to PARSE_ERROR with its error, as the daemon answers', async () => {
+    const r = await evalCmd(['regex-gate', '--explain'], served);
+    expect(r.code).toBe(EXIT_PROBLEMS);
+    expect(r.out).toContain('reason:   ERROR');
+    expect(r.out).toMatch(/error: {4}PARSE_ERROR: .*regex_match/);
+  });
+
+  test('metadata is printed in full, one entry per line', async () => {
+    const r = await evalCmd(['checkout'], served);
+    expect(r.out).toContain(
+      [
+        'metadata:',
+        '  owner:       "team-checkout"',
+        '  description: "Release: the new checkout, for pro plans first, then everyone by the end of the quarter"',
+      ].join('\n'),
+    );
+  });
 });

@@ -2,6 +2,10 @@
 export * as syncV1 from './gen/flagd/sync/v1/sync_pb.js';
 export * as evaluationV1 from './gen/flagd/evaluation/v1/evaluation_pb.js';
 export * as evaluationV2 from './gen/flagd/evaluation/v2/evaluation_pb.js';
+/** grpc.health.v1 (the standard gRPC health checking protocol; flagd serves it on 8014). */
+export * as healthV1 from './gen/grpc/health/v1/health_pb.js';
+/** Switchyard's own extension: usage reports from providers (not part of flagd's contracts). */
+export * as usageV1 from './gen/switchyard/usage/v1/usage_pb.js';
 
 // The sync messages are what most users need; they are also exported by name.
 export {
@@ -25,10 +29,12 @@ export type {
 export { FlagSyncServiceDefinition } from './grpc/sync-service.js';
 export { EvaluationV1ServiceDefinition } from './grpc/evaluation-v1-service.js';
 export { EvaluationV2ServiceDefinition } from './grpc/evaluation-v2-service.js';
+export { UsageServiceDefinition } from './grpc/usage-service.js';
 export {
   EvaluationV1ServiceClient,
   EvaluationV2ServiceClient,
   FlagSyncServiceClient,
+  UsageServiceClient,
 } from './grpc/clients.js';
 export type {
   RequestOf,

@@ -6,10 +6,14 @@
 //   3. cold start from a persisted last-known-good of 1,000 flags, daemon absent — ≤ 50 ms;
 //   4. reconnect after a SIGKILL of a real daemon, 200 clients in 4 processes, ours vs the
 //      official provider (bench/reconnect.ts) — target: every client of ours holds the new
-//      value within 3 s of /readyz 200, and no evaluation returns a default meanwhile.
+//      value within 3 s of /readyz 200, and no evaluation returns a default meanwhile;
+//   5. usage reporting's cost on evaluation: the same calls with and without reportUsage, in the
+//      same run — target: one counter increment, ≤ 20 ns more per call, no I/O on the call;
+//   6. RPC mode: resolve latency against a real daemon's evaluation port (a child process), ours
+//      vs the official provider in RPC mode, cache off and on — target: ours no slower.
 // `--readme` rewrites the tables in README.md between the bench markers; `--quick` runs shorter;
-// `--only=evaluation` or `--only=reconnect` runs one part; `--outage-ms=N` sets how long the
-// daemon stays down before the restart (default 3000).
+// `--only=evaluation`, `--only=usage`, `--only=reconnect` or `--only=rpc` runs one part;
+// `--outage-ms=N` sets how long the daemon stays down before the restart (default 3000).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +23,7 @@ import { SwitchyardProvider } from '../src/index.js';
 import { createEvaluator } from '@switchyard/core';
 import { silentLogger } from '../test/support/flags.js';
 import { TestSyncServer } from '../test/support/sync-server.js';
+import { BenchDaemon, daemonPorts } from './daemon.js';
 import { benchContext, benchFlags } from './fixtures.js';
 import { measureReconnect, type ReconnectOptions, reconnectTable } from './reconnect.js';
 
@@ -47,7 +52,10 @@ function median(values: number[]): number {
  * p50. Interleaving spreads GC pressure and CPU frequency drift over all tasks alike, which
  * matters when the differences sought (a few percent) are smaller than run-to-run noise.
  */
-async function measure(tasks: Record<string, () => Promise<unknown>>): Promise<Row[]> {
+async function measure(
+  tasks: Record<string, () => Promise<unknown>>,
+  afterRound?: () => Promise<void>,
+): Promise<Row[]> {
   const { Bench } = await import('tinybench');
   const samples = new Map<string, number[]>(Object.keys(tasks).map((n) => [n, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -66,9 +74,12 @@ async function measure(tasks: Record<string, () => Promise<unknown>>): Promise<R
       if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state}`);
       samples.get(task.name)!.push((result.latency.p50 * 1e6) / BATCH);
     }
+    await afterRound?.();
   }
   return [...samples].map(([name, values]) => ({ name, nsPerCall: median(values), values }));
 }
+
+const nsOf = (rows: Row[], name: string) => rows.find((r) => r.name === name)!.nsPerCall;
 
 /** Median over rounds of the per-round ratio a/b (both measured in the same round). */
 function ratio(rows: Row[], a: string, b: string): number {
@@ -222,6 +233,60 @@ function evaluationTable(client: Row[], direct: Row[], cold: ColdStart): string 
   return lines.join('\n');
 }
 
+/**
+ * Usage reporting's cost on evaluation: two in-process providers on the same sync server (one
+ * that accepts usage reports, as a daemon does), one with reportUsage and a 250 ms interval so
+ * batches go out while it is measured, one without; the same calls, interleaved rounds.
+ */
+async function usageBenchmark(): Promise<{ table: string; env: string }> {
+  const server = await TestSyncServer.start(JSON.stringify(benchFlags(200)), { acceptUsage: true });
+  const base = {
+    resolverType: 'in-process' as const,
+    host: '127.0.0.1',
+    port: server.port,
+    deadlineMs: 5000,
+  };
+  const plain = new SwitchyardProvider(base, logger);
+  const reporting = new SwitchyardProvider(
+    { ...base, reportUsage: true, usageReportIntervalMs: 250 },
+    logger,
+  );
+  await Promise.all([plain.initialize(), reporting.initialize()]);
+  const tasks: Record<string, () => Promise<unknown>> = {};
+  for (const [name, p] of [
+    ['without reporting', plain],
+    ['with reportUsage', reporting],
+  ] as const) {
+    tasks[`resolveBooleanEvaluation · ${name}`] = () =>
+      p.resolveBooleanEvaluation('bench-bool', false, benchContext, logger);
+    tasks[`resolveStringEvaluation · ${name}`] = () =>
+      p.resolveStringEvaluation('bench-string', 'none', benchContext, logger);
+  }
+  // The measured loops never yield to timers: send each round's batch between rounds, off
+  // the measured path, as the interval timer does in an application.
+  const rows = await measure(tasks, () => reporting.flushUsage());
+  await Promise.all([plain.onClose(), reporting.onClose()]);
+  const reports = server.usageReports.length;
+  const counted = server.usageReports.reduce(
+    (sum, r) =>
+      sum + r.flags.reduce((s, f) => s + f.counts.reduce((c, x) => c + Number(x.count), 0), 0),
+    0,
+  );
+  server.kill();
+  const lines = ['| benchmark | ns/call (p50) |', '|---|---:|'];
+  for (const r of rows) lines.push(`| ${r.name} | ${r.nsPerCall.toFixed(0)} |`);
+  lines.push('', '| ratio | value | target |', '|---|---:|---|');
+  for (const m of ['resolveBooleanEvaluation', 'resolveStringEvaluation']) {
+    const cost = ratio(rows, `${m} · with reportUsage`, `${m} · without reporting`);
+    const extra = nsOf(rows, `${m} · with reportUsage`) - nsOf(rows, `${m} · without reporting`);
+    lines.push(
+      `| ${m}: with reportUsage / without | ${cost.toFixed(3)}× (${extra >= 0 ? '+' : ''}${extra.toFixed(0)} ns) | ≤ +20 ns |`,
+    );
+  }
+  const env = `Same run, same sync server, ${ROUNDS} interleaved rounds; the reporting provider sent ${reports} batches (${counted.toLocaleString('en-US')} evaluations counted, one batch between rounds) while it was measured.`;
+  return { table: lines.join('\n'), env };
+}
+
 function evaluationEnv(): string {
   return `Node ${process.version}, ${process.platform}/${process.arch}; ${ROUNDS} interleaved rounds (median of per-round p50s and ratios), ${BATCH} sequential awaited calls per sample; context with 4 attributes; 200 flags.`;
 }
@@ -246,6 +311,59 @@ async function reconnectBenchmark(): Promise<{ table: string; env: string }> {
   return { table, env };
 }
 
+/** Ours and the official provider in RPC mode against one daemon, with the cache off and on. */
+async function rpcBenchmark(): Promise<{ table: string; env: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-rpc-'));
+  const flagsPath = join(dir, 'flags.json');
+  writeFileSync(flagsPath, JSON.stringify(benchFlags(200)));
+  const ports = await daemonPorts();
+  const { daemon } = await BenchDaemon.start(flagsPath, ports);
+  const providers: Provider[] = [];
+  try {
+    const tasks: Record<string, () => Promise<unknown>> = {};
+    for (const cache of ['disabled', 'lru'] as const) {
+      const connection = { host: '127.0.0.1', port: ports.evaluation, cache };
+      const pair = [
+        ['switchyard', new SwitchyardProvider({ ...connection, resolverType: 'rpc' }, logger)],
+        ['flagd-provider', new FlagdProvider({ ...connection, resolverType: 'rpc' })],
+      ] as const;
+      for (const [name, provider] of pair) {
+        await OpenFeature.setProviderAndWait(`rpc-${name}-${cache}`, provider);
+        providers.push(provider);
+        tasks[`cache ${cache} · static boolean · ${name}`] = () =>
+          provider.resolveBooleanEvaluation('bench-bool', false, benchContext, logger);
+        tasks[`cache ${cache} · targeted string · ${name}`] = () =>
+          provider.resolveStringEvaluation('bench-string', 'none', benchContext, logger);
+      }
+    }
+    return rpcTable(await measure(tasks));
+  } finally {
+    await OpenFeature.close();
+    await daemon.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rpcTable(rows: Row[]): { table: string; env: string } {
+  const lines = [
+    '| RPC mode, resolve call | switchyard µs (p50) | flagd-provider µs (p50) | switchyard / flagd-provider | target |',
+    '|---|---:|---:|---:|---|',
+  ];
+  for (const cache of ['disabled', 'lru']) {
+    for (const flag of ['static boolean', 'targeted string']) {
+      const at = (name: string) => `cache ${cache} · ${flag} · ${name}`;
+      const us = (name: string) =>
+        (rows.find((r) => r.name === at(name))!.nsPerCall / 1000).toFixed(1);
+      const r = ratio(rows, at('switchyard'), at('flagd-provider'));
+      lines.push(
+        `| cache ${cache}, ${flag} | ${us('switchyard')} | ${us('flagd-provider')} | ${r.toFixed(2)}× | ≤ 1.05× ${r <= 1.05 ? '✔' : '✘'} |`,
+      );
+    }
+  }
+  const env = `Node ${process.version}; \`switchyard start\` in a child process on loopback; one provider instance each; ${ROUNDS} interleaved rounds, ${BATCH} sequential awaited calls per sample (median of per-round p50s and ratios). A cached static flag is answered without a call.`;
+  return { table: lines.join('\n'), env };
+}
+
 /** Replaces the text between `<!-- <marker>:start -->` and `<!-- <marker>:end -->`. */
 function writeReadmeSection(marker: string, body: string): void {
   const readme = join(process.env.BENCH_PACKAGE_DIR ?? '.', 'README.md');
@@ -265,9 +383,19 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${table}\n\n${env}\n`);
     if (readme) writeReadmeSection('bench', `${table}\n\n${env}`);
   }
+  if (only === undefined || only === 'usage') {
+    const { table, env } = await usageBenchmark();
+    process.stdout.write(`\n${table}\n\n${env}\n`);
+    if (readme) writeReadmeSection('bench-usage', `${table}\n\n${env}`);
+  }
   if (only === undefined || only === 'reconnect') {
     const { table, env } = await reconnectBenchmark();
     if (readme) writeReadmeSection('bench-reconnect', `${table}\n\n${env}`);
+  }
+  if (only === undefined || only === 'rpc') {
+    const { table, env } = await rpcBenchmark();
+    process.stdout.write(`\n${table}\n\n${env}\n`);
+    if (readme) writeReadmeSection('bench-rpc', `${table}\n\n${env}`);
   }
 }
 

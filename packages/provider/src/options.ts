@@ -10,11 +10,17 @@ import type { EvaluationContext, JsonValue } from '@switchyard/core';
  */
 export type ResolverType = 'rpc' | 'in-process' | 'file' | 'inline';
 
+/** RPC mode's cache of STATIC results: `lru` (default) or `disabled`. */
+export type CacheType = 'lru' | 'disabled';
+
 /** Maps the daemon's `sync_context` to the base evaluation context (identity by default). */
 export type ContextEnricher = (syncContext: EvaluationContext | null) => EvaluationContext;
 
 export interface SwitchyardProviderOptions {
-  /** FLAGD_RESOLVER. Default `rpc` (flagd's default); SwitchyardProvider evaluates in-process. */
+  /**
+   * FLAGD_RESOLVER. Default `rpc` (flagd's default): every evaluation asks the daemon's evaluation
+   * port. `in-process`, `file` and `inline` evaluate locally.
+   */
   resolverType?: ResolverType;
   /** Alias of `resolverType` (the name used by flagd's provider specification). */
   resolver?: ResolverType;
@@ -32,7 +38,7 @@ export interface SwitchyardProviderOptions {
   socketPath?: string;
   /** FLAGD_SERVER_CERT_PATH: CA certificate (PEM) trusted for TLS. */
   certPath?: string;
-  /** FLAGD_DEADLINE_MS, default 500: bound on `initialize` (and the first connect). */
+  /** FLAGD_DEADLINE_MS, default 500: bound on `initialize` and, in RPC mode, on each evaluation call. */
   deadlineMs?: number;
   /** FLAGD_STREAM_DEADLINE_MS, default 600000; 0 = no deadline. */
   streamDeadlineMs?: number;
@@ -60,6 +66,10 @@ export interface SwitchyardProviderOptions {
   offlinePollIntervalMs?: number;
   /** FLAGD_FATAL_STATUS_CODES: gRPC status names (or numbers) that put the provider in FATAL. */
   fatalStatusCodes?: string[];
+  /** FLAGD_CACHE (RPC mode): `lru` (default) keeps STATIC results until a change; `disabled`. */
+  cache?: CacheType;
+  /** FLAGD_MAX_CACHE_SIZE (RPC mode), default 1000 entries. */
+  maxCacheSize?: number;
   /** Maps `sync_context` to the lowest-precedence evaluation context. Default: identity. */
   contextEnricher?: ContextEnricher;
   /**
@@ -69,6 +79,14 @@ export interface SwitchyardProviderOptions {
   cacheDir?: string;
   /** A flag configuration (object or JSON/YAML text) served as-is (Switchyard extension). */
   flagConfiguration?: string | JsonValue;
+  /**
+   * FLAGD_REPORT_USAGE (Switchyard extension), default false: report evaluation counts per flag,
+   * variant and reason to the daemon the provider syncs from (in-process resolver only), batched
+   * every `usageReportIntervalMs` and never on the evaluation path.
+   */
+  reportUsage?: boolean;
+  /** FLAGD_USAGE_REPORT_INTERVAL_MS, default 10000: how often usage is reported. */
+  usageReportIntervalMs?: number;
 }
 
 /** The options after defaults, environment and validation: what the provider really uses. */
@@ -92,12 +110,19 @@ export interface ResolvedProviderOptions {
   readonly offlineFlagSourcePath: string | undefined;
   readonly offlinePollIntervalMs: number;
   readonly fatalStatusCodes: readonly string[];
+  readonly cache: CacheType;
+  readonly maxCacheSize: number;
   readonly contextEnricher: ContextEnricher;
   readonly cacheDir: string | undefined;
   readonly flagConfiguration: string | JsonValue | undefined;
+  readonly reportUsage: boolean;
+  readonly usageReportIntervalMs: number;
 }
 
-/** Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR is ours). */
+/**
+ * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_REPORT_USAGE
+ * and FLAGD_USAGE_REPORT_INTERVAL_MS are ours).
+ */
 export const ENV = {
   resolverType: 'FLAGD_RESOLVER',
   host: 'FLAGD_HOST',
@@ -119,7 +144,11 @@ export const ENV = {
   offlineFlagSourcePath: 'FLAGD_OFFLINE_FLAG_SOURCE_PATH',
   offlinePollIntervalMs: 'FLAGD_OFFLINE_POLL_MS',
   fatalStatusCodes: 'FLAGD_FATAL_STATUS_CODES',
+  cache: 'FLAGD_CACHE',
+  maxCacheSize: 'FLAGD_MAX_CACHE_SIZE',
   cacheDir: 'FLAGD_CACHE_DIR',
+  reportUsage: 'FLAGD_REPORT_USAGE',
+  usageReportIntervalMs: 'FLAGD_USAGE_REPORT_INTERVAL_MS',
 } as const;
 
 export const DEFAULTS = {
@@ -134,4 +163,8 @@ export const DEFAULTS = {
   retryGracePeriod: 5,
   keepAliveTime: 0,
   offlinePollIntervalMs: 5000,
+  cache: 'lru',
+  maxCacheSize: 1000,
+  reportUsage: false,
+  usageReportIntervalMs: 10_000,
 } as const;

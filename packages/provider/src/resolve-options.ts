@@ -4,6 +4,7 @@
 // only applies to in-process resolvers, as the flagd provider specification says.
 import { ProviderOptionError } from './errors/provider-option-error.js';
 import {
+  type CacheType,
   type ContextEnricher,
   DEFAULTS,
   ENV,
@@ -94,6 +95,18 @@ function toStringList(given: Given | undefined): string[] {
     throw new ProviderOptionError(name, 'expected a list of gRPC status names');
   }
   return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function toCache(given: Given | undefined): CacheType {
+  if (given === undefined) return DEFAULTS.cache;
+  const value = typeof given.value === 'string' ? given.value.trim().toLowerCase() : given.value;
+  if (value !== 'lru' && value !== 'disabled') {
+    throw new ProviderOptionError(
+      given.name,
+      `expected lru or disabled, got ${JSON.stringify(given.value)}`,
+    );
+  }
+  return value;
 }
 
 function toResolver(given: Given | undefined): ResolverType {
@@ -203,9 +216,39 @@ export function resolveOptions(
       DEFAULTS.offlinePollIntervalMs,
     ),
     fatalStatusCodes: Object.freeze(toStringList(pick(options, env, 'fatalStatusCodes'))),
+    cache: toCache(pick(options, env, 'cache')),
+    maxCacheSize: toNumber(pick(options, env, 'maxCacheSize'), DEFAULTS.maxCacheSize),
     contextEnricher: enricher ?? identityEnricher,
     cacheDir: toText(pick(options, env, 'cacheDir')),
     defaultAuthority: toText(pick(options, env, 'defaultAuthority')),
     flagConfiguration: options.flagConfiguration,
+    ...usageOptions(options, env, resolverType),
   });
+}
+
+/** Usage reporting needs a daemon to report to: the in-process resolver's. */
+function usageOptions(
+  options: SwitchyardProviderOptions,
+  env: Environment,
+  resolver: ResolverType,
+) {
+  const given = pick(options, env, 'reportUsage');
+  const reportUsage = toBoolean(given, DEFAULTS.reportUsage);
+  if (reportUsage && resolver !== 'in-process') {
+    throw new ProviderOptionError(
+      given?.name ?? 'reportUsage',
+      `usage is reported to the daemon a provider syncs from: it needs the in-process resolver, not '${resolver}'`,
+    );
+  }
+  const interval = toNumber(
+    pick(options, env, 'usageReportIntervalMs'),
+    DEFAULTS.usageReportIntervalMs,
+  );
+  if (interval < 100) {
+    throw new ProviderOptionError(
+      'usageReportIntervalMs',
+      `expected at least 100 ms, got ${interval}`,
+    );
+  }
+  return { reportUsage, usageReportIntervalMs: interval };
 }

@@ -1,5 +1,7 @@
-// SwitchyardProvider: an OpenFeature server provider evaluating flagd configurations in-process
-// with @switchyard/core. A drop-in for @openfeature/flagd-provider's in-process and file modes.
+// SwitchyardProvider: an OpenFeature server provider for flagd configurations. A drop-in for
+// @openfeature/flagd-provider: RPC mode (the default: each evaluation asks a daemon's evaluation
+// port, rpc/rpc-resolver.ts), and in-process, file and inline modes evaluating locally with
+// @switchyard/core.
 import {
   DefaultLogger,
   ErrorCode,
@@ -19,17 +21,20 @@ import type {
   FlagConfiguration,
   JsonObject,
 } from '@switchyard/core';
-import { parseDocument } from '@switchyard/sources';
+import { channelCredentials, channelOptions, parseDocument } from '@switchyard/sources';
 import type { FlagSource, SourcePayload, SourceUpdate } from '@switchyard/sources';
 import { type Engine, PROVIDER_PARSE, createEngine } from './engine.js';
 import { SourceUnavailableError } from './errors/source-unavailable-error.js';
 import { type CachedConfiguration, type LkgCache, createLkgCache } from './lkg-cache.js';
 import type { ResolvedProviderOptions, SwitchyardProviderOptions } from './options.js';
 import { resolveOptions } from './resolve-options.js';
+import { type RpcKind, RpcResolver } from './rpc/rpc-resolver.js';
 import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
 import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
+import { UsageCounter } from './usage/usage-counter.js';
+import { UsageReporter } from './usage/usage-reporter.js';
 
 type Resolver<T> = (
   key: string,
@@ -48,6 +53,8 @@ export class SwitchyardProvider implements Provider {
   private readonly logger: Logger;
   private readonly engine: Engine = createEngine();
   private readonly source: FlagSource | undefined;
+  /** RPC mode: evaluations go to the daemon (no source, no engine). */
+  private readonly rpc: RpcResolver | undefined;
   private readonly cache: LkgCache | undefined;
   private readonly machine: StateMachine;
   private readonly problems: ProblemLog;
@@ -61,6 +68,9 @@ export class SwitchyardProvider implements Provider {
   private cacheAttempt: Promise<boolean> | undefined;
   private lastProblem: Error | undefined;
   private started = false;
+  /** Evaluation counts (reportUsage); the reporter sends them off the evaluation path. */
+  private readonly usage: UsageCounter | undefined;
+  private readonly reporter: UsageReporter | undefined;
 
   /**
    * @throws ProviderOptionError when an option or environment variable is invalid.
@@ -82,6 +92,20 @@ export class SwitchyardProvider implements Provider {
     this.source = createProviderSource(o, this.logger, {
       onAccepted: (payload) => this.persist(payload),
     });
+    this.rpc = o.resolverType === 'rpc' ? new RpcResolver(o, this.machine, this.logger) : undefined;
+    if (o.reportUsage) {
+      const target = resolveTarget(o);
+      this.usage = new UsageCounter();
+      this.reporter = new UsageReporter({
+        address: target.address,
+        credentials: channelCredentials(o),
+        channelOptions: channelOptions(target, o),
+        counter: this.usage,
+        intervalMs: o.usageReportIntervalMs,
+        providerId: o.providerId,
+        logger: this.logger,
+      });
+    }
   }
 
   /** The provider's own view of its state (the SDK tracks the same through events). */
@@ -92,24 +116,37 @@ export class SwitchyardProvider implements Provider {
   async initialize(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.rpc) return this.initializeRpc(this.rpc);
     const source = this.source;
-    if (source === undefined) {
-      throw new ProviderFatalError(
-        "SwitchyardProvider evaluates in-process: use resolverType 'in-process' (sync stream), " +
-          "'file' (offlineFlagSourcePath) or 'inline' (flagConfiguration); 'rpc' is not supported",
-      );
-    }
+    if (source === undefined) throw new ProviderFatalError('no flag source for this resolver');
     const done = this.machine.begin(this.options.deadlineMs, () => void this.initDeadline());
     // Read the persisted copy while the stream connects; it is applied only if that fails.
     this.cacheFile = this.cache?.load().then((cached) => this.preload(cached));
     void source.start((update) => this.onUpdate(update));
+    this.reporter?.start();
+    return done;
+  }
+
+  private initializeRpc(rpc: RpcResolver): Promise<void> {
+    const done = this.machine.begin(this.options.deadlineMs, () =>
+      this.machine.initFailed(
+        new Error(`no provider_ready from ${rpc.description} within ${this.options.deadlineMs} ms`),
+      ),
+    );
+    rpc.start();
     return done;
   }
 
   async onClose(): Promise<void> {
     this.machine.close();
+    this.rpc?.close();
     this.source?.close();
-    await this.cache?.flush();
+    await Promise.all([this.cache?.flush(), this.reporter?.close()]);
+  }
+
+  /** Sends the usage counted so far now (reportUsage), instead of at the next interval. */
+  flushUsage(): Promise<void> {
+    return this.reporter?.flush() ?? Promise.resolve();
   }
 
   resolveBooleanEvaluation(
@@ -118,6 +155,7 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<boolean>> {
+    if (this.rpc) return this.rpc.resolve('boolean', flagKey, defaultValue, context);
     return Promise.resolve(
       this.resolve(this.engine.resolveBoolean, flagKey, defaultValue, context),
     );
@@ -129,6 +167,7 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<string>> {
+    if (this.rpc) return this.rpc.resolve('string', flagKey, defaultValue, context);
     return Promise.resolve(this.resolve(this.engine.resolveString, flagKey, defaultValue, context));
   }
 
@@ -138,6 +177,7 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<number>> {
+    if (this.rpc) return this.rpc.resolve('number', flagKey, defaultValue, context);
     return Promise.resolve(this.resolve(this.engine.resolveNumber, flagKey, defaultValue, context));
   }
 
@@ -147,6 +187,7 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<T>> {
+    if (this.rpc) return this.rpc.resolve('object' as RpcKind, flagKey, defaultValue, context);
     const resolve = this.engine.resolveObject as unknown as Resolver<T>;
     return Promise.resolve(this.resolve(resolve, flagKey, defaultValue, context));
   }
@@ -171,6 +212,7 @@ export class SwitchyardProvider implements Provider {
       defaultValue,
       context as CoreContext,
     ) as unknown as ResolutionDetails<T>;
+    this.usage?.record(flagKey, result.variant, result.reason ?? 'UNKNOWN', result.flagMetadata);
     if (this.cachedSince === undefined) return result;
     return {
       ...result,

@@ -139,11 +139,6 @@ test('an unreadable certPath is FATAL with a clear message (no silent fallback t
   });
 });
 
-test('the rpc resolver is refused at initialize with a pointer to in-process (docs/adr/0010)', async () => {
-  provider = new SwitchyardProvider({ resolverType: 'rpc' }, silentLogger());
-  await expect(provider.initialize()).rejects.toMatchObject({ code: 'PROVIDER_FATAL' });
-});
-
 test('OpenFeature.setProviderAndWait with a sync source, then client evaluation', async () => {
   server = await TestSyncServer.start(flagConfig('blue'));
   provider = new SwitchyardProvider(

@@ -1,7 +1,8 @@
 // @switchyard/sources: every flag source behind one seam (FlagSource → SourceUpdate), the
 // scheme table that builds them from flagd's `--uri`/`--sources` (files and directories, HTTP
 // polling, flagd.sync.v1 streams), the payload wrapper remote sources share, and the sync
-// stream feed the provider's in-process resolver uses too.
+// stream feed the provider's in-process resolver uses too (its channel settings and stream retry
+// also pace the provider's RPC-mode EventStream).
 export { SOURCE_PROBLEM_CODES } from './flag-source.js';
 export type {
   FlagSource,
@@ -40,6 +41,8 @@ export {
   grpcTarget,
 } from './grpc/grpc-channel.js';
 export type { ChannelSettings, ChannelTls, GrpcTarget, RetryTiming } from './grpc/grpc-channel.js';
+export { createStreamRetry } from './grpc/stream-retry.js';
+export type { StreamOutcome, StreamRetry, StreamRetryOptions } from './grpc/stream-retry.js';
 export { createBackoff } from './grpc/backoff.js';
 export type { Backoff } from './grpc/backoff.js';
 export { HTTP_SOURCE_DEFAULTS } from './http/http-scheme.js';

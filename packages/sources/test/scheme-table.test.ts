@@ -64,6 +64,12 @@ test.each([
   expect(resolveSource(uri)).toMatchObject({ id, provider, uri });
 });
 
+test('credentials in an http URL are left out of its source id (shown in logs and /readyz)', () => {
+  expect(resolveSource('https://bot:s3cret@flags.example.com/flags.json?v=2').id).toBe(
+    'https://flags.example.com/flags.json?v=2',
+  );
+});
+
 test('remote entries check the types of their fields, without printing values', () => {
   const http = (extra: object) => () =>
     resolveSource({ uri: 'https://x/flags.json', provider: 'http', ...extra });

@@ -1,6 +1,10 @@
 // What `a <kind> flagd provider` means for each resolver (the testbed's `Given` steps): which
 // launchpad config runs, and the connection options the provider gets on top of the scenario's
 // options and the test defaults. Shared by our provider's suites and the official provider's.
+import { rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { join } from 'node:path';
 import type { Launchpad, LaunchpadConfig } from '../../launchpad/launchpad.js';
 import type { ProviderKind } from '../../gherkin/world.js';
 
@@ -98,4 +102,87 @@ export function filePlan(kind: ProviderKind, launchpad: Launchpad): ProviderPlan
 export async function preparePlan(plan: ProviderPlan, launchpad: Launchpad): Promise<void> {
   if (plan.config) await launchpad.ensure(plan.config);
   else await launchpad.ensureFiles();
+}
+
+/**
+ * The launchpad's `socket` config puts only the sync service on a unix socket. For RPC mode the
+ * evaluation service is reached through a byte pipe from a socket path to the daemon's --port
+ * (the daemon's own --socket-path is covered by packages/daemon/test/remote). One pipe per
+ * launchpad; `closeEvaluationSockets()` after the suite.
+ */
+const socketPipes = new Map<Launchpad, { path: string; server: Server }>();
+
+async function evaluationSocket(lp: Launchpad): Promise<string> {
+  const existing = socketPipes.get(lp);
+  if (existing) return existing.path;
+  const path = join(lp.workDir, 'eval.sock');
+  rmSync(path, { force: true });
+  const server = createServer((inbound) => {
+    const outbound = createConnection(lp.ports.evaluation, '127.0.0.1');
+    inbound.pipe(outbound).pipe(inbound);
+    const drop = () => {
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on('error', drop);
+    outbound.on('error', drop);
+    inbound.on('close', drop);
+    outbound.on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  socketPipes.set(lp, { path, server });
+  return path;
+}
+
+export async function closeEvaluationSockets(): Promise<void> {
+  const pipes = [...socketPipes.values()];
+  socketPipes.clear();
+  await Promise.all(
+    pipes.map((pipe) => new Promise<void>((resolve) => pipe.server.close(() => resolve()))),
+  );
+}
+
+/**
+ * RPC mode: the daemon's evaluation port (flagd's 8013). A scenario's `targetUri` goes to the
+ * authority proxy, which routes authorities other than the sync ones to the evaluation port.
+ */
+export async function rpcPlan(
+  kind: ProviderKind,
+  launchpad: Launchpad,
+  options: Readonly<Record<string, unknown>>,
+): Promise<ProviderPlan> {
+  const { ports } = launchpad;
+  const config = CONFIG_OF[kind];
+  const waitForReady = kind !== 'unavailable' && kind !== 'forbidden';
+  if (typeof options.targetUri === 'string') {
+    const targetUri = options.targetUri.replace('<port>', String(ports.proxy));
+    return { config, connection: {}, waitForReady, targetUri };
+  }
+  const at = (port: number) => ({ config, connection: { host: 'localhost', port }, waitForReady });
+  switch (kind) {
+    case 'unavailable':
+      return at(ports.unavailable);
+    case 'forbidden':
+      return at(ports.forbidden);
+    case 'ssl':
+      return {
+        config,
+        connection: {
+          host: 'localhost',
+          port: ports.evaluation,
+          tls: true,
+          certPath: launchpad.certificate.caPath,
+        },
+        waitForReady,
+      };
+    case 'socket':
+      await launchpad.ensure(config);
+      return {
+        config,
+        connection: { socketPath: await evaluationSocket(launchpad) },
+        waitForReady,
+      };
+    default:
+      return at(ports.evaluation);
+  }
 }

@@ -1,5 +1,5 @@
-// SuiteFixture for our SwitchyardProvider: in-process against the
-// daemon run by the emulated launchpad, or file mode over the launchpad's generated files.
+// SuiteFixture for our SwitchyardProvider: in-process (sync port) or RPC (evaluation port)
+// against the daemon run by the emulated launchpad, or file mode over the launchpad's files.
 import { OpenFeature } from '@openfeature/server-sdk';
 import {
   type ResolvedProviderOptions,
@@ -14,10 +14,11 @@ import {
   inProcessPlan,
   type ProviderPlan,
   preparePlan,
+  rpcPlan,
   TEST_DEFAULTS,
 } from './provider-plan.js';
 
-export type SwitchyardMode = 'in-process' | 'file';
+export type SwitchyardMode = 'in-process' | 'file' | 'rpc';
 
 /** Scenario options use the testbed's names; ours are flagd's, plus `resolver` → resolverType. */
 export function switchyardOptions(
@@ -60,7 +61,11 @@ export function switchyardFixture(
       const lp = launchpad();
       const scenario = switchyardOptions(world.options);
       const plan: ProviderPlan =
-        mode === 'file' ? filePlan(kind, lp) : inProcessPlan(kind, lp, world.options);
+        mode === 'file'
+          ? filePlan(kind, lp)
+          : mode === 'rpc'
+            ? await rpcPlan(kind, lp, world.options)
+            : inProcessPlan(kind, lp, world.options);
       await preparePlan(plan, lp);
       const seenBefore = lp.proxy.seen.length;
       const provider = new SwitchyardProvider({

@@ -4,6 +4,7 @@ import type { KnownFailure } from '../../gherkin/runner.js';
 import { createStepLibrary } from '../../gherkin/steps/index.js';
 import { testbedPath, testbedVersion } from '../../support/testbed.js';
 import { useLaunchpad } from './launchpad-suite.js';
+import { closeEvaluationSockets } from './provider-plan.js';
 import { defineCountedSuite } from './suite-counts.js';
 import { type SwitchyardMode, switchyardFixture } from './switchyard-fixture.js';
 
@@ -24,6 +25,7 @@ export function defineSwitchyardSuite(
 ): void {
   const name = `flagd-testbed ${testbedVersion()} @${mode}: SwitchyardProvider`;
   const launchpad = useLaunchpad();
+  afterAll(() => closeEvaluationSockets());
   const steps = createStepLibrary();
   defineCountedSuite({
     name,

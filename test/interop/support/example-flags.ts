@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { type EvaluationContext, type JsonValue, OpenFeature } from '@openfeature/server-sdk';
 import { createSnapshot, evaluate, parseFlags } from '@switchyard/core';
 import type { FlagDefinition, FlagValueType } from '@switchyard/core';
-import { startDaemon } from '@switchyard/daemon';
 import type { Daemon, DaemonOptions } from '@switchyard/daemon';
-// The daemon's logger factory with a destination that drops lines (the test package has no pino).
-import { createLogger } from '../../../packages/daemon/src/logger.js';
 import { repositoryRoot } from '../../support/testbed.js';
+import { startFileDaemon } from './file-daemon.js';
 
 export const FLAGS_DIR = join(repositoryRoot(), 'flags');
 export const files = readdirSync(FLAGS_DIR)
@@ -29,19 +27,13 @@ const definitions: FlagDefinition[] = files.flatMap((file) => {
 export const { snapshot } = createSnapshot(definitions);
 
 /** `switchyard start` on the example files, on loopback, any free ports, logs dropped; ready. */
-export async function startExampleDaemon(
+export function startExampleDaemon(
   servers: Pick<DaemonOptions, 'evaluationPort' | 'ofrepPort'>,
 ): Promise<Daemon> {
-  const daemon = await startDaemon({
-    sources: files.map((f) => `file:${join(FLAGS_DIR, f)}`),
-    host: '127.0.0.1',
-    syncPort: 0,
-    managementPort: 0,
-    ...servers,
-    logger: createLogger({ format: 'json', destination: { write: () => true } }),
-  });
-  await daemon.ready;
-  return daemon;
+  return startFileDaemon(
+    files.map((f) => join(FLAGS_DIR, f)),
+    servers,
+  );
 }
 
 export const contexts: EvaluationContext[] = [

@@ -84,6 +84,32 @@ export const ERROR_CODES = {
     httpStatus: 400,
     summary: 'a flag configuration a command was given does not parse (strict mode)',
   },
+  INVALID_USAGE_REPORT: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary:
+      'a usage report from a provider is malformed or over a bound (its counts are not kept)',
+  },
+  INVALID_REQUEST: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary: 'a request to the console API is malformed or over a bound',
+  },
+  FLAG_NOT_SERVED: {
+    exitCode: 1,
+    grpcStatus: GrpcStatus.NOT_FOUND,
+    httpStatus: 404,
+    summary: 'the daemon serves no flag of that key and set (or nothing yet)',
+  },
+  FLAG_EDIT_REFUSED: {
+    exitCode: 1,
+    grpcStatus: GrpcStatus.FAILED_PRECONDITION,
+    httpStatus: 409,
+    summary:
+      'switchyard set refused an edit: the flag is ambiguous or the result would not validate',
+  },
   GIT_FAILED: {
     exitCode: 2,
     grpcStatus: GrpcStatus.INTERNAL,

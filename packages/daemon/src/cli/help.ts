@@ -25,11 +25,13 @@ export function startHelp(): string {
   const compat = START_OPTIONS.filter((o) => o.effective === false).map(row);
   return `Usage: switchyard start [options]
 
-Watches the flag sources and serves them to flagd in-process providers over flagd.sync.v1
-(SyncFlags, FetchAllFlags, GetMetadata). Sources are merged in order: --uri entries first, then
---sources; a later source wins for the same (flagSetId, flag key). Invalid or half-written files
-never replace the last good flags. The same flags are evaluated remotely: flagd.evaluation v1/v2
-over gRPC on --port (RPC-mode providers) and OFREP over HTTP on --ofrep-port.
+Watches the flag sources (files and directories, HTTP endpoints, other daemons' sync streams)
+and serves them to flagd in-process providers over flagd.sync.v1 (SyncFlags, FetchAllFlags,
+GetMetadata) and as plain HTTP (/flags on the management port). Sources are merged in order: --uri
+entries first, then --sources; a later source wins for the same (flagSetId, flag key). Invalid or
+half-written files, failed polls and lost upstreams never replace the last good flags. The same
+flags are evaluated remotely: flagd.evaluation v1/v2 over gRPC on --port (RPC-mode providers) and
+OFREP over HTTP on --ofrep-port.
 
 Options (each also read from the FLAGD_* environment variable shown, and from --config):
 ${rows.join('\n')}

@@ -108,7 +108,7 @@ function logListening(daemon: Daemon, resolved: ResolvedStart): void {
     `listening: flagd.sync.v1 on ${daemon.syncAddress}${tls}` +
       (evaluation === undefined ? '' : `, flagd.evaluation v1/v2 on :${evaluation}${tls}`) +
       (ofrep === undefined ? '' : `, OFREP on http://localhost:${ofrep}/ofrep/v1`) +
-      `, management on http://localhost:${management} (/healthz /readyz /metrics /audit /flags)`,
+      `, management on http://localhost:${management} (/healthz /readyz /metrics /audit /flags), console on http://localhost:${management}/ui/`,
   );
 }
 

@@ -2,13 +2,12 @@
 // flagd) into DaemonOptions. Relative source paths resolve against the process cwd, like flagd.
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine.js';
-import { type ParsedArgs, parseBool } from '@switchyard/gitops';
+import { type ParsedArgs, parseBool, parseDuration } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
 import type { TelemetryOptions } from '../telemetry/telemetry.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '@switchyard/sources';
-import { parseDuration } from './duration.js';
 import { BY_NAME, envName } from './spec.js';
 
 export interface ResolvedStart {
@@ -238,6 +237,7 @@ export function resolveStartOptions(
     ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
     ...withDefined('auditLog', optional('audit-log', str)),
+    ...withDefined('usageFile', optional('usage-file', str)),
     telemetry: telemetryOf(get),
   };
   return {

@@ -116,6 +116,13 @@ export const START_OPTIONS: readonly StartOption[] = [
       'append one JSON line per published generation (source, content hash, flag changes, git commit and author); Switchyard extension, not in flagd',
   },
   {
+    name: 'usage-file',
+    type: 'string',
+    arg: 'FILE',
+    description:
+      'keep the flag usage providers report (evaluations by variant and reason, first and last seen) in FILE across restarts; Switchyard extension, not in flagd',
+  },
+  {
     name: 'config',
     type: 'string',
     arg: 'FILE',

@@ -29,6 +29,7 @@ export class Readiness {
   private readonly timer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly store: GenerationStore;
+  private readonly listeners = new Set<() => void>();
 
   constructor(options: ReadinessOptions) {
     this.store = options.store;
@@ -38,6 +39,7 @@ export class Readiness {
     });
     this.unsubscribe = this.store.subscribe(() => {
       if (this.store.ready) resolveComplete();
+      this.changed();
     });
     let resolveGrace: () => void = () => {};
     const grace = new Promise<void>((resolve) => {
@@ -46,6 +48,7 @@ export class Readiness {
     this.timer = setTimeout(() => {
       this.graceOver = true;
       resolveGrace();
+      this.changed();
     }, options.graceMs);
     this.timer.unref();
     this.gate = Promise.race([this.complete, grace]);
@@ -60,6 +63,16 @@ export class Readiness {
     if (this.store.generation === undefined) return this.graceOver ? 'unavailable' : 'starting';
     if (!this.open) return 'starting';
     return this.store.status().every((s) => s.health === 'ok') ? 'ok' : 'degraded';
+  }
+
+  /** Calls `listener` whenever `status()` may have changed; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Stops the grace timer and stops listening to the store. */

@@ -1,161 +1,134 @@
-// flagd.evaluation.v1.Service and flagd.evaluation.v2.Service handlers
+// The one implementation of flagd.evaluation.v1.Service and flagd.evaluation.v2.Service
 // (https://flagd.dev/reference/specifications/protos/, open-feature/flagd:
-// flagd/pkg/service/flag-evaluation). Every call reads the `flagd-selector` header, evaluates with
-// @switchyard/core against the selector's view of the current generation, and answers flagd's
-// shapes and status codes. Responses of snapshot-level results (STATIC, and TARGETING_MATCH of a variant) are
-// encoded once per view and written as bytes afterwards.
-import { status } from '@grpc/grpc-js';
-import type { Metadata, ServerUnaryCall } from '@grpc/grpc-js';
-import {
-  type EvaluationV1ServiceDefinition,
-  type EvaluationV2ServiceDefinition,
-  SELECTOR_METADATA_KEY,
-  encode,
-  type evaluationV1,
-  preEncoded,
-} from '@switchyard/protocol';
-import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
+// flagd/pkg/service/flag-evaluation), behind every protocol of the evaluation port: gRPC
+// (grpc-handlers.ts) and Connect / gRPC-Web (connect-handlers.ts) only translate calls and
+// outcomes. Every call reads the `flagd-selector` header, merges the context the one way
+// (context.ts), evaluates with @switchyard/core against the selector's view of the current
+// generation and answers flagd's shapes and status codes. Responses of snapshot-level results
+// (STATIC, and TARGETING_MATCH of a variant) are encoded once per view and transport.
+import { SELECTOR_METADATA_KEY, type evaluationV1 } from '@switchyard/protocol';
 import { evaluateAll } from '../engine.js';
 import type { EvaluateOptions, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
-import { metadataValue } from '../grpc-metadata.js';
+import type { CacheSlot } from '../store/cache-slot.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
-import type { ContextMerger } from './context.js';
-import type { EventStreams } from './event-stream.js';
+import { failed, intercept, ok } from './call.js';
+import type { CallInfo, CallInterceptor, Outcome } from './call.js';
+import type { ContextMerger, HeaderReader } from './context.js';
 import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
-import type { ResolveKind } from './resolve-kinds.js';
-import { grpcError } from './status.js';
-import { reflection, resultCache } from './view-caches.js';
+import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
+import { STATUS, evaluationFailure } from './status.js';
+import { reflection } from './view-caches.js';
 
 export interface EvaluationServiceOptions {
   /** The selector's view of the current generation. */
   readonly view: (selector: Selector) => FlagView;
   readonly context: ContextMerger;
-  readonly events: EventStreams;
+  /** Around every call of every protocol (authentication, tracing). */
+  readonly interceptors?: readonly CallInterceptor[];
   /** Clock for `$flagd.timestamp` (tests). */
   readonly evaluate?: EvaluateOptions;
 }
 
-interface ResolveRequest {
+export interface ResolveRequest {
   readonly flagKey: string;
   readonly context?: JsonObject | undefined;
 }
 
-type ServiceError = { code: status; details: string };
+/** How a transport wants a response: its encoding, cached per view for shared results. */
+export interface ResponseEncoding<T> {
+  readonly cache: CacheSlot<FlagView, Map<object, T>>;
+  encode(message: ResponseMessage, schema: { readonly typeName: string }): T;
+}
 
-/** A unary callback also accepts bytes encoded earlier (the method's serializer passes them). */
-type Reply = (error: ServiceError | null, response?: unknown) => void;
+/** The `flagd-selector` header as a selector, or INVALID_ARGUMENT. */
+export function selectorOf(header: HeaderReader): Outcome<Selector> {
+  try {
+    return ok(parseSelector(header(SELECTOR_METADATA_KEY)));
+  } catch (error) {
+    if (!(error instanceof InvalidSelectorError)) throw error;
+    return failed({ code: STATUS.INVALID_ARGUMENT, message: error.message });
+  }
+}
 
 export class EvaluationService {
   private readonly options: EvaluationServiceOptions;
   private readonly evaluateOptions: EvaluateOptions;
+  private readonly interceptors: readonly CallInterceptor[];
 
   constructor(options: EvaluationServiceOptions) {
     this.options = options;
     this.evaluateOptions = options.evaluate ?? {};
+    this.interceptors = options.interceptors ?? [];
   }
 
-  private selectorOf(metadata: Metadata, reply: Reply): Selector | undefined {
-    try {
-      return parseSelector(metadataValue(metadata, SELECTOR_METADATA_KEY));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      reply({ code: status.INVALID_ARGUMENT, details: error.message });
-      return undefined;
+  /** Runs `run` inside the interceptors (transports call this for streams too). */
+  around<T>(call: CallInfo, run: () => Outcome<T>): Outcome<T> {
+    return intercept(this.interceptors, call, run);
+  }
+
+  /** A typed Resolve* call of `version`, answered in the transport's `encoding`. */
+  resolve<T>(
+    call: CallInfo,
+    spec: { readonly version: 1 | 2; readonly kind: ResolveKind; readonly request: ResolveRequest },
+    encoding: ResponseEncoding<T>,
+  ): Outcome<T> {
+    return this.around(call, () => this.resolveNow(call.header, spec, encoding));
+  }
+
+  private resolveNow<T>(
+    header: HeaderReader,
+    { version, kind, request }: { version: 1 | 2; kind: ResolveKind; request: ResolveRequest },
+    encoding: ResponseEncoding<T>,
+  ): Outcome<T> {
+    const selector = selectorOf(header);
+    if (!selector.ok) return selector;
+    const view = this.options.view(selector.value);
+    const context = this.options.context.merge(request.context, header);
+    const result = resolveKind(view, {
+      kind,
+      flagKey: request.flagKey,
+      context,
+      options: this.evaluateOptions,
+    });
+    if (result.errorCode !== undefined) {
+      return failed(evaluationFailure(result.errorCode, result.errorMessage));
     }
-  }
-
-  private resolve(version: 1 | 2, kind: ResolveKind) {
-    const schemaOf = KINDS[kind];
-    const schema = version === 1 ? schemaOf.v1 : schemaOf.v2;
-    const responses = resultCache<PreEncoded>(`grpc-v${version}-${kind}`);
-    return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
-      const selector = this.selectorOf(call.metadata, callback);
-      if (selector === undefined) return;
-      const view = this.options.view(selector);
-      const context = this.options.context.merge(call.request.context, (name) =>
-        metadataValue(call.metadata, name),
+    // Snapshot-level results are frozen and shared: their encoded response is reusable.
+    const cache = Object.isFrozen(result) ? view.cached(encoding.cache) : undefined;
+    const cached = cache?.get(result);
+    if (cached !== undefined) return ok(cached);
+    const message = responseMessage(view, { version, kind, result });
+    if (message === undefined) {
+      return failed(
+        evaluationFailure(
+          'FLAG_NOT_FOUND',
+          `flag "${request.flagKey}" has no default variant (flagd.evaluation.v1 reports this as not found)`,
+        ),
       );
-      const result = resolveKind(view, {
-        kind,
-        flagKey: call.request.flagKey,
-        context,
-        options: this.evaluateOptions,
-      });
-      if (result.errorCode !== undefined) {
-        callback(grpcError(result.errorCode, result.errorMessage));
-        return;
-      }
-      // Snapshot-level results are frozen and shared: their encoded response is reusable.
-      const cacheable = Object.isFrozen(result);
-      const cache = cacheable ? view.cached(responses) : undefined;
-      const cached = cache?.get(result);
-      if (cached !== undefined) {
-        callback(null, cached);
-        return;
-      }
-      const message = responseMessage(view, { version, kind, result });
-      if (message === undefined) {
-        callback(
-          grpcError(
-            'FLAG_NOT_FOUND',
-            `flag "${call.request.flagKey}" has no default variant (flagd.evaluation.v1 reports this as not found)`,
-          ),
-        );
-        return;
-      }
-      if (cache === undefined) {
-        callback(null, message);
-        return;
-      }
-      const bytes = preEncoded(encode(schema as never, message as never));
-      cache.set(result, bytes);
-      callback(null, bytes);
-    };
+    }
+    const schemaOf = KINDS[kind];
+    const encoded = encoding.encode(message, version === 1 ? schemaOf.v1 : schemaOf.v2);
+    cache?.set(result, encoded);
+    return ok(encoded);
   }
 
   /** v1 ResolveAll: flags with a value only (flagd skips code-default, disabled and errored flags). */
-  private resolveAll(
-    call: ServerUnaryCall<{ context?: JsonObject | undefined }, unknown>,
-    callback: Reply,
-  ): void {
-    const selector = this.selectorOf(call.metadata, callback);
-    if (selector === undefined) return;
-    const view = this.options.view(selector);
-    const context = this.options.context.merge(call.request.context, (name) =>
-      metadataValue(call.metadata, name),
-    );
-    callback(
-      null,
-      resolveAllResponse(view, evaluateAll(view.snapshot, context, this.evaluateOptions)),
-    );
-  }
-
-  v1(): ServiceImplementation<typeof EvaluationV1ServiceDefinition> {
-    const r = (kind: ResolveKind) => this.resolve(1, kind) as never;
-    return {
-      resolveAll: ((call: never, callback: Reply) => this.resolveAll(call, callback)) as never,
-      resolveBoolean: r('boolean'),
-      resolveString: r('string'),
-      resolveFloat: r('float'),
-      resolveInt: r('int'),
-      resolveObject: r('object'),
-      eventStream: (call) => this.options.events.subscribe(call, 1),
-    };
-  }
-
-  v2(): ServiceImplementation<typeof EvaluationV2ServiceDefinition> {
-    const r = (kind: ResolveKind) => this.resolve(2, kind) as never;
-    return {
-      resolveBoolean: r('boolean'),
-      resolveString: r('string'),
-      resolveFloat: r('float'),
-      resolveInt: r('int'),
-      resolveObject: r('object'),
-      eventStream: (call) => this.options.events.subscribe(call, 2),
-    };
+  resolveAll(
+    call: CallInfo,
+    request: { readonly context?: JsonObject | undefined },
+  ): Outcome<evaluationV1.ResolveAllResponse> {
+    return this.around(call, () => {
+      const selector = selectorOf(call.header);
+      if (!selector.ok) return selector;
+      const view = this.options.view(selector.value);
+      const context = this.options.context.merge(request.context, call.header);
+      return ok(
+        resolveAllResponse(view, evaluateAll(view.snapshot, context, this.evaluateOptions)),
+      );
+    });
   }
 }
 

@@ -1,21 +1,20 @@
 // EventStream of flagd.evaluation v1 and v2 (https://flagd.dev/reference/specifications/protos/,
-// open-feature/flagd: flagd/pkg/service/flag-evaluation): provider_ready
-// on subscribe, configuration_change with a per-flag write/update/delete diff of the caller's
-// selector view, keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close.
-// Streams are grouped by selector: each generation is diffed and encoded once per group.
-import { status } from '@grpc/grpc-js';
-import type { ServerWritableStream } from '@grpc/grpc-js';
-import { SELECTOR_METADATA_KEY, encode, evaluationV2, preEncoded } from '@switchyard/protocol';
+// open-feature/flagd: flagd/pkg/service/flag-evaluation/eventing.go): provider_ready on subscribe,
+// configuration_change with a per-flag write/update/delete diff of the caller's selector view,
+// keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close. Streams are grouped
+// by selector: each generation is diffed and encoded once per group. Transport-neutral: each
+// protocol subscribes with an EventSink (grpc-handlers.ts writes the encoded bytes,
+// connect-handlers.ts yields the messages).
+import { encode, evaluationV2, preEncoded } from '@switchyard/protocol';
 import type { PreEncoded } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
-import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
-import { metadataValue } from '../grpc-metadata.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';
 import { sameFlag } from '../store/merge.js';
-import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
 
 export const KEEP_ALIVE_MS = 20_000;
 
@@ -31,26 +30,42 @@ export interface EventStreamOptions {
   readonly logger: Logger;
 }
 
-// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
-// serves both.
-function eventBytes(type: string, data: JsonObject): PreEncoded {
-  return preEncoded(
-    encode(evaluationV2.EventStreamResponseSchema, {
-      $typeName: 'flagd.evaluation.v2.EventStreamResponse',
-      type,
-      data,
-    }),
-  );
+/** One EventStreamResponse: the message and its protobuf encoding (v1 and v2 share it). */
+export interface StreamEvent {
+  readonly message: { readonly type: string; readonly data: JsonObject };
+  readonly bytes: PreEncoded;
 }
 
-const PROVIDER_READY = eventBytes('provider_ready', {});
-const KEEP_ALIVE = eventBytes('keep_alive', {});
-const PROVIDER_SHUTDOWN = eventBytes('provider_shutdown', {});
+/** Where a transport receives the events of one stream. */
+export interface EventSink {
+  write(event: StreamEvent): void;
+  /** The stream ends normally (after provider_shutdown). */
+  end(): void;
+  /** The stream ends with a status (the server-side deadline, shutdown before subscribing). */
+  fail(failure: CallFailure): void;
+}
 
-type Call = ServerWritableStream<unknown, PreEncoded>;
+// v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
+// serves both.
+function streamEvent(type: string, data: JsonObject): StreamEvent {
+  return {
+    message: { type, data },
+    bytes: preEncoded(
+      encode(evaluationV2.EventStreamResponseSchema, {
+        $typeName: 'flagd.evaluation.v2.EventStreamResponse',
+        type,
+        data,
+      }),
+    ),
+  };
+}
+
+const PROVIDER_READY = streamEvent('provider_ready', {});
+const KEEP_ALIVE = streamEvent('keep_alive', {});
+const PROVIDER_SHUTDOWN = streamEvent('provider_shutdown', {});
 
 interface Stream {
-  readonly call: Call;
+  readonly sink: EventSink;
   readonly keepAlive: NodeJS.Timeout;
   readonly deadline: NodeJS.Timeout | undefined;
 }
@@ -85,19 +100,14 @@ export class EventStreams {
     return n;
   }
 
-  /** The EventStream handler (both versions). */
-  subscribe(call: Call, _version: 1 | 2): void {
+  /**
+   * Subscribes a stream of `selector`'s view: provider_ready at once, then changes. Returns the
+   * function the transport calls when the client goes away (idempotent).
+   */
+  subscribe(selector: Selector, sink: EventSink): () => void {
     if (this.closing) {
-      call.emit('error', { code: status.UNAVAILABLE, details: 'switchyard is shutting down' });
-      return;
-    }
-    let selector: Selector;
-    try {
-      selector = parseSelector(metadataValue(call.metadata, SELECTOR_METADATA_KEY));
-    } catch (error) {
-      if (!(error instanceof InvalidSelectorError)) throw error;
-      call.emit('error', { code: status.INVALID_ARGUMENT, details: error.message });
-      return;
+      sink.fail({ code: STATUS.UNAVAILABLE, message: 'switchyard is shutting down' });
+      return () => {};
     }
     const key = selector.key;
     let group = this.groups.get(key);
@@ -112,13 +122,13 @@ export class EventStreams {
       this.options.streamDeadlineMs > 0
         ? setTimeout(() => {
             remove();
-            call.emit('error', {
-              code: status.DEADLINE_EXCEEDED,
-              details: 'stream closed due to server-side timeout',
+            sink.fail({
+              code: STATUS.DEADLINE_EXCEEDED,
+              message: 'stream closed due to server-side timeout',
             });
           }, this.options.streamDeadlineMs)
         : undefined;
-    const stream: Stream = { call, keepAlive, deadline };
+    const stream: Stream = { sink, keepAlive, deadline };
     let removed = false;
     const remove = () => {
       if (removed) return;
@@ -128,13 +138,10 @@ export class EventStreams {
       owner.streams.delete(stream);
       if (owner.streams.size === 0 && this.groups.get(key) === owner) this.groups.delete(key);
     };
-    call.on('cancelled', remove);
-    call.on('close', remove);
-    call.on('finish', remove);
-    call.on('error', remove);
     owner.streams.add(stream);
     this.options.logger.debug({ selector: key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
+    return remove;
   }
 
   /** Sends each group the flags its selector's view gained, changed or lost. */
@@ -147,13 +154,13 @@ export class EventStreams {
       if (keys.length === 0) continue;
       const flags: JsonObject = {};
       for (const key of keys) flags[key] = { type: changes[key]! };
-      const bytes = eventBytes('configuration_change', { flags });
-      for (const stream of group.streams) this.write(stream, bytes);
+      const event = streamEvent('configuration_change', { flags });
+      for (const stream of group.streams) this.write(stream, event);
     }
   }
 
-  private write(stream: Stream, bytes: PreEncoded): void {
-    stream.call.write(bytes);
+  private write(stream: Stream, event: StreamEvent): void {
+    stream.sink.write(event);
     // keep_alive only after `keepAliveMs` without any message.
     stream.keepAlive.refresh();
   }
@@ -165,8 +172,8 @@ export class EventStreams {
       for (const stream of [...group.streams]) {
         clearTimeout(stream.keepAlive);
         clearTimeout(stream.deadline);
-        stream.call.write(PROVIDER_SHUTDOWN);
-        stream.call.end();
+        stream.sink.write(PROVIDER_SHUTDOWN);
+        stream.sink.end();
       }
     }
     this.groups.clear();

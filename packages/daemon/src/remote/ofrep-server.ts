@@ -116,7 +116,8 @@ export class OfrepHandler {
     const path = q < 0 ? url : url.slice(0, q);
     const exchange: Exchange = { req, res, cors: this.cors?.headers(req.headers.origin) };
     if (req.method === 'OPTIONS' && this.cors) {
-      res.writeHead(204, this.cors.preflight(req)).end();
+      const requested = req.headers['access-control-request-headers'];
+      res.writeHead(204, this.cors.preflight(req.headers.origin, requested)).end();
       return;
     }
     const key = routeOf(path);

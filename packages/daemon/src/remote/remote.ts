@@ -3,16 +3,16 @@
 // publishes, so every transport sees the same flags at the same time.
 import type { Server as HttpServer } from 'node:http';
 import type { EvaluateOptions } from '../engine.js';
-import { stopGrpcServer } from '../grpc-listen.js';
-import type { Bound } from '../grpc-listen.js';
 import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import type { CallInterceptor } from './call.js';
 import { contextMerger } from './context.js';
 import type { ContextMerger } from './context.js';
-import { startEvaluationServer } from './evaluation-server.js';
+import { startEvaluationPort } from './evaluation-port.js';
+import type { EvaluationPort } from './evaluation-port.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
 import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
@@ -40,6 +40,8 @@ export interface RemoteOptions {
   readonly streamDeadlineMs: number;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
+  /** Around every call on the evaluation port, whatever the protocol (authentication, tracing). */
+  readonly interceptors?: readonly CallInterceptor[];
 }
 
 export interface Remote {
@@ -59,7 +61,7 @@ interface Shared {
   readonly events: EventStreams;
 }
 
-function startGrpc(shared: Shared): Promise<Bound | undefined> {
+function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
   const { options } = shared;
   if (options.evaluationPort === undefined && options.socketPath === undefined) {
     return Promise.resolve(undefined);
@@ -67,18 +69,23 @@ function startGrpc(shared: Shared): Promise<Bound | undefined> {
   const service = new EvaluationService({
     view: shared.view,
     context: shared.context,
-    events: shared.events,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
-  return startEvaluationServer(service, {
-    host: options.host,
-    port: options.evaluationPort ?? 0,
-    socketPath: options.socketPath,
-    certPath: options.certPath,
-    keyPath: options.keyPath,
-    maxRequestBody: options.maxRequestBody,
-    maxRequestHeader: options.maxRequestHeader,
-  });
+  return startEvaluationPort(
+    { service, events: shared.events },
+    {
+      host: options.host,
+      port: options.evaluationPort ?? 0,
+      socketPath: options.socketPath,
+      certPath: options.certPath,
+      keyPath: options.keyPath,
+      maxRequestBody: options.maxRequestBody,
+      maxRequestHeader: options.maxRequestHeader,
+      corsOrigins: options.corsOrigins,
+      logger: options.logger,
+    },
+  );
 }
 
 function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
@@ -120,10 +127,10 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
     if (event.type === 'generation') events.publish(event.generation);
   });
   // allSettled: when one server fails to start, the other must not be left listening.
-  const [grpc, http] = await Promise.allSettled([startGrpc(shared), startHttp(shared)]);
+  const [grpc, http] = await Promise.allSettled([startEvaluation(shared), startHttp(shared)]);
   if (grpc.status === 'rejected' || http.status === 'rejected') {
     unsubscribe();
-    if (grpc.status === 'fulfilled') grpc.value?.server.forceShutdown();
+    if (grpc.status === 'fulfilled') await grpc.value?.close(0);
     if (http.status === 'fulfilled' && http.value) await closeHttpServer(http.value.server);
     throw grpc.status === 'rejected' ? grpc.reason : (http as PromiseRejectedResult).reason;
   }
@@ -137,7 +144,7 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
         unsubscribe();
         events.close();
         await Promise.all([
-          grpc.value ? stopGrpcServer(grpc.value.server) : undefined,
+          grpc.value?.close(),
           http.value ? closeHttpServer(http.value.server) : undefined,
         ]);
       })();

@@ -143,11 +143,14 @@ export interface ResolvedResult {
   readonly result: EvaluationResult<JsonValue | undefined>;
 }
 
+/** A Resolve*Response message of any kind and version (protobuf-es shape, `$typeName` set). */
+export type ResponseMessage = Readonly<Record<string, unknown>> & { readonly $typeName: string };
+
 /** A Resolve*Response message for a successful result, or `undefined` for v1's not-found quirk. */
 export function responseMessage(
   view: FlagView,
   { version, kind, result }: ResolvedResult,
-): Record<string, unknown> | undefined {
+): ResponseMessage | undefined {
   const spec = KINDS[kind];
   const schema = version === 1 ? spec.v1 : spec.v2;
   const metadata = responseMetadata(view, result.flagMetadata);

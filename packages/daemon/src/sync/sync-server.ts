@@ -1,7 +1,9 @@
-// The grpc-js server for flagd.sync.v1 on --sync-port (or --sync-socket-path), plain or TLS.
+// The grpc-js server for flagd.sync.v1 (and switchyard.usage.v1) on --sync-port (or
+// --sync-socket-path), plain or TLS.
 import { Server } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import { FlagSyncServiceDefinition } from '@switchyard/protocol';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import { FlagSyncServiceDefinition, UsageServiceDefinition } from '@switchyard/protocol';
 import { listen } from '../grpc-listen.js';
 import type { Bound, ListenOptions } from '../grpc-listen.js';
 import type { SyncService } from './sync-service.js';
@@ -25,14 +27,21 @@ export const SYNC_SERVER_OPTIONS = {
 
 export type SyncServerOptions = ListenOptions;
 
+/**
+ * Serves flagd.sync.v1 and, beside it, switchyard.usage.v1 (the evaluation counts providers
+ * report to the daemon they sync from, docs/adr/0029).
+ */
 export async function startSyncServer(
   service: SyncService,
-  options: SyncServerOptions,
+  options: SyncServerOptions & { readonly usage?: UntypedServiceImplementation },
 ): Promise<Bound> {
   const server = new Server(SYNC_SERVER_OPTIONS);
   server.addService(
     FlagSyncServiceDefinition as unknown as ServiceDefinition,
     service.implementation(),
   );
+  if (options.usage !== undefined) {
+    server.addService(UsageServiceDefinition as unknown as ServiceDefinition, options.usage);
+  }
   return listen(server, options);
 }

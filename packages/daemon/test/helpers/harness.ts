@@ -1,5 +1,6 @@
 // Test peers: a daemon on loopback ports over real files in a temp dir, event waiters (never
 // fixed sleeps), a typed sync client and a stream reader.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,17 @@ export function atomicWrite(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+/** A self-signed certificate for `localhost` (openssl), as --server-cert-path/--server-key-path. */
+export function selfSignedCertificate(): { readonly cert: string; readonly key: string } {
+  const dir = tempDir('switchyard-tls-');
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const subject = ['-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'];
+  const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert];
+  execFileSync('openssl', [...args, '-days', '1', ...subject], { stdio: 'ignore' });
+  return { cert, key };
 }
 
 export interface FlagSpec {

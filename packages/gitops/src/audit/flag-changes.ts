@@ -6,6 +6,7 @@
 import type { FlagDefinition, JsonValue } from '@switchyard/core';
 import { flagId } from '../flags/flag-id.js';
 import { sameJson } from '../flags/same-json.js';
+import { incidentIn } from '../set/incident.js';
 import type { ChangedField, FlagAudit, FlagSummary, ServedFlag } from './types.js';
 
 export interface FlagChangeAudit {
@@ -15,12 +16,14 @@ export interface FlagChangeAudit {
 }
 
 export function summarise(flag: FlagDefinition): FlagSummary {
-  return {
+  const summary: FlagSummary = {
     state: flag.state,
     defaultVariant: flag.defaultVariant ?? null,
     variants: Object.keys(flag.variants),
     targeting: flag.targeting !== undefined,
   };
+  const incident = incidentIn(flag.metadata);
+  return incident === undefined ? summary : { ...summary, incident };
 }
 
 function changedFields(before: ServedFlag, after: ServedFlag): ChangedField[] {

@@ -18,6 +18,8 @@ export interface FlagSummary {
   readonly variants: readonly string[];
   /** The flag has a targeting rule. */
   readonly targeting: boolean;
+  /** Why the flag was changed outside the usual review (its `incident` metadata), if it says. */
+  readonly incident?: string;
 }
 
 /** What a changed flag's definition changed in. */

@@ -13,6 +13,8 @@ export interface DiffTextInput {
   readonly diffs: readonly FlagDiff[];
   readonly maxImpact: number | undefined;
   readonly exceeded: readonly FlagDiff[];
+  /** Flags above the threshold let through by an incident reason in their new metadata. */
+  readonly exempted: readonly { readonly diff: FlagDiff; readonly incident: string }[];
 }
 
 const json = (v: unknown): string => (v === undefined ? 'null' : JSON.stringify(v));
@@ -55,7 +57,12 @@ export function formatDiffText(input: DiffTextInput): string {
     for (const c of d.changes) for (const l of describeChange(c)) lines.push(`    ${l}`);
     if (d.impact !== undefined) {
       const { changed, total, share } = d.impact;
-      const over = input.exceeded.includes(d) ? `  ✗ above --max-impact ${input.maxImpact}%` : '';
+      const incident = input.exempted.find((e) => e.diff === d)?.incident;
+      const over = input.exceeded.includes(d)
+        ? `  ✗ above --max-impact ${input.maxImpact}%`
+        : incident !== undefined
+          ? `  ⚑ above --max-impact ${input.maxImpact}%, let through for incident: ${incident}`
+          : '';
       lines.push(
         `    impact: ${changed} of ${total} contexts (${percent(share)}) change variant${over}`,
       );
@@ -77,6 +84,8 @@ export function formatDiffText(input: DiffTextInput): string {
         ? `max impact ${input.maxImpact}%: ok`
         : `max impact ${input.maxImpact}% exceeded by: ${input.exceeded.map((d) => d.label).join(', ')}`,
     );
+    for (const e of input.exempted)
+      lines.push(`let through (metadata "incident"): ${e.diff.label}: ${e.incident}`);
   }
   return `${lines.join('\n')}\n`;
 }

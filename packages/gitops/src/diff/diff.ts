@@ -10,7 +10,9 @@ import { formatOf, intOf, optionValue } from '../cli/option-values.js';
 import type { CommandSpec, ParsedArgs } from '../cli/parse-args.js';
 import type { EvaluationContext } from '../engine-types.js';
 import { InputError } from '../errors/input-error.js';
+import { flagId } from '../flags/flag-id.js';
 import { type LoadedFlags, loadFlags } from '../flags/flag-sets.js';
+import { incidentIn } from '../set/incident.js';
 import { diffFlags, type FlagDiff, rulesOf } from './diff-model.js';
 import { type DiffTextInput, formatDiffText } from './diff-text.js';
 import { generatePopulation } from './population.js';
@@ -26,6 +28,7 @@ Options:
   --sample N               evaluate N generated contexts (default 10000)
   --seed N                 seed of the generated population (default 1)
   --max-impact P%          exit 1 when a flag changes the variant of more than P% of contexts
+                           (a flag whose new metadata has an "incident" reason is let through, named)
   --format text|json       output format (default text)
   --now DATE               clock for $flagd.timestamp (default now, or $SWITCHYARD_NOW)
 
@@ -126,6 +129,7 @@ function jsonReport(input: DiffTextInput, [oldSide, newSide]: Sides): string {
           maxImpact: {
             thresholdPercent: input.maxImpact,
             exceeded: input.exceeded.map((d) => d.label),
+            exempted: input.exempted.map((e) => ({ flag: e.diff.label, incident: e.incident })),
           },
         }),
   };
@@ -145,10 +149,16 @@ async function diff(args: ParsedArgs, io: CliIo): Promise<number> {
   const sides: Sides = [await loadFlags(oldSpec, io.cwd), await loadFlags(newSpec, io.cwd)];
   const { contexts, described } = population(spec, io.cwd, sides);
   const diffs = diffFlags(sides[0], sides[1], { contexts, now: () => nowMs });
-  const exceeded: FlagDiff[] =
+  const over: FlagDiff[] =
     maxImpact === undefined
       ? []
       : diffs.filter((d) => d.impact !== undefined && d.impact.share * 100 > maxImpact);
+  const exempted = over.flatMap((diff) => {
+    const flag = sides[1].flags.get(flagId({ key: diff.key, flagSetId: diff.flagSetId }));
+    const incident = flag === undefined ? undefined : incidentIn(flag.metadata);
+    return incident === undefined ? [] : [{ diff, incident }];
+  });
+  const exceeded = over.filter((d) => !exempted.some((e) => e.diff === d));
   const input = {
     oldSpec,
     newSpec,
@@ -156,6 +166,7 @@ async function diff(args: ParsedArgs, io: CliIo): Promise<number> {
     diffs,
     maxImpact,
     exceeded,
+    exempted,
   };
   io.stdout.write(format === 'json' ? jsonReport(input, sides) : formatDiffText(input));
   return exceeded.length > 0 ? EXIT_PROBLEMS : EXIT_OK;

@@ -2,26 +2,29 @@
 // daemon would, and prints value, variant, reason and, with --explain, the rule trace.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '@switchyard/core';
 import { commandNow } from '../cli/clock.js';
 import { type CliIo, EXIT_OK, EXIT_PROBLEMS } from '../cli/io.js';
 import { type Command, HELP_OPTION, NOW_OPTION, runCommand } from '../cli/command.js';
 import { formatOf, isSet, optionValue } from '../cli/option-values.js';
 import type { CommandSpec, ParsedArgs } from '../cli/parse-args.js';
+import { formatDiagnostic, UsageError } from '@switchyard/core';
 import { engine } from '../engine.js';
 import type {
   AnyResult,
+  Diagnostic,
   EvaluationContext,
   ExplainTrace,
   FlagDefinition,
 } from '../engine-types.js';
 import { InputError } from '../errors/input-error.js';
 import { loadFlags } from '../flags/flag-sets.js';
-import { formatTrace, short } from './trace-text.js';
+import { formatTrace } from './trace-text.js';
 
 export const EVAL_USAGE = `Usage: switchyard eval FLAG [options]
 
-Evaluates FLAG locally against flag files and prints value, variant and reason.
+Evaluates FLAG locally against flag files, as the daemon serves them, and prints value,
+variant, reason and metadata. A flag whose targeting cannot compile (an unknown operator or
+$ref) is served as written and evaluates to PARSE_ERROR; its error is shown.
 
 Options:
   --context JSON        the evaluation context, a JSON object (default {})
@@ -69,7 +72,7 @@ const EVAL_SPEC: CommandSpec = {
   ],
 };
 
-/** The flags of `--uri` (later wins), else of ./flags. */
+/** The flags of `--uri` (later wins), else of ./flags, parsed as the daemon parses them. */
 async function loadDefinitions(args: ParsedArgs, cwd: string): Promise<FlagDefinition[]> {
   const uris = args.values.get('uri') ?? [];
   if (uris.length === 0 && !existsSync(resolve(cwd, 'flags'))) {
@@ -77,8 +80,16 @@ async function loadDefinitions(args: ParsedArgs, cwd: string): Promise<FlagDefin
   }
   const definitions: FlagDefinition[] = [];
   for (const path of uris.length > 0 ? uris.map(uriPath) : ['flags'])
-    definitions.push(...(await loadFlags(path, cwd)).flags.values());
+    definitions.push(...(await loadFlags(path, cwd, 'served')).flags.values());
   return definitions;
+}
+
+/** The served flags whose rule cannot compile, one line each (stderr: stdout stays the report). */
+function ruleErrorLines(definitions: readonly FlagDefinition[]): string {
+  const broken = definitions.filter((d) => d.error !== undefined);
+  if (broken.length === 0) return '';
+  const lines = broken.map((d) => `  ${formatDiagnostic(d.error as Diagnostic)}`);
+  return `switchyard: served with a rule error (they evaluate to PARSE_ERROR):\n${lines.join('\n')}\n`;
 }
 
 interface Evaluated {
@@ -89,16 +100,28 @@ interface Evaluated {
 
 function textReport({ flagKey, result, trace }: Evaluated): string {
   const lines = [`flag:     ${flagKey}`];
-  lines.push(`value:    ${result.value === undefined ? '(code default)' : short(result.value)}`);
+  lines.push(
+    `value:    ${result.value === undefined ? '(code default)' : JSON.stringify(result.value)}`,
+  );
   lines.push(`variant:  ${result.variant ?? '(none)'}`);
   lines.push(`reason:   ${result.reason}`);
   if (result.errorCode !== undefined)
     lines.push(
       `error:    ${result.errorCode}${result.errorMessage ? `: ${result.errorMessage}` : ''}`,
     );
-  if (Object.keys(result.flagMetadata).length > 0)
-    lines.push(`metadata: ${short(result.flagMetadata)}`);
+  lines.push(...metadataLines(result.flagMetadata));
   return `${lines.join('\n')}\n${trace === undefined ? '' : formatTrace(trace)}`;
+}
+
+/** Every metadata entry in full, one per line (a description is often the longest value). */
+function metadataLines(metadata: AnyResult['flagMetadata']): string[] {
+  const entries = Object.entries(metadata);
+  if (entries.length === 0) return [];
+  const width = Math.max(...entries.map(([key]) => key.length));
+  return [
+    'metadata:',
+    ...entries.map(([key, value]) => `  ${`${key}:`.padEnd(width + 1)} ${JSON.stringify(value)}`),
+  ];
 }
 
 function jsonReport({ flagKey, result, trace }: Evaluated): string {
@@ -112,7 +135,9 @@ async function evaluate(args: ParsedArgs, io: CliIo): Promise<number> {
   const flagKey = args.positionals[0] as string;
   const context = parseContext(optionValue(args, 'context'));
   const nowMs = commandNow(args, io);
-  const { snapshot } = engine.createSnapshot(await loadDefinitions(args, io.cwd));
+  const definitions = await loadDefinitions(args, io.cwd);
+  io.stderr.write(ruleErrorLines(definitions));
+  const { snapshot } = engine.createSnapshot(definitions);
   const options = { now: () => nowMs };
   const evaluated: Evaluated = isSet(args, 'explain')
     ? { flagKey, ...engine.explain(snapshot, { flagKey, context }, options) }

@@ -17,7 +17,18 @@ export interface LoadedFlags {
   readonly flags: ReadonlyMap<string, FlagDefinition>;
 }
 
-export async function loadFlags(spec: string, cwd: string): Promise<LoadedFlags> {
+/**
+ * `strict` (validate, diff): any error rejects the side. `served`: what the daemon serves
+ * (strict, with targeting errors isolated: a flag whose rule cannot compile stays and evaluates
+ * to PARSE_ERROR, docs/adr/0002), for eval.
+ */
+export type LoadMode = 'strict' | 'served';
+
+export async function loadFlags(
+  spec: string,
+  cwd: string,
+  mode: LoadMode = 'strict',
+): Promise<LoadedFlags> {
   let sources: { display: string; text: string }[];
   const onDisk = existsSync(resolve(cwd, spec));
   if (!onDisk && splitRevision(spec) !== undefined) {
@@ -27,7 +38,10 @@ export async function loadFlags(spec: string, cwd: string): Promise<LoadedFlags>
   }
   const flags = new Map<string, FlagDefinition>();
   for (const source of sources) {
-    const result = engine.parseFlags(source.text, { source: source.display });
+    const result = engine.parseFlags(source.text, {
+      source: source.display,
+      ...(mode === 'served' ? { targetingErrors: 'isolate' as const } : {}),
+    });
     if (!result.ok || result.configuration === undefined)
       throw new InvalidFlagsError(source.display, result.diagnostics);
     for (const flag of result.configuration.flags) {

@@ -13,6 +13,7 @@ export interface RuleSettings {
   readonly 'expiring-soon': { severity: Severity; key: string; days: number };
   readonly 'expires-invalid': { severity: Severity; key: string };
   readonly 'kill-switch-default': { severity: Severity; prefix: string };
+  readonly 'kill-switch-incident': { severity: Severity };
   readonly 'unreachable-variant': { severity: Severity; ignoreStatic: boolean };
   readonly 'duplicate-key': { severity: Severity };
 }
@@ -30,6 +31,7 @@ export const DEFAULT_RULES: RuleSettings = {
   'expiring-soon': { severity: 'warning', key: 'expires', days: 14 },
   'expires-invalid': { severity: 'error', key: 'expires' },
   'kill-switch-default': { severity: 'error', prefix: 'ops_' },
+  'kill-switch-incident': { severity: 'warning' },
   'unreachable-variant': { severity: 'warning', ignoreStatic: false },
   'duplicate-key': { severity: 'error' },
 };

@@ -28,6 +28,8 @@ export const RULE_SUMMARIES: Readonly<Record<RuleId, string>> = {
   'expires-invalid': 'The metadata expiry is not an ISO 8601 date.',
   'kill-switch-default':
     'A kill switch (key prefix) defaults to its enabled variant (true or "on").',
+  'kill-switch-incident':
+    'A kill switch is off with an incident reason in its metadata (switchyard set --incident).',
   'unreachable-variant': 'A variant that neither the default nor any targeting branch can return.',
   'duplicate-key': 'A flag key defined in more than one file of the same flag set.',
 };

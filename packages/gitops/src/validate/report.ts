@@ -1,5 +1,6 @@
 // Output formats of `switchyard validate`: text (compiler style, `file:line:col`), JSON and
 // SARIF 2.1.0 (for code-scanning UIs such as GitHub's).
+import { type SarifLevel, type SarifRule, sarifLog } from '../report/sarif.js';
 import type { ProjectConfig, RuleId } from './config.js';
 import { CORE_RULE_SUMMARY, type Finding, RULE_SUMMARIES } from './findings.js';
 
@@ -33,66 +34,27 @@ export function formatJson(findings: readonly Finding[], summary: Summary): stri
   return `${JSON.stringify({ summary, findings }, null, 2)}\n`;
 }
 
-const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-
 /** SARIF 2.1.0: one run, every lifecycle rule plus the core codes that occurred as rules. */
 export function formatSarif(
   findings: readonly Finding[],
   config: ProjectConfig,
   version: string,
 ): string {
-  const level = (s: string): 'error' | 'warning' | 'none' =>
+  const level = (s: string): SarifLevel =>
     s === 'off' ? 'none' : s === 'warning' ? 'warning' : 'error';
-  const rules: {
-    id: string;
-    shortDescription: { text: string };
-    defaultConfiguration: { level: string };
-    helpUri?: string;
-  }[] = [];
-  for (const id of Object.keys(RULE_SUMMARIES) as RuleId[]) {
-    rules.push({
-      id,
-      shortDescription: { text: RULE_SUMMARIES[id] },
-      defaultConfiguration: { level: level(config.rules[id].severity) },
-    });
-  }
+  const rules: SarifRule[] = (Object.keys(RULE_SUMMARIES) as RuleId[]).map((id) => ({
+    id,
+    summary: RULE_SUMMARIES[id],
+    level: level(config.rules[id].severity),
+  }));
   for (const f of findings) {
     if (f.ruleId.startsWith('core/') && !rules.some((r) => r.id === f.ruleId)) {
-      rules.push({
-        id: f.ruleId,
-        shortDescription: { text: CORE_RULE_SUMMARY },
-        defaultConfiguration: { level: f.severity },
-      });
+      rules.push({ id: f.ruleId, summary: CORE_RULE_SUMMARY, level: f.severity });
     }
   }
-  const results = findings.map((f) => ({
-    ruleId: f.ruleId,
-    ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
-    level: f.severity,
-    message: { text: f.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
-          region: { startLine: f.line, startColumn: f.column },
-        },
-        ...(f.flagKey === undefined
-          ? {}
-          : { logicalLocations: [{ name: f.flagKey, kind: 'member' }] }),
-      },
-    ],
-  }));
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: { name: 'switchyard', informationUri: 'https://flagd.dev', version, rules },
-        },
-        results,
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return sarifLog(
+    rules,
+    findings.map((f) => ({ ...f, level: f.severity })),
+    version,
+  );
 }

@@ -8,6 +8,7 @@ import type { PathSegment } from '../flags/positions.js';
 import { parseIsoDate } from '../iso-date.js';
 import type { ProjectConfig, RuleId, RuleSettings } from './config.js';
 import type { Finding } from './findings.js';
+import { INCIDENT_KEY, incidentIn } from '../set/incident.js';
 import { unreachableVariants } from './reachability.js';
 
 const DAY_MS = 86_400_000;
@@ -73,6 +74,16 @@ function checkKillSwitch({ flag, rules, report }: FlagCheck): void {
   if (!isKillSwitch(flag, rules)) return;
   const dv = flag.defaultVariant;
   if (dv !== undefined && isEnabledValue(flag.variants[dv])) return;
+  const incident = incidentIn(flag.metadata);
+  if (incident !== undefined) {
+    // Off on purpose, said why: visible in every run, and in the audit trail once served.
+    report(
+      'kill-switch-incident',
+      ['metadata', INCIDENT_KEY],
+      `kill switch "${flag.key}" is off for an incident: ${incident}; turn it back on with \`switchyard set ${flag.key} --variant <on>\` when it is over`,
+    );
+    return;
+  }
   const enabled = Object.keys(flag.variants).filter((v) => isEnabledValue(flag.variants[v]));
   const hint =
     enabled.length > 0
@@ -81,7 +92,7 @@ function checkKillSwitch({ flag, rules, report }: FlagCheck): void {
   report(
     'kill-switch-default',
     ['defaultVariant'],
-    `kill switch "${flag.key}" must default to its enabled variant (true or "on"), not ${dv === undefined ? 'the code default' : `"${dv}"`}${hint}`,
+    `kill switch "${flag.key}" must default to its enabled variant (true or "on"), not ${dv === undefined ? 'the code default' : `"${dv}"`}${hint} (in an incident: switchyard set ${flag.key} --variant NAME --incident REASON)`,
   );
 }
 

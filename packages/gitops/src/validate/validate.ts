@@ -59,7 +59,11 @@ function coreFinding(doc: FlagDocument, d: FlagDocument['result']['diagnostics']
 }
 
 /** Every finding of the documents, core's and the lifecycle rules', in file:line:col order. */
-function findingsOf(docs: readonly FlagDocument[], config: ProjectConfig, now: number): Finding[] {
+export function findingsOf(
+  docs: readonly FlagDocument[],
+  config: ProjectConfig,
+  now: number,
+): Finding[] {
   const findings: Finding[] = [];
   for (const doc of docs)
     for (const d of doc.result.diagnostics) findings.push(coreFinding(doc, d));

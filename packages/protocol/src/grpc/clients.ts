@@ -14,6 +14,7 @@ import { EvaluationV1ServiceDefinition } from './evaluation-v1-service.js';
 import { EvaluationV2ServiceDefinition } from './evaluation-v2-service.js';
 import type { PreEncoded } from './method.js';
 import { FlagSyncServiceDefinition } from './sync-service.js';
+import { UsageServiceDefinition } from './usage-service.js';
 
 /** The request message type of a method definition. */
 export type RequestOf<M> = M extends MethodDefinition<infer I, infer _O> ? I : never;
@@ -61,3 +62,5 @@ export const FlagSyncServiceClient = clientFor(FlagSyncServiceDefinition, 'FlagS
 export const EvaluationV1ServiceClient = clientFor(EvaluationV1ServiceDefinition, 'Service');
 /** Client for `flagd.evaluation.v2.Service`. */
 export const EvaluationV2ServiceClient = clientFor(EvaluationV2ServiceDefinition, 'Service');
+/** Client for `switchyard.usage.v1.UsageService` (a Switchyard extension). */
+export const UsageServiceClient = clientFor(UsageServiceDefinition, 'UsageService');

@@ -15,6 +15,8 @@ import {
   SELECTOR_METADATA_KEY,
   type SyncFlagsRequest,
   type SyncFlagsResponse,
+  UsageServiceDefinition,
+  type usageV1,
 } from '@switchyard/protocol';
 
 type JsonObject = { [key: string]: unknown };
@@ -35,6 +37,8 @@ export interface SyncServerOptions {
   readonly socketPath?: string;
   /** A fixed loopback port (default: any free one). */
   readonly port?: number;
+  /** Also serve switchyard.usage.v1 (as a Switchyard daemon does; a flagd does not). */
+  readonly acceptUsage?: boolean;
   /** TLS key and certificate (PEM). */
   readonly tls?: { readonly key: Buffer; readonly cert: Buffer };
 }
@@ -52,6 +56,8 @@ export class TestSyncServer extends EventEmitter {
   /** When true, new streams stay open but receive nothing. */
   silent = false;
   readonly requests: SeenRequest[] = [];
+  /** Usage reports received (acceptUsage). */
+  readonly usageReports: usageV1.ReportUsageRequest[] = [];
   private readonly calls = new Set<Call>();
   private server: Server | undefined;
   private timers = new Set<NodeJS.Timeout>();
@@ -175,6 +181,18 @@ export class TestSyncServer extends EventEmitter {
     server.addService(FlagSyncServiceDefinition as unknown as ServiceDefinition, {
       syncFlags: (call: Call) => this.handle(call),
     });
+    if (this.options.acceptUsage) {
+      server.addService(UsageServiceDefinition as unknown as ServiceDefinition, {
+        reportUsage: (
+          call: { request: usageV1.ReportUsageRequest },
+          callback: (error: null, response: usageV1.ReportUsageResponse) => void,
+        ) => {
+          this.usageReports.push(call.request);
+          this.emit('usage', call.request);
+          callback(null, { $typeName: 'switchyard.usage.v1.ReportUsageResponse' });
+        },
+      });
+    }
     const creds: ServerCredentials = this.options.tls
       ? Credentials.createSsl(null, [
           { private_key: this.options.tls.key, cert_chain: this.options.tls.cert },

@@ -93,6 +93,29 @@ export function syncFeedDescription(options: Pick<SyncFeedOptions, 'target' | 's
   return `sync ${address}${authority ? ` (${authority})` : ''}${selector}`;
 }
 
+/**
+ * Reports a non-fatal end of a stream to the sink (routine recycling only to the debug trace);
+ * true when the end was routine.
+ */
+function reportEnd(end: {
+  readonly result: StatusObject;
+  readonly received: boolean;
+  readonly description: string;
+  readonly sink: PayloadSink | undefined;
+  readonly options: SyncFeedOptions;
+}): boolean {
+  const { result, description, sink } = end;
+  const name = status[result.code] ?? String(result.code);
+  const routine =
+    end.received && (result.code === status.OK || result.code === status.DEADLINE_EXCEEDED);
+  if (routine) end.options.debug?.(`${description}: stream recycled (${name}), reopening`);
+  else if (result.code === status.RESOURCE_EXHAUSTED && /larger than max/i.test(result.details)) {
+    // grpc-js's own answer to a message over grpc.max_receive_message_length.
+    sink?.tooLarge(`${description}: ${result.details} (raise maxMsgSize)`);
+  } else sink?.unavailable(`${description}: stream ended with ${name}: ${result.details}`);
+  return routine;
+}
+
 export function createSyncFeed(options: SyncFeedOptions): PayloadFeed {
   const fatalCodes = fatalCodeSet(options.fatalStatusCodes);
   const description = syncFeedDescription(options);
@@ -159,13 +182,7 @@ export function createSyncFeed(options: SyncFeedOptions): PayloadFeed {
       sink?.fatal(`${description}: fatal status ${name}: ${result.details}`);
       return;
     }
-    const routine =
-      stream.received && (result.code === status.OK || result.code === status.DEADLINE_EXCEEDED);
-    if (routine) options.debug?.(`${description}: stream recycled (${name}), reopening`);
-    else if (result.code === status.RESOURCE_EXHAUSTED && /larger than max/i.test(result.details)) {
-      // grpc-js's own answer to a message over grpc.max_receive_message_length.
-      sink?.tooLarge(`${description}: ${result.details} (raise maxMsgSize)`);
-    } else sink?.unavailable(`${description}: stream ended with ${name}: ${result.details}`);
+    const routine = reportEnd({ result, received: stream.received, description, sink, options });
     retry.afterStream({ accepted: stream.accepted, livedMs: stream.livedMs, routine });
   }
 

@@ -48,6 +48,18 @@ function urlOf(config: SourceConfig): URL {
   return url;
 }
 
+/**
+ * flagd's id of an http source is its URL; credentials in it (`https://user:secret@host/…`) are
+ * left out, since the id is shown in logs and /readyz (they are still sent, as Basic auth).
+ */
+function idOf(config: SourceConfig): string {
+  const url = urlOf(config);
+  if (url.username === '' && url.password === '') return config.uri;
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
 /** The URL as messages show it: no credentials, no query (presigned URLs carry tokens there). */
 export function describeUrl(url: URL): string {
   const query = url.search === '' ? '' : '?…';
@@ -87,7 +99,7 @@ export const HTTP_SCHEME: SourceScheme = {
     stringField(config, 'intervalSeed');
     integerField(config, 'interval', { min: 1, max: MAX_INTERVAL_S });
     integerField(config, 'timeoutS', { min: 1, max: MAX_INTERVAL_S });
-    return { id: config.uri, provider: config.provider, uri: config.uri, config };
+    return { id: idOf(config), provider: config.provider, uri: config.uri, config };
   },
   create(spec, context) {
     const { config } = spec;

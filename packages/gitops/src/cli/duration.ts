@@ -1,5 +1,5 @@
-// Go's time.ParseDuration syntax, which flagd's duration flags use: "1h2m3.5s", "300ms", "0".
-import { UsageError } from '../engine.js';
+// Go's time.ParseDuration syntax, which flagd's duration flags use (and `set --timeout`): "1h2m3.5s", "300ms", "0".
+import { UsageError } from '@switchyard/core';
 
 const UNITS: Record<string, number> = {
   ns: 1e-6,

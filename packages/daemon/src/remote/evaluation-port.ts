@@ -1,0 +1,102 @@
+// The evaluation port (--port 8013, or --socket-path): flagd.evaluation.v1 and v2 over gRPC,
+// gRPC-Web and Connect (JSON and binary), HTTP/1.1 and HTTP/2 (h2c or TLS with
+// --server-cert-path/--server-key-path), as flagd serves them with connect-go
+// (open-feature/flagd: flagd/pkg/service/flag-evaluation/connect_service.go). One
+// EvaluationService answers every protocol; the port routes each HTTP/2 stream: `application/grpc`
+// to grpc-js (the fast path, grpc-bridge.ts), everything else — and all of HTTP/1.1 — to the
+// Connect router (connect-server.ts). Why two libraries: docs/adr/0032.
+import { createServer as createHttp1Server } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
+import type { ServerHttp2Session } from 'node:http2';
+import { Server as GrpcServer } from '@grpc/grpc-js';
+import type { ChannelOptions } from '@grpc/grpc-js';
+import {
+  EvaluationV1ServiceDefinition,
+  EvaluationV2ServiceDefinition,
+  addService,
+} from '@switchyard/protocol';
+import { listenDual } from '../dual-listen.js';
+import type { DualListener } from '../dual-listen.js';
+import type { ListenOptions } from '../grpc-listen.js';
+import type { Logger } from '../logger.js';
+import { SYNC_SERVER_OPTIONS } from '../sync/sync-server.js';
+import { connectRoutes } from './connect-handlers.js';
+import { connectEndpoints } from './connect-server.js';
+import { unaryFastPath } from './connect-unary.js';
+import { EVALUATION_CORS, cors } from './cors.js';
+import type { EvaluationService } from './evaluation-service.js';
+import type { EventStreams } from './event-stream.js';
+import { grpcBridge, isGrpc } from './grpc-bridge.js';
+import { GrpcHandlers } from './grpc-handlers.js';
+
+export interface EvaluationPortOptions extends ListenOptions {
+  /** `--max-request-body`: the largest request message accepted (RESOURCE_EXHAUSTED above). */
+  readonly maxRequestBody: number;
+  /** `--max-request-header`: the largest request header block. */
+  readonly maxRequestHeader: number;
+  /** `--cors-origin` (Connect and gRPC-Web from browsers). */
+  readonly corsOrigins: readonly string[];
+  readonly logger: Logger;
+}
+
+export interface EvaluationPort extends DualListener {
+  /** Stops the grpc-js side too (ends its calls, forced after the grace). */
+  close(graceMs?: number): Promise<void>;
+}
+
+function grpcServer(service: EvaluationService, events: EventStreams, maxRequestBody: number) {
+  // The same keepalive policy as the sync server: official providers ping every few seconds.
+  const channelOptions: ChannelOptions = {
+    ...SYNC_SERVER_OPTIONS,
+    'grpc.max_receive_message_length': maxRequestBody,
+    'grpc.enable_channelz': 0,
+  };
+  const server = new GrpcServer(channelOptions);
+  const handlers = new GrpcHandlers({ service, events });
+  addService(server, EvaluationV1ServiceDefinition, handlers.v1());
+  addService(server, EvaluationV2ServiceDefinition, handlers.v2());
+  return server;
+}
+
+export async function startEvaluationPort(
+  parts: { readonly service: EvaluationService; readonly events: EventStreams },
+  options: EvaluationPortOptions,
+): Promise<EvaluationPort> {
+  const grpc = grpcServer(parts.service, parts.events, options.maxRequestBody);
+  const connect = connectEndpoints({
+    routes: connectRoutes(parts),
+    readMaxBytes: options.maxRequestBody,
+    cors: cors(options.corsOrigins, EVALUATION_CORS),
+    logger: options.logger,
+    fastPath: unaryFastPath(parts.service, options.maxRequestBody),
+  });
+  const http1 = createHttp1Server({ maxHeaderSize: options.maxRequestHeader }, connect.http1);
+  const http2 = createHttp2Server({
+    // As grpc-js configures its own HTTP/2 servers.
+    maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
+    maxSessionMemory: Number.MAX_SAFE_INTEGER,
+    settings: { maxHeaderListSize: options.maxRequestHeader },
+  });
+  http2.setTimeout(0);
+  let listener: DualListener | undefined;
+  const bridge = grpcBridge(grpc, () => listener?.server.address() ?? null);
+  http2.on('session', (session: ServerHttp2Session) => bridge.session(session));
+  http2.on('stream', (stream, headers) => {
+    if (isGrpc(headers)) bridge.stream(stream, headers);
+    else connect.http2(stream, headers);
+  });
+  listener = await listenDual({ http1, http2 }, options);
+  const bound = listener;
+  return {
+    ...bound,
+    close: async (graceMs = 2000) => {
+      const force = setTimeout(() => grpc.forceShutdown(), graceMs);
+      force.unref();
+      await Promise.all([
+        bound.close(graceMs),
+        new Promise<void>((resolve) => grpc.tryShutdown(() => resolve())),
+      ]);
+      clearTimeout(force);
+    },
+  };
+}

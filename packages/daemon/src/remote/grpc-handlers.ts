@@ -1,0 +1,141 @@
+// flagd.evaluation v1 and v2 as grpc-js handlers (the gRPC protocol's fast path): each call is
+// handed to the one EvaluationService; successful responses of shared results are written as
+// bytes encoded once per view, failures as the status the service chose.
+import type { Metadata, ServerUnaryCall, ServerWritableStream, ServiceError } from '@grpc/grpc-js';
+import {
+  type EvaluationV1ServiceDefinition,
+  type EvaluationV2ServiceDefinition,
+  encode,
+  preEncoded,
+} from '@switchyard/protocol';
+import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
+import type { JsonObject } from '../engine.js';
+import { metadataValue } from '../grpc-metadata.js';
+import type { CallInfo, Outcome } from './call.js';
+import type { HeaderReader } from './context.js';
+import type { EvaluationService, ResolveRequest, ResponseEncoding } from './evaluation-service.js';
+import { selectorOf } from './evaluation-service.js';
+import type { EventStreams } from './event-stream.js';
+import type { ResolveKind } from './resolve-kinds.js';
+import type { CallFailure } from './status.js';
+import { resultCache } from './view-caches.js';
+
+type Reply = (error: Partial<ServiceError> | null, response?: unknown) => void;
+
+const V1 = 'flagd.evaluation.v1.Service';
+const V2 = 'flagd.evaluation.v2.Service';
+
+const headerOf =
+  (metadata: Metadata): HeaderReader =>
+  (name) =>
+    metadataValue(metadata, name);
+
+function callInfo(service: string, method: string, metadata: Metadata): CallInfo {
+  return { protocol: 'grpc', service, method, header: headerOf(metadata) };
+}
+
+const asStatus = (failure: CallFailure) => ({ code: failure.code, details: failure.message });
+
+function reply<T>(outcome: Outcome<T>, callback: Reply): void {
+  if (outcome.ok) callback(null, outcome.value);
+  else callback(asStatus(outcome.failure));
+}
+
+const METHOD: Readonly<Record<ResolveKind, string>> = {
+  boolean: 'ResolveBoolean',
+  string: 'ResolveString',
+  float: 'ResolveFloat',
+  int: 'ResolveInt',
+  object: 'ResolveObject',
+};
+
+/** Pre-encoded bytes, cached per view and version (the unary callback writes them as they are). */
+function bytesEncoding(version: 1 | 2, kind: ResolveKind): ResponseEncoding<PreEncoded> {
+  return {
+    cache: resultCache<PreEncoded>(`grpc-v${version}-${kind}`),
+    encode: (message, schema) => preEncoded(encode(schema as never, message as never)),
+  };
+}
+
+export interface GrpcHandlerOptions {
+  readonly service: EvaluationService;
+  readonly events: EventStreams;
+}
+
+export class GrpcHandlers {
+  constructor(private readonly options: GrpcHandlerOptions) {}
+
+  private resolve(version: 1 | 2, kind: ResolveKind) {
+    const encoding = bytesEncoding(version, kind);
+    const service = version === 1 ? V1 : V2;
+    const method = METHOD[kind];
+    return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
+      const info = callInfo(service, method, call.metadata);
+      reply(
+        this.options.service.resolve(info, { version, kind, request: call.request }, encoding),
+        callback,
+      );
+    };
+  }
+
+  private eventStream(service: string) {
+    return (call: ServerWritableStream<unknown, PreEncoded>): void => {
+      const info = callInfo(service, 'EventStream', call.metadata);
+      let remove: (() => void) | undefined;
+      const subscribed = this.options.service.around(info, () => {
+        const selector = selectorOf(info.header);
+        if (!selector.ok) return selector;
+        remove = this.options.events.subscribe(selector.value, {
+          write: (event) => call.write(event.bytes),
+          end: () => call.end(),
+          fail: (failure) => {
+            remove?.();
+            call.emit('error', asStatus(failure));
+          },
+        });
+        return { ok: true, value: undefined } as const;
+      });
+      if (!subscribed.ok) {
+        call.emit('error', asStatus(subscribed.failure));
+        return;
+      }
+      const unsubscribe = () => remove?.();
+      call.on('cancelled', unsubscribe);
+      call.on('close', unsubscribe);
+      call.on('finish', unsubscribe);
+      call.on('error', unsubscribe);
+    };
+  }
+
+  v1(): ServiceImplementation<typeof EvaluationV1ServiceDefinition> {
+    const r = (kind: ResolveKind) => this.resolve(1, kind) as never;
+    return {
+      resolveAll: ((
+        call: ServerUnaryCall<{ context?: JsonObject | undefined }, unknown>,
+        callback: Reply,
+      ) =>
+        reply(
+          this.options.service.resolveAll(callInfo(V1, 'ResolveAll', call.metadata), call.request),
+          callback,
+        )) as never,
+      resolveBoolean: r('boolean'),
+      resolveString: r('string'),
+      resolveFloat: r('float'),
+      resolveInt: r('int'),
+      resolveObject: r('object'),
+      eventStream: this.eventStream(V1),
+    };
+  }
+
+  v2(): ServiceImplementation<typeof EvaluationV2ServiceDefinition> {
+    const r = (kind: ResolveKind) => this.resolve(2, kind) as never;
+    return {
+      resolveBoolean: r('boolean'),
+      resolveString: r('string'),
+      resolveFloat: r('float'),
+      resolveInt: r('int'),
+      resolveObject: r('object'),
+      eventStream: this.eventStream(V2),
+    };
+  }
+}
