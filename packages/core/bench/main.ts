@@ -3,20 +3,26 @@
 // (core's sources at the baseline commit, see scripts/run-ts.mjs), so the budget's cost is
 // measured in the same run. Not part of `npm test`.
 // Run: `pnpm --filter @switchyard/core bench` (add `-- --readme` to rewrite the README table,
-// `-- --quick` for a short smoke run).
+// `-- --quick` for a short smoke run, `-- --only <text>` to measure only the cases whose name
+// contains it).
+import { availableParallelism, loadavg } from 'node:os';
 import { FlagdCore } from '@openfeature/flagd-core';
-import { Bench } from 'tinybench';
 import * as core from '../src/index.js';
 import type { EvaluationContext, FlagSnapshot } from '../src/index.js';
 import { type BenchContext, contexts, document, HOSTILE } from './fixtures.js';
 import { updateReadme } from './readme.js';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const quick = args.has('--quick');
+const only = args.has('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const TIME_MS = quick ? 150 : 500;
 /** Rounds per case; ours and the reference alternate, and the median round is reported, so one
  * GC pause or a neighbour's burst on the machine cannot decide a ratio. */
 const ROUNDS = quick ? 1 : 7;
+/** Warm-up: every side of every case runs this long, this many times, before any round. */
+const WARMUP_MS = quick ? 20 : 100;
+const WARMUP_PASSES = quick ? 1 : 3;
 const BATCH = 256;
 const TARGET_RATIO = 5;
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
@@ -61,18 +67,30 @@ interface Row {
   readonly baseline?: number;
 }
 
-/** ops/s of `fn`, which performs BATCH evaluations per call. */
-async function measure(pairs: Record<string, () => void>): Promise<Record<string, number>> {
-  const bench = new Bench({ time: TIME_MS, warmupTime: quick ? 50 : 200 });
-  for (const [name, fn] of Object.entries(pairs)) bench.add(name, fn);
-  await bench.run();
-  const out: Record<string, number> = {};
-  for (const task of bench.tasks) {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state}`);
-    out[task.name] = r.throughput.mean * BATCH;
-  }
-  return out;
+/** CPU time of this process in ms (user + system, all threads). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Calls of a side between two reads of the clock (a read costs about a microsecond). */
+const CALLS_PER_READ = 8;
+
+/**
+ * Evaluations per second of `fn` (BATCH evaluations per call) over `ms` of this process's CPU
+ * time. CPU time, not wall time: on a shared machine a side that is descheduled by a
+ * neighbour's burst loses wall time it never ran, so wall-clock rates measured the neighbours.
+ */
+function throughput(fn: () => void, ms: number): number {
+  const start = cpuMs();
+  let calls = 0;
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < CALLS_PER_READ; i++) fn();
+    calls += CALLS_PER_READ;
+    elapsed = cpuMs() - start;
+  } while (elapsed < ms);
+  return (calls * BATCH * 1000) / elapsed;
 }
 
 interface Sides {
@@ -81,24 +99,56 @@ interface Sides {
   readonly baseline?: (() => void) | undefined;
 }
 
-async function pair(name: string, sides: Sides): Promise<Row> {
+interface Case {
+  readonly name: string;
+  readonly sides: Sides;
+}
+
+function sidesOf(c: Case): [keyof Sides, () => void][] {
+  const { ours, reference, baseline } = c.sides;
+  return baseline === undefined
+    ? [
+        ['ours', ours],
+        ['reference', reference],
+      ]
+    : [
+        ['ours', ours],
+        ['reference', reference],
+        ['baseline', baseline],
+      ];
+}
+
+/**
+ * Every side evaluates every case before anything is measured. V8 shares type feedback between
+ * the closures of one function literal, so once a process has evaluated many different flags
+ * its engine runs on polymorphic feedback — the state of a provider or daemon serving a real
+ * flag set, and the state every case here is measured in. Measured one after another without
+ * this, the first cases ran on feedback that had seen only themselves and each later case on
+ * what the earlier ones left (the flags-loaded rows, measured last, looked slower with more
+ * flags; with this warm-up they do not).
+ */
+function warmUp(cases: readonly Case[]): void {
+  for (let pass = 0; pass < WARMUP_PASSES; pass++) {
+    for (const c of cases) for (const [, fn] of sidesOf(c)) throughput(fn, WARMUP_MS);
+  }
+}
+
+async function pair(c: Case): Promise<Row> {
   const rounds: Row[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which side runs first, so warm-up and GC debt fall on all alike.
-    const order: [string, () => void][] = [
-      ['ours', sides.ours],
-      ['reference', sides.reference],
-      ...(sides.baseline === undefined
-        ? []
-        : [['baseline', sides.baseline] as [string, () => void]]),
-    ];
-    const r = await measure(Object.fromEntries(i % 2 === 0 ? order : order.reverse()));
+    // Alternate which side runs first, so GC debt and a neighbour's burst fall on all alike.
+    const order = sidesOf(c);
+    if (i % 2 === 1) order.reverse();
+    const r: Partial<Record<keyof Sides, number>> = {};
+    for (const [side, fn] of order) r[side] = throughput(fn, TIME_MS);
     rounds.push({
-      name,
+      name: c.name,
       ours: r.ours!,
       reference: r.reference!,
       ...(r.baseline === undefined ? {} : { baseline: r.baseline }),
     });
+    // Let pending timers and GC finalisation run between rounds.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   rounds.sort((a, b) => a.ours / a.reference - b.ours / b.reference);
   return rounds[Math.floor(rounds.length / 2)]!;
@@ -135,18 +185,21 @@ function baselineBooleans(engine: Engine, snapshot: FlagSnapshot, key: string): 
   };
 }
 
-function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore): Promise<Row> {
-  return pair(name, {
-    ours: oursBooleans(loaded.ours, key),
-    reference: () => {
-      for (const c of ctxs)
-        sink ^= ref.resolveBooleanEvaluation(key, false, c, silent).value ? 1 : 0;
+function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore): Case {
+  return {
+    name,
+    sides: {
+      ours: oursBooleans(loaded.ours, key),
+      reference: () => {
+        for (const c of ctxs)
+          sink ^= ref.resolveBooleanEvaluation(key, false, c, silent).value ? 1 : 0;
+      },
+      baseline:
+        baseline === undefined || loaded.baseline === undefined
+          ? undefined
+          : baselineBooleans(baseline, loaded.baseline, key),
     },
-    baseline:
-      baseline === undefined || loaded.baseline === undefined
-        ? undefined
-        : baselineBooleans(baseline, loaded.baseline, key),
-  });
+  };
 }
 
 /** Microseconds per evaluation of a hostile rule (ours only: it would exhaust the others). */
@@ -184,27 +237,28 @@ const cost = (r: Row): string =>
 const row = (name: string, r: Row): string =>
   `| ${name} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${ratio(r)} | ${r.baseline === undefined ? '–' : fmt(r.baseline)} | ${cost(r)} |`;
 
-async function main(): Promise<void> {
-  const rows: Row[] = [];
+/** The evaluation cases (20 flags) and the flags-loaded rows, every side built. */
+function buildCases(): { cases: Case[]; scale: Case[] } {
   const snap20 = ours(20);
   const ref20 = reference(20);
-  rows.push(await booleanCase('static flag', 'static-flag', snap20, ref20));
-  rows.push(await booleanCase('targeting (if/and/==/in)', 'targeting-flag', snap20, ref20));
-  rows.push(await booleanCase('fractional', 'fractional-flag', snap20, ref20));
-  rows.push(await booleanCase('sem_ver', 'semver-flag', snap20, ref20));
-  rows.push(
-    await booleanCase(
+  const cases = [
+    booleanCase('static flag', 'static-flag', snap20, ref20),
+    booleanCase('targeting (if/and/==/in)', 'targeting-flag', snap20, ref20),
+    booleanCase('fractional', 'fractional-flag', snap20, ref20),
+    booleanCase('sem_ver', 'semver-flag', snap20, ref20),
+    booleanCase(
       'iteration (some over groups)',
       'iteration-flag',
       ours(20, true),
       reference(20, true),
     ),
-  );
+  ];
   // "Resolve all": one operation = all 20 flags for one context.
   const ours20 = snap20.ours;
   const baseline20 = snap20.baseline;
-  rows.push(
-    await pair('resolve all (20 flags)', {
+  cases.push({
+    name: 'resolve all (20 flags)',
+    sides: {
       ours: () => {
         for (const c of ctxs) sink ^= core.evaluateAll(ours20, c as EvaluationContext).size;
       },
@@ -218,20 +272,41 @@ async function main(): Promise<void> {
               for (const c of ctxs)
                 sink ^= baseline.evaluateAll(baseline20, c as EvaluationContext).size;
             },
-    }),
+    },
+  });
+  const scale = [10, 100, 1000, 10_000].map((count) =>
+    booleanCase(
+      `${count.toLocaleString('en-US')} flags loaded`,
+      'targeting-flag',
+      ours(count),
+      reference(count),
+    ),
   );
+  return { cases, scale };
+}
 
-  const scale: Row[] = [];
-  for (const count of [10, 100, 1000, 10_000]) {
-    scale.push(
-      await booleanCase(
-        `${count.toLocaleString('en-US')} flags loaded`,
-        'targeting-flag',
-        ours(count),
-        reference(count),
-      ),
-    );
+/** `--only <text>`: measure (after the same warm-up) only the cases whose name contains it. */
+async function measureOnly(text: string, all: readonly Case[]): Promise<void> {
+  for (const c of all.filter((x) => x.name.includes(text))) {
+    const r = await pair(c);
+    process.stdout.write(`${row(c.name, r)}\n`);
   }
+}
+
+/** The machine's 1-minute load average against its CPUs, printed with the numbers. */
+function machineLoad(): string {
+  return `${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`;
+}
+
+async function main(): Promise<void> {
+  const loadBefore = machineLoad();
+  const built = buildCases();
+  warmUp([...built.cases, ...built.scale]);
+  if (only !== undefined) return measureOnly(only, [...built.cases, ...built.scale]);
+  const rows: Row[] = [];
+  for (const c of built.cases) rows.push(await pair(c));
+  const scale: Row[] = [];
+  for (const c of built.scale) scale.push(await pair(c));
 
   const text = JSON.stringify(document(10_000));
   const time = (fn: () => void): number => {
@@ -254,7 +329,7 @@ async function main(): Promise<void> {
   });
 
   const lines = [
-    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms per side`}, ${BATCH} seeded contexts; target ≥ ${TARGET_RATIO}×). "No budget" is this engine before the evaluation budget, measured in the same rounds; "budget cost" is the throughput it costs.`,
+    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; target ≥ ${TARGET_RATIO}×). "No budget" is this engine before the evaluation budget, measured in the same rounds; "budget cost" is the throughput it costs.`,
     '',
     '| case | ours (ops/s) | reference (ops/s) | ratio | no budget (ops/s) | budget cost |',
     '|---|---:|---:|---:|---:|---:|',

@@ -27,25 +27,27 @@ const EMPTY_OPTIONS: EvaluateOptions = {};
  */
 const SHARED = new Evaluation<unknown>();
 
+/** The result for a snapshot not made by createSnapshot (kept out of the hot path). */
+function notASnapshot<T>(request: AnyRequest<T>): EvaluationResult<T> {
+  return {
+    value: request.defaultValue as T,
+    reason: 'ERROR',
+    errorCode: 'GENERAL',
+    errorMessage: 'not a snapshot made by createSnapshot',
+    flagMetadata: NO_METADATA,
+  };
+}
+
 function resolve<T>(
   snapshot: FlagSnapshot,
   request: AnyRequest<T>,
   options: EvaluateOptions,
 ): EvaluationResult<T> {
+  if (!(snapshot instanceof CompiledSnapshot)) return notASnapshot(request);
   const spec = request as Required<AnyRequest<T>>;
-  if (!(snapshot instanceof CompiledSnapshot)) {
-    return {
-      value: request.defaultValue as T,
-      reason: 'ERROR',
-      errorCode: 'GENERAL',
-      errorMessage: 'not a snapshot made by createSnapshot',
-      flagMetadata: NO_METADATA,
-    };
-  }
   const entry = snapshot.entry(request.flagKey);
   if (entry === undefined) return notFound(snapshot, request.flagKey, spec);
-  const early = beforeRule(entry, spec);
-  if (early !== undefined) return early;
+  if (entry.runnable === undefined) return beforeRule(entry, spec) as EvaluationResult<T>;
   // A context getter (or a `now` callback) may evaluate another flag while the rule runs; that
   // nested evaluation must not overwrite the evaluation in use, so it gets its own.
   if (SHARED.busy) return new Evaluation<T>().begin(request, options).run(entry);
@@ -91,14 +93,14 @@ export function evaluateAll(
   let evaluation: Evaluation<JsonValue | undefined> | undefined;
   for (const entry of snapshot.entries()) {
     const flagKey = entry.def.key;
-    let result = beforeRule<JsonValue | undefined>(entry, UNTYPED);
-    if (result === undefined) {
-      if (evaluation === undefined)
-        evaluation = new Evaluation<JsonValue | undefined>().begin({ flagKey, context }, options);
-      else evaluation.flagKey = flagKey;
-      result = evaluation.run(entry);
+    if (entry.runnable === undefined) {
+      results.set(flagKey, beforeRule(entry, UNTYPED) as EvaluationResult<undefined>);
+      continue;
     }
-    results.set(flagKey, result);
+    if (evaluation === undefined)
+      evaluation = new Evaluation<JsonValue | undefined>().begin({ flagKey, context }, options);
+    else evaluation.flagKey = flagKey;
+    results.set(flagKey, evaluation.run(entry));
   }
   return results;
 }

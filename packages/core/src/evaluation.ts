@@ -91,6 +91,16 @@ export function fromRuleResult<T>(
     if (slot !== undefined && (type === undefined || slot.kind === type))
       return slot.match as EvaluationResult<T>;
   }
+  return fromOtherResult(entry, raw, spec);
+}
+
+/** fromRuleResult past the common case (kept out of line, so the common case inlines). */
+function fromOtherResult<T>(
+  entry: FlagEntry,
+  raw: unknown,
+  spec: ResultSpec<T>,
+): EvaluationResult<T> {
+  const type = spec.type;
   if (raw === null || raw === undefined) return defaultVariant(entry, spec, entry.defaultResult);
   if (raw instanceof RuleFailure) return ruleFailed(entry, raw.message, spec);
   const name = variantName(raw);

@@ -32,7 +32,12 @@ export interface FlagEntry {
   /** Why the flag cannot be evaluated (PARSE_ERROR), if it cannot. */
   readonly parseError: string | undefined;
   readonly rule: CompiledTargeting | undefined;
-  readonly variants: Map<string, VariantSlot>;
+  /**
+   * The rule when it runs: present only for an enabled flag that parsed, so the hot path asks
+   * one question instead of three (beforeRule answers everything else).
+   */
+  readonly runnable: CompiledTargeting | undefined;
+  readonly variants: VariantTable;
   readonly defaultSlot: VariantSlot | undefined;
   /** STATIC and DEFAULT results for the default variant (undefined without one). */
   readonly staticResult: EvaluationResult<JsonValue> | undefined;
@@ -40,6 +45,34 @@ export interface FlagEntry {
 }
 
 const EMPTY_METADATA: FlagMetadata = Object.freeze({});
+
+/** Flags with at most this many variants find one by scanning their names (see VariantTable). */
+const SCAN_VARIANTS = 8;
+
+/**
+ * A flag's variants by name. A rule's result is looked up here on every evaluation; most flags
+ * have a handful of variants, and comparing the result with each name (usually the very string
+ * the rule holds, so a pointer compare) is several times cheaper than hashing it for a Map.
+ */
+export class VariantTable {
+  private readonly names: string[] = [];
+  private readonly slots: VariantSlot[] = [];
+  private readonly byName = new Map<string, VariantSlot>();
+
+  set(name: string, slot: VariantSlot): void {
+    this.names.push(name);
+    this.slots.push(slot);
+    this.byName.set(name, slot);
+  }
+
+  get(name: string): VariantSlot | undefined {
+    const names = this.names;
+    const n = names.length;
+    if (n > SCAN_VARIANTS) return this.byName.get(name);
+    for (let i = 0; i < n; i++) if (names[i] === name) return this.slots[i];
+    return undefined;
+  }
+}
 
 function kindOf(value: JsonValue): FlagValueType {
   const t = typeof value;
@@ -67,7 +100,7 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
   const metadata = Object.isFrozen(def.metadata)
     ? def.metadata
     : Object.freeze({ ...def.metadata });
-  const variants = new Map<string, VariantSlot>();
+  const variants = new VariantTable();
   for (const name of Object.keys(def.variants)) {
     const value = def.variants[name] as JsonValue;
     const match = Object.freeze({
@@ -91,12 +124,14 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
   const defaultSlot =
     def.defaultVariant === undefined ? undefined : variants.get(def.defaultVariant);
   const value = defaultSlot?.match.value as JsonValue;
+  const disabled = def.state === 'DISABLED';
   return {
     def,
-    disabled: def.state === 'DISABLED',
+    disabled,
     metadata,
     parseError,
     rule,
+    runnable: disabled || parseError !== undefined ? undefined : rule,
     variants,
     defaultSlot,
     staticResult:

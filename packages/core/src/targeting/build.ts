@@ -2,7 +2,7 @@
 import type { JsonValue } from '../types.js';
 import type { Tracer } from './trace.js';
 import type { Limits } from './types.js';
-import type { Fn } from './values.js';
+import type { Fn, VarRead } from './values.js';
 
 /**
  * Where a node sits in the rule, printed (`targeting.if[0].and[1]`) only when something needs
@@ -58,6 +58,8 @@ export interface Arg {
   readonly path: string;
   /** The same path, unprinted. */
   readonly at: RulePath;
+  /** When the operand is a `var` with a literal path and default (evaluate build only). */
+  readonly read: VarRead | undefined;
 }
 
 export interface BuildContext {

@@ -19,7 +19,8 @@ import type {
   TraceNode,
 } from './types.js';
 import { RuleFailure } from './types.js';
-import { type Fn, TOP } from './values.js';
+import { choiceOf, varRead } from './ops-logic.js';
+import { type Fn, truthy, type VarRead } from './values.js';
 
 const ROOT = ROOT_PATH;
 
@@ -38,6 +39,9 @@ class CompileFailure extends Error {
  * builders read `value` instead), and the printed path is computed only when read.
  */
 class Node implements Arg {
+  /** Set on `var` nodes whose path and default are literals (evaluate build only). */
+  read: VarRead | undefined = undefined;
+
   constructor(
     private made: Fn | undefined,
     readonly isConst: boolean,
@@ -109,13 +113,15 @@ function compileNode(raw: JsonValue, at: RulePath, ctx: BuildContext): Arg {
     ? operands.map((item, i) => compileNode(item, new RulePath(at, op, i), ctx))
     : [compileNode(operands, new RulePath(at, op, -1), ctx)];
   const fn = builder(args, ctx, at);
-  return new Node(
+  const node = new Node(
     tracer === undefined ? fn : tracer.node(op, at.toString(), fn),
     false,
     undefined,
     raw,
     at,
   );
+  if (op === 'var') node.read = varRead(args, ctx, fn);
+  return node;
 }
 
 function toDiagnostic(
@@ -146,18 +152,35 @@ function toDiagnostic(
 class CompiledRule implements CompiledTargeting {
   private tracer: Tracer | undefined;
   private traced: Fn | undefined;
+  private readonly maxSteps: number;
+  /** When the rule is an `if` between two literals (see choiceOf): its test and outcomes. */
+  private readonly test: Fn | undefined;
+  private readonly whenTrue: unknown;
+  private readonly whenFalse: unknown;
 
   constructor(
     private readonly root: Fn,
     private readonly rule: JsonValue,
     private readonly limits: Limits,
-  ) {}
+  ) {
+    this.maxSteps = limits.maxSteps;
+    const choice = choiceOf(root);
+    this.test = choice?.test;
+    this.whenTrue = choice?.whenTrue;
+    this.whenFalse = choice?.whenFalse;
+  }
 
   /** Never throws: over the budget gives a RuleFailure, anything else unexpected null. */
   evaluate(scope: TargetingScope): unknown {
-    scope.steps = this.limits.maxSteps;
+    scope.steps = this.maxSteps;
     try {
-      const r = this.root(scope, TOP);
+      const test = this.test;
+      const r =
+        test === undefined
+          ? this.root(scope, scope)
+          : truthy(test(scope, scope))
+            ? this.whenTrue
+            : this.whenFalse;
       return r === undefined ? null : r;
     } catch (e) {
       return e instanceof BudgetExceeded ? new RuleFailure(e.message) : null;
@@ -183,7 +206,7 @@ class CompiledRule implements CompiledTargeting {
     let value: unknown = null;
     let error: string | undefined;
     try {
-      value = traced(scope, TOP) ?? null;
+      value = traced(scope, scope) ?? null;
     } catch (e) {
       error = e instanceof BudgetExceeded || e instanceof Error ? e.message : String(e);
       if (e instanceof BudgetExceeded) value = new RuleFailure(e.message);

@@ -33,10 +33,10 @@ import {
 } from './semver.js';
 import type { Tracer } from './trace.js';
 import type { TargetingScope } from './types.js';
-import { type Fn, TOP, child, topGet } from './values.js';
+import { type Fn, child, operand, readKey, topGet } from './values.js';
 
 function targetingKeyOf(s: TargetingScope, l: unknown): unknown {
-  return l === TOP ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
+  return l === s ? topGet(s, 'targetingKey') : child(l, 'targetingKey');
 }
 
 function checkFractional(args: readonly Arg[], ctx: BuildContext, path: RulePath): void {
@@ -168,17 +168,7 @@ function precomputed(args: readonly Arg[], site: BudgetSite): Fn | undefined {
   if (shorthand) return (s, l) => implicitSeed(bucket, s, l);
   const seedFn = first.fn;
   const pair = catOperands(seedFn);
-  if (pair !== undefined) {
-    const [a, b] = pair;
-    // `cat` always yields a string, so the seed is explicit.
-    return (s, l) => {
-      const left = site.text(s, a(s, l));
-      const right = site.text(s, b(s, l));
-      site.scan(s, right);
-      const hash = murmur3Utf8PairCached(prefix, left, right);
-      return table.variants[pickIndex(table, hash)];
-    };
-  }
+  if (pair !== undefined) return catSeed(pair, bucket);
   return (s, l) => {
     const seed = seedFn(s, l);
     if (typeof seed === 'string') {
@@ -190,6 +180,36 @@ function precomputed(args: readonly Arg[], site: BudgetSite): Fn | undefined {
       return runFractional([seed, ...values.slice(1)], { s, l, site, tracer: undefined });
     }
     return null;
+  };
+}
+
+/**
+ * The bucket for a two-operand `cat` seed, hashed in parts. `cat` always yields a string, so
+ * the seed is explicit.
+ */
+function catSeed(
+  pair: readonly [Arg, Arg],
+  bucket: { table: BucketTable; prefix: Murmur3Prefix; site: BudgetSite },
+): Fn {
+  const [{ fn: a, read: ra }, { fn: b, read: rb }] = pair;
+  const { table, prefix, site } = bucket;
+  if (ra?.kind === 'flagKey' && rb?.kind === 'key') {
+    // The seed flagd's documentation shows, `{"cat": [{"var": "$flagd.flagKey"}, {"var": k}]}`,
+    // read without the general operand dispatch.
+    const { key, dflt } = rb;
+    return (s, l) => {
+      const left = l === s ? s.flagKey : site.text(s, a(s, l));
+      const v = readKey(s, l, key, dflt);
+      const right = typeof v === 'string' ? v : site.text(s, v);
+      site.scan(s, right);
+      return table.variants[pickIndex(table, murmur3Utf8PairCached(prefix, left, right))];
+    };
+  }
+  return (s, l) => {
+    const left = site.text(s, operand(s, l, ra, a));
+    const right = site.text(s, operand(s, l, rb, b));
+    site.scan(s, right);
+    return table.variants[pickIndex(table, murmur3Utf8PairCached(prefix, left, right))];
   };
 }
 
@@ -269,8 +289,9 @@ export const semVerOp: OperatorBuilder = (args, ctx, path) => {
     const op = opArg.value;
     const b = parseSemVer(target.value);
     if (b === null || typeof op !== 'string' || !SEMVER_OPERATORS.has(op)) return () => null;
+    const ra = (args[0] as Arg).read;
     return (s, l) => {
-      const a = parseSemVerCached(read(s, fa(s, l)));
+      const a = parseSemVerCached(read(s, operand(s, l, ra, fa)));
       return a === null ? null : applySemVer(a, op, b);
     };
   }
@@ -315,10 +336,11 @@ function stringCompare(name: string, test: (a: string, b: string) => boolean): O
     }
     const fa = fnAt(args, 0);
     const fb = fnAt(args, 1);
+    const [ra, rb] = [(args[0] as Arg).read, (args[1] as Arg).read];
     const site = new BudgetSite(ctx.limits, path);
     return (s, l) => {
-      const a = fa(s, l);
-      const b = fb(s, l);
+      const a = operand(s, l, ra, fa);
+      const b = operand(s, l, rb, fb);
       if (typeof a !== 'string' || typeof b !== 'string') return null;
       site.scan(s, b);
       return test(a, b);

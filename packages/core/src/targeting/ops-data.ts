@@ -2,9 +2,17 @@
 // json-logic-engine; where they differ, flagd's Go library decides (noted inline). Nothing here
 // throws: odd operand types give NaN, null or an empty result, as JSONLogic does.
 import { BudgetSite } from './budget.js';
-import { type Arg, type OperatorBuilder, evalAll, fnAt } from './build.js';
+import {
+  type Arg,
+  type BuildContext,
+  type OperatorBuilder,
+  type RulePath,
+  evalAll,
+  fnAt,
+} from './build.js';
 import { ruleNodes } from './limits.js';
-import { type Fn, toNumber, truthy } from './values.js';
+import type { TargetingScope } from './types.js';
+import { type Fn, operand, toNumber, truthy, type VarRead } from './values.js';
 
 /** `+`: sum; one operand casts to a number ("3.14" → 3.14); none → 0. */
 export const addOp: OperatorBuilder = (args) => {
@@ -94,9 +102,63 @@ function isSetLiteral(v: unknown): v is (string | number)[] {
 }
 
 /**
+ * A literal list of strings and numbers that `in` tests membership of. A short list is scanned
+ * with === (what the generic indexOf does): for a handful of entries that beats hashing the
+ * needle. A longer one is a Set (same result, as JSON literals hold no NaN, the one value where
+ * Set and === disagree). One class, so every `in` calls the same `has`, which V8 inlines.
+ */
+class LiteralList {
+  private readonly items: readonly unknown[];
+  private readonly set: Set<unknown> | undefined;
+  /** Every item is a string / every item is a number (both false for a mixed list). */
+  private readonly strings: boolean;
+  private readonly numbers: boolean;
+
+  constructor(items: readonly (string | number)[]) {
+    this.items = items.slice();
+    this.set = items.length > SCAN_MAX ? new Set<unknown>(items) : undefined;
+    this.strings = items.every((x) => typeof x === 'string');
+    this.numbers = !this.strings && items.every((x) => typeof x === 'number');
+  }
+
+  has(v: unknown): boolean {
+    // A value of another type than every item is strictly equal to none of them.
+    if (this.strings ? typeof v !== 'string' : this.numbers && typeof v !== 'number') return false;
+    if (this.set !== undefined) return this.set.has(v);
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) if (items[i] === v) return true;
+    return false;
+  }
+}
+
+/** An `in` of a `var` needle in a literal list, as the iteration operators test it inline. */
+interface Membership {
+  readonly read: VarRead;
+  readonly fn: Fn;
+  readonly list: LiteralList;
+}
+
+const MEMBERSHIP: unique symbol = Symbol('switchyard.membership');
+
+/** The membership test an `in` closure of the evaluate build performs, if it is one. */
+function membershipOf(fn: Fn): Membership | undefined {
+  return (fn as Fn & { readonly [MEMBERSHIP]?: Membership })[MEMBERSHIP];
+}
+
+/** `in` against a literal list; a `var` needle is read inline (see VarRead). */
+function inLiteralList(needle: Arg, list: LiteralList): Fn {
+  const read = needle.read;
+  const a = needle.fn;
+  if (read === undefined) return (s, l) => list.has(a(s, l));
+  const fn: Fn = (s, l) => list.has(operand(s, l, read, a));
+  const membership: Membership = { read, fn: a, list };
+  Object.defineProperty(fn, MEMBERSHIP, { value: membership });
+  return fn;
+}
+
+/**
  * `in`: substring test when the second operand is a string (the needle is stringified, as
- * `String#indexOf` does), strict membership when it is an array, false otherwise. A literal
- * array of strings/numbers becomes a Set.
+ * `String#indexOf` does), strict membership when it is an array, false otherwise.
  */
 export const inOp: OperatorBuilder = (args, ctx, path) => {
   const a = fnAt(args, 0);
@@ -106,20 +168,8 @@ export const inOp: OperatorBuilder = (args, ctx, path) => {
   if (ctx.specialise && hay?.isConst) {
     const h = hay.value;
     if (isSetLiteral(h)) {
-      // A short list is scanned with === (what the generic indexOf does): for a handful of
-      // entries that beats hashing the needle. Longer lists use a Set (same result, as JSON
-      // literals hold no NaN, the one value where Set and === disagree).
-      if (h.length <= SCAN_MAX) {
-        const list = h.slice();
-        const n = list.length;
-        return (s, l) => {
-          const v = a(s, l);
-          for (let i = 0; i < n; i++) if (list[i] === v) return true;
-          return false;
-        };
-      }
-      const set = new Set<unknown>(h);
-      return (s, l) => set.has(a(s, l));
+      const list = new LiteralList(h);
+      return args[0] === undefined ? () => list.has(null) : inLiteralList(args[0], list);
     }
     if (typeof h === 'string') return (s, l) => h.includes(site.text(s, a(s, l)));
   }
@@ -146,8 +196,8 @@ const CAT_OPERANDS: unique symbol = Symbol('switchyard.catOperands');
  * closure, not in a WeakMap, for the reason in internal/compiled.ts (young WeakMap keys keep
  * their values alive through a scavenge).
  */
-export function catOperands(fn: Fn): readonly [Fn, Fn] | undefined {
-  return (fn as Fn & { readonly [CAT_OPERANDS]?: readonly [Fn, Fn] })[CAT_OPERANDS];
+export function catOperands(fn: Fn): readonly [Arg, Arg] | undefined {
+  return (fn as Fn & { readonly [CAT_OPERANDS]?: readonly [Arg, Arg] })[CAT_OPERANDS];
 }
 
 /**
@@ -160,8 +210,10 @@ export const catOp: OperatorBuilder = (args, ctx, path) => {
   const b = fnAt(args, 1);
   const site = new BudgetSite(ctx.limits, path);
   if (args.length === 2) {
-    const fn: Fn = (s, l) => site.produced(s, site.text(s, a(s, l)) + site.text(s, b(s, l)));
-    if (ctx.specialise) Object.defineProperty(fn, CAT_OPERANDS, { value: [a, b] });
+    const [ra, rb] = [args[0]?.read, args[1]?.read];
+    const fn: Fn = (s, l) =>
+      site.produced(s, site.text(s, operand(s, l, ra, a)) + site.text(s, operand(s, l, rb, b)));
+    if (ctx.specialise) Object.defineProperty(fn, CAT_OPERANDS, { value: args.slice() });
     return fn;
   }
   const max = ctx.limits.maxStringLength;
@@ -219,61 +271,100 @@ export const mergeOp: OperatorBuilder = (args, ctx, path) => {
 };
 
 /**
- * The iteration operators: `run` is called with the source array. Before it runs, the whole
- * iteration is paid for — one step per element per node of the body — and, for the operators
- * that build an array of the same length (map, filter), the length is checked.
+ * One iteration operator's compiled parts. Before the body runs, the whole iteration is paid for
+ * (one step per element per node of the body) and, for the operators that build an array of
+ * the same length (map, filter), the length is checked.
  */
-function iterating(
-  run: (items: unknown[], body: Fn, s: Parameters<Fn>[0]) => unknown,
-  options: { nonArray: unknown; buildsArray: boolean },
-): OperatorBuilder {
-  const { nonArray, buildsArray } = options;
-  return (args, ctx, path) => {
-    const src = fnAt(args, 0);
-    const body = fnAt(args, 1);
-    const perElement = args[1] === undefined ? 1 : ruleNodes(args[1].raw);
-    const site = new BudgetSite(ctx.limits, path);
-    return (s, l) => {
-      const items = src(s, l);
-      if (!Array.isArray(items)) return typeof nonArray === 'function' ? nonArray() : nonArray;
-      if (buildsArray) site.array(items.length);
-      site.charge(s, items.length * perElement);
-      return run(items, body, s);
-    };
-  };
+class Iteration {
+  readonly src: Fn;
+  readonly body: Fn;
+  /** The source when it is a `var` read inline (see VarRead). */
+  private readonly read: VarRead | undefined;
+  /** The body when it is an `in` of the element in a literal list, tested inline. */
+  private readonly member: Membership | undefined;
+  private readonly perElement: number;
+  private readonly site: BudgetSite;
+  private readonly buildsArray: boolean;
+
+  constructor(
+    args: readonly Arg[],
+    where: { ctx: BuildContext; path: RulePath; buildsArray: boolean },
+  ) {
+    this.src = fnAt(args, 0);
+    this.body = fnAt(args, 1);
+    this.member = where.ctx.specialise ? membershipOf(this.body) : undefined;
+    this.read = args[0]?.read;
+    this.perElement = args[1] === undefined ? 1 : ruleNodes(args[1].raw);
+    this.site = new BudgetSite(where.ctx.limits, where.path);
+    this.buildsArray = where.buildsArray;
+  }
+
+  /** The source array, paid for and checked; undefined when the source is not an array. */
+  items(s: TargetingScope, l: unknown): unknown[] | undefined {
+    const items = operand(s, l, this.read, this.src);
+    if (!Array.isArray(items)) return undefined;
+    if (this.buildsArray) this.site.array(items.length);
+    this.site.charge(s, items.length * this.perElement);
+    return items;
+  }
+
+  /** Whether the body holds for the element `x`. */
+  passes(s: TargetingScope, x: unknown): boolean {
+    const m = this.member;
+    if (m !== undefined) return m.list.has(operand(s, x, m.read, m.fn));
+    return truthy(this.body(s, x));
+  }
 }
 
+// Each operator has its own closure (not one shared loop calling a per-operator callback), so
+// the body call in each loop is the only call V8 cannot inline, and with a membership body
+// (`{"in": [{"var": ""}, [...]]}`) there is none.
+
 /** `map`: the body is evaluated with each element as data; a non-array gives []. */
-export const mapOp = iterating((items, body, s) => items.map((x) => body(s, x) ?? null), {
-  nonArray: () => [],
-  buildsArray: true,
-});
+export const mapOp: OperatorBuilder = (args, ctx, path) => {
+  const it = new Iteration(args, { ctx, path, buildsArray: true });
+  const body = it.body;
+  return (s, l) => it.items(s, l)?.map((x) => body(s, x) ?? null) ?? [];
+};
+
 /** `filter`: elements whose body result is truthy; a non-array gives []. */
-export const filterOp = iterating((items, body, s) => items.filter((x) => truthy(body(s, x))), {
-  nonArray: () => [],
-  buildsArray: true,
-});
-const NO_ARRAY_FALSE = { nonArray: false, buildsArray: false };
+export const filterOp: OperatorBuilder = (args, ctx, path) => {
+  const it = new Iteration(args, { ctx, path, buildsArray: true });
+  return (s, l) => it.items(s, l)?.filter((x) => it.passes(s, x)) ?? [];
+};
 
 /** `all`: false for an empty array (json-logic-js); a non-array gives false. */
-export const allOp = iterating((items, body, s) => {
-  if (items.length === 0) return false;
-  for (const x of items) if (!truthy(body(s, x))) return false;
-  return true;
-}, NO_ARRAY_FALSE);
-/** `some`: true when any element passes; empty or non-array → false. */
-export const someOp = iterating((items, body, s) => {
-  for (const x of items) if (truthy(body(s, x))) return true;
-  return false;
-}, NO_ARRAY_FALSE);
-/** `none`: true when no element passes; empty or non-array → true. */
-export const noneOp = iterating(
-  (items, body, s) => {
-    for (const x of items) if (truthy(body(s, x))) return false;
+export const allOp: OperatorBuilder = (args, ctx, path) => {
+  const it = new Iteration(args, { ctx, path, buildsArray: false });
+  return (s, l) => {
+    const items = it.items(s, l);
+    if (items === undefined || items.length === 0) return false;
+    for (let i = 0; i < items.length; i++) if (!it.passes(s, items[i])) return false;
     return true;
-  },
-  { nonArray: true, buildsArray: false },
-);
+  };
+};
+
+/** `some`: true when any element passes; empty or non-array → false. */
+export const someOp: OperatorBuilder = (args, ctx, path) => {
+  const it = new Iteration(args, { ctx, path, buildsArray: false });
+  return (s, l) => {
+    const items = it.items(s, l);
+    if (items === undefined) return false;
+    for (let i = 0; i < items.length; i++) if (it.passes(s, items[i])) return true;
+    return false;
+  };
+};
+
+/** `none`: true when no element passes; empty or non-array → true. */
+export const noneOp: OperatorBuilder = (args, ctx, path) => {
+  const it = new Iteration(args, { ctx, path, buildsArray: false });
+  return (s, l) => {
+    const items = it.items(s, l);
+    if (items === undefined) return true;
+    for (let i = 0; i < items.length; i++) if (it.passes(s, items[i])) return false;
+    return true;
+  };
+};
 
 /** `reduce`: `[array, body, initial]`; the body sees `{current, accumulator}`; a non-array gives the initial value. */
 export const reduceOp: OperatorBuilder = (args, ctx, path) => {

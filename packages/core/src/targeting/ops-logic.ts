@@ -2,20 +2,22 @@
 // (also what json-logic-engine and flagd agree on); where the two JavaScript libraries differ,
 // the choice follows flagd's Go library and is noted inline.
 import { BudgetSite } from './budget.js';
+import type { TargetingScope } from './types.js';
 import { type Arg, type BuildContext, type OperatorBuilder, evalAll, fnAt } from './build.js';
 import {
   type Fn,
-  TOP,
   child,
   isForbiddenKey,
   normalizeLeaf,
+  operand,
+  readKey,
   resolvePath,
   splitPath,
   topData,
   topDataSize,
   topGet,
-  topGetOrdinary,
   truthy,
+  VarRead,
 } from './values.js';
 
 function constParts(arg: Arg | undefined): string[] | undefined {
@@ -48,32 +50,48 @@ function checkVarPath(arg: Arg, parts: readonly string[], ctx: BuildContext): vo
   }
 }
 
+/** The literal path (split) of a `var` in the evaluate build, when its default is literal too. */
+function literalVar(args: readonly Arg[], ctx: BuildContext): string[] | undefined {
+  const first = args[0];
+  const dflt = args[1];
+  if (!ctx.specialise || (dflt !== undefined && !dflt.isConst)) return undefined;
+  return first?.isConst && typeof first.raw === 'string' ? splitPath(first.raw) : constParts(first);
+}
+
+/**
+ * How an operator may read a `var` operand itself (see VarRead): a literal path of one ordinary
+ * key, `$flagd.flagKey`, or the whole data; `fn` is the var's closure.
+ */
+export function varRead(args: readonly Arg[], ctx: BuildContext, fn: Fn): VarRead | undefined {
+  const parts = literalVar(args, ctx);
+  if (parts === undefined) return undefined;
+  const dflt = args[1] === undefined ? null : args[1].value;
+  if (parts.length === 0) return new VarRead('whole', '', dflt, fn);
+  const key = parts[0] as string;
+  if (parts.length === 1 && key !== '$flagd' && !isForbiddenKey(key))
+    return new VarRead('key', key, dflt, fn);
+  if (parts.length === 2 && key === '$flagd' && parts[1] === 'flagKey')
+    return new VarRead('flagKey', '', dflt, fn);
+  return undefined;
+}
+
 /** `var`: `[path, default]`, dotted path, numeric indexes, `""`/`[]` = the whole data. */
 export const varOp: OperatorBuilder = (args, ctx, path) => {
   const site = new BudgetSite(ctx.limits, path);
   const first = args[0];
-  // A literal string path is split once, for the check and for the specialised closure.
-  const literal =
-    first !== undefined && typeof first.raw === 'string' ? splitPath(first.raw) : undefined;
-  if (first !== undefined && literal !== undefined) checkVarPath(first, literal, ctx);
-  const parts = !ctx.specialise
-    ? undefined
-    : literal !== undefined && first?.isConst
-      ? literal
-      : constParts(first);
+  // A literal string path is checked once; in the evaluate build a literal path and default
+  // get a specialised closure.
+  if (first !== undefined && typeof first.raw === 'string')
+    checkVarPath(first, splitPath(first.raw), ctx);
+  const parts = literalVar(args, ctx);
   const dflt = args[1];
-  if (parts !== undefined && (dflt === undefined || dflt.isConst)) {
+  if (parts !== undefined) {
     const d = dflt === undefined ? null : dflt.value;
     if (parts.length === 1) {
       const key = parts[0] as string;
-      if (key !== '$flagd' && !isForbiddenKey(key)) {
-        return (s, l) => {
-          const v = l === TOP ? topGetOrdinary(s, key) : child(l, key);
-          return v === undefined ? d : normalizeLeaf(v);
-        };
-      }
+      if (key !== '$flagd' && !isForbiddenKey(key)) return (s, l) => readKey(s, l, key, d);
       return (s, l) => {
-        const v = l === TOP ? topGet(s, key) : child(l, key);
+        const v = l === s ? topGet(s, key) : child(l, key);
         return v === undefined ? d : normalizeLeaf(v);
       };
     }
@@ -81,7 +99,7 @@ export const varOp: OperatorBuilder = (args, ctx, path) => {
       // The whole data (`""`, `[]`): the element inside an iteration, else a copy of every
       // context key (paid for per key).
       return (s, l) => {
-        if (l !== TOP) return l === undefined ? d : normalizeLeaf(l);
+        if (l !== s) return l === undefined ? d : normalizeLeaf(l);
         site.charge(s, topDataSize(s));
         return topData(s);
       };
@@ -91,8 +109,8 @@ export const varOp: OperatorBuilder = (args, ctx, path) => {
       return v === undefined ? d : normalizeLeaf(v);
     };
     if (parts.length === 2 && parts[0] === '$flagd') {
-      if (parts[1] === 'flagKey') return (s, l) => (l === TOP ? s.flagKey : general(s, l));
-      if (parts[1] === 'timestamp') return (s, l) => (l === TOP ? s.timestamp() : general(s, l));
+      if (parts[1] === 'flagKey') return (s, l) => (l === s ? s.flagKey : general(s, l));
+      if (parts[1] === 'timestamp') return (s, l) => (l === s ? s.timestamp() : general(s, l));
     }
     return general;
   }
@@ -103,7 +121,7 @@ export const varOp: OperatorBuilder = (args, ctx, path) => {
     const d = dflt === undefined ? null : dfltFn(s, l);
     const parts = splitPath(key === null || key === undefined ? key : site.text(s, key));
     if (typeof key === 'string') site.scan(s, key);
-    if (parts.length === 0 && l === TOP) site.charge(s, topDataSize(s));
+    if (parts.length === 0 && l === s) site.charge(s, topDataSize(s));
     const v = resolvePath(s, l, parts);
     return v === undefined ? d : normalizeLeaf(v);
   };
@@ -148,6 +166,24 @@ export const missingSomeOp: OperatorBuilder = (args, ctx, path) => {
   };
 };
 
+/** An `if` choosing between two literals: `test` decides between `whenTrue` and `whenFalse`. */
+export interface Choice {
+  readonly test: Fn;
+  readonly whenTrue: unknown;
+  readonly whenFalse: unknown;
+}
+
+const CHOICE: unique symbol = Symbol('switchyard.choice');
+
+/**
+ * The choice an `if` closure of the evaluate build makes, if it picks between two literals: a
+ * rule that is such an `if` (most are) runs its test straight from the compiled rule, one call
+ * through a shared closure fewer.
+ */
+export function choiceOf(fn: Fn): Choice | undefined {
+  return (fn as Fn & { readonly [CHOICE]?: Choice })[CHOICE];
+}
+
 /** `if` / `?:`: `[c1, t1, c2, t2, ..., else]`; one operand returns it; no match and no else → null. */
 export const ifOp: OperatorBuilder = (args) => {
   const n = args.length;
@@ -163,7 +199,10 @@ export const ifOp: OperatorBuilder = (args) => {
     if (then.isConst && other.isConst) {
       const tv = then.value;
       const ev = other.value;
-      return (s, l) => (truthy(c(s, l)) ? tv : ev);
+      const fn: Fn = (s, l) => (truthy(c(s, l)) ? tv : ev);
+      const choice: Choice = { test: c, whenTrue: tv, whenFalse: ev };
+      Object.defineProperty(fn, CHOICE, { value: choice });
+      return fn;
     }
     const e = fnAt(args, 2);
     return (s, l) => (truthy(c(s, l)) ? t(s, l) : e(s, l));
@@ -267,11 +306,13 @@ function looseEqBounded(
  * against a string or number literal, an operand of the same type compares with `===` (what `==`
  * does for equal types) without going through the generic comparison; other types keep `==`.
  */
-function constTest(
-  k: unknown,
-  a: Fn,
-  how: { loose: boolean; negate: boolean; site: BudgetSite },
-): Fn {
+interface ConstHow {
+  readonly loose: boolean;
+  readonly negate: boolean;
+  readonly site: BudgetSite;
+}
+
+function constTest(k: unknown, a: Fn, how: ConstHow): Fn {
   const { loose, negate, site } = how;
   if (!loose) return negate ? (s, l) => a(s, l) !== k : (s, l) => a(s, l) === k;
   const other = (v: unknown, s: Parameters<Fn>[0]): boolean => looseEqBounded(v, k, { s, site });
@@ -301,6 +342,49 @@ function constTest(
 }
 
 /**
+ * constTest for a `var` of one key against a string or number literal `k` (the usual targeting
+ * test, `{"==": [{"var": "tier"}, "pro"]}`), reading the key inline instead of calling the var.
+ */
+function keyConstTest(
+  operand: Arg | undefined,
+  literal: Arg | undefined,
+  how: ConstHow,
+): Fn | undefined {
+  const read = operand?.read;
+  if (read?.kind !== 'key' || literal === undefined || !literal.isConst) return undefined;
+  const k = literal.value;
+  if (typeof k !== 'string' && typeof k !== 'number') return undefined;
+  const { key, dflt: d } = read;
+  const { loose, negate, site } = how;
+  if (!loose) {
+    return negate ? (s, l) => readKey(s, l, key, d) !== k : (s, l) => readKey(s, l, key, d) === k;
+  }
+  // A value of the literal's type compares with ===, what == does for equal types (each type
+  // its own closure: `typeof v === kind` with `kind` not a literal is a builtin call).
+  const other = (v: unknown, s: TargetingScope): boolean => looseEqBounded(v, k, { s, site });
+  if (typeof k === 'string') {
+    return negate
+      ? (s, l) => {
+          const v = readKey(s, l, key, d);
+          return typeof v === 'string' ? v !== k : !other(v, s);
+        }
+      : (s, l) => {
+          const v = readKey(s, l, key, d);
+          return typeof v === 'string' ? v === k : other(v, s);
+        };
+  }
+  return negate
+    ? (s, l) => {
+        const v = readKey(s, l, key, d);
+        return typeof v === 'number' ? v !== k : !other(v, s);
+      }
+    : (s, l) => {
+        const v = readKey(s, l, key, d);
+        return typeof v === 'number' ? v === k : other(v, s);
+      };
+}
+
+/**
  * Equality operators compare their first two operands (json-logic-js; json-logic-engine chains
  * extra operands, Go ignores them). A literal operand is folded into the closure.
  */
@@ -313,6 +397,10 @@ function equality(loose: boolean, negate: boolean): OperatorBuilder {
     const site = new BudgetSite(ctx.limits, path);
     const how = { loose, negate, site };
     // Equality is symmetric, so a literal on either side folds the same way.
+    if (ctx.specialise) {
+      const keyed = keyConstTest(ac, bc, how) ?? keyConstTest(bc, ac, how);
+      if (keyed !== undefined) return keyed;
+    }
     if (ctx.specialise && bc?.isConst && !ac?.isConst) return constTest(bc.value, a, how);
     if (ctx.specialise && ac?.isConst && !bc?.isConst) return constTest(ac.value, b, how);
     if (!loose) return negate ? (s, l) => a(s, l) !== b(s, l) : (s, l) => a(s, l) === b(s, l);
@@ -338,9 +426,13 @@ function ordering(test: Binary): OperatorBuilder {
     const site = new BudgetSite(ctx.limits, path);
     const fa = fnAt(args, 0);
     const fb = fnAt(args, 1);
+    const [ra, rb] = [args[0]?.read, args[1]?.read];
     const a: Fn = (s, l) => site.primitive(s, fa(s, l));
     const b: Fn = (s, l) => site.primitive(s, fb(s, l));
-    if (args.length <= 2) return (s, l) => test(a(s, l), b(s, l));
+    if (args.length <= 2) {
+      return (s, l) =>
+        test(site.primitive(s, operand(s, l, ra, fa)), site.primitive(s, operand(s, l, rb, fb)));
+    }
     if (args.length === 3) {
       const fc = fnAt(args, 2);
       return (s, l) => {

@@ -3,14 +3,14 @@
 import type { TargetingScope } from './types.js';
 
 /**
- * A compiled node. `local` is the data `var` resolves against: `TOP` at the rule's top level
- * (the merged evaluation context plus `$flagd`), or the current element inside
- * `map`/`filter`/`reduce`/`all`/`some`/`none`.
+ * A compiled node. `local` is the data `var` resolves against: the current element inside
+ * `map`/`filter`/`reduce`/`all`/`some`/`none`, or, at the rule's top level, the scope itself,
+ * which means "the merged evaluation context plus `$flagd`". The scope is internal (no context
+ * value can be it), and `local === scope` compares two values the closure already holds: a
+ * module-level marker is reached from a compiled closure through its whole context chain and,
+ * when imported, the module's import cell, on every read (V8 does not fold module bindings).
  */
 export type Fn = (scope: TargetingScope, local: unknown) => unknown;
-
-/** Marks "no local data: resolve `var` against the evaluation context". */
-export const TOP: unique symbol = Symbol('switchyard.targeting.top');
 
 /**
  * JSONLogic truthiness (json-logic-js `truthy`): an empty array is falsy, otherwise JavaScript
@@ -90,11 +90,13 @@ export function child(v: unknown, key: string): unknown {
 
 /** Dates in the context are seen as their ISO string, as flagd sees them after JSON transport. */
 export function normalizeLeaf(v: unknown): unknown {
-  if (typeof v === 'object' && v !== null && v instanceof Date) {
-    const t = v.getTime();
-    return Number.isNaN(t) ? null : v.toISOString();
-  }
-  return v;
+  // Small enough for V8 to inline on every read; the Date case is out of line.
+  return typeof v === 'object' && v !== null && v instanceof Date ? dateText(v) : v;
+}
+
+function dateText(d: Date): string | null {
+  const t = d.getTime();
+  return Number.isNaN(t) ? null : d.toISOString();
 }
 
 /** First path segment at the top level: caller context, then base context (shallow merge). */
@@ -119,6 +121,52 @@ export function topGetOrdinary(scope: TargetingScope, key: string): unknown {
   const b = scope.baseContext;
   if (b !== undefined && isOwn(b, key)) return b[key];
   return undefined;
+}
+
+/**
+ * A `var` whose path and default are literals, described so that the operator using it as an
+ * operand reads the data itself (`operand`, `readKey`, both inlined) instead of calling the
+ * var's closure `fn`: a call through a closure shared by every compiled rule is an indirect
+ * call V8 cannot inline, and a comparison was often mostly that call.
+ */
+export class VarRead {
+  constructor(
+    /**
+     * `key`: a one-segment path naming an ordinary key (not `$flagd`, not a forbidden key);
+     * `flagKey`: `$flagd.flagKey`; `whole`: `""` or `[]`, the element inside an iteration.
+     */
+    readonly kind: 'key' | 'flagKey' | 'whole',
+    /** The key when `kind` is `key`, else "". */
+    readonly key: string,
+    readonly dflt: unknown,
+    readonly fn: Fn,
+  ) {}
+}
+
+/** What a `var` of one ordinary `key` with default `d` evaluates to. */
+export function readKey(scope: TargetingScope, local: unknown, key: string, d: unknown): unknown {
+  const v = local === scope ? topGetOrdinary(scope, key) : child(local, key);
+  return v === undefined ? d : normalizeLeaf(v);
+}
+
+/**
+ * An operand's value: a `var` described by `read` is read inline where it is cheap (one key,
+ * the flag key, the element of an iteration); anything else calls its closure `fn`.
+ */
+export function operand(
+  scope: TargetingScope,
+  local: unknown,
+  read: VarRead | undefined,
+  fn: Fn,
+): unknown {
+  if (read !== undefined) {
+    const kind = read.kind;
+    if (kind === 'key') return readKey(scope, local, read.key, read.dflt);
+    if (local !== scope) {
+      if (kind === 'whole') return local === undefined ? read.dflt : normalizeLeaf(local);
+    } else if (kind === 'flagKey') return scope.flagKey;
+  }
+  return fn(scope, local);
 }
 
 /** The whole data object (`{"var": ""}` at the top level): merged contexts plus `$flagd`. */
@@ -156,10 +204,10 @@ export function resolvePath(
   parts: readonly string[],
 ): unknown {
   const n = parts.length;
-  if (n === 0) return local === TOP ? topData(scope) : local;
+  if (n === 0) return local === scope ? topData(scope) : local;
   let v: unknown;
   let i = 1;
-  if (local === TOP) {
+  if (local === scope) {
     const first = parts[0] as string;
     if (first === '$flagd' && n === 2) {
       // Served straight from the scope; a user-supplied `$flagd` is shadowed, as flagd overwrites it.
