@@ -24,6 +24,8 @@ export const SNIFF_TIMEOUT_MS = 10_000;
 export interface DualServers {
   readonly http1: HttpServer;
   readonly http2: Http2Server;
+  /** How long a plaintext connection may stay undecided (default {@link SNIFF_TIMEOUT_MS}). */
+  readonly sniffTimeoutMs?: number;
 }
 
 export interface DualListener {
@@ -37,7 +39,7 @@ export interface DualListener {
 }
 
 /** Reads until the bytes are (or cannot be) the HTTP/2 preface, then routes the socket. */
-function sniff(socket: Socket, route: (http2: boolean) => void): void {
+function sniff(socket: Socket, timeoutMs: number, route: (http2: boolean) => void): void {
   let seen: Buffer = Buffer.alloc(0);
   const silent = () => socket.destroy();
   const onData = (chunk: Buffer) => {
@@ -52,7 +54,7 @@ function sniff(socket: Socket, route: (http2: boolean) => void): void {
     socket.unshift(seen);
     route(prefix);
   };
-  socket.setTimeout(SNIFF_TIMEOUT_MS);
+  socket.setTimeout(timeoutMs);
   socket.once('timeout', silent);
   socket.on('data', onData);
 }
@@ -102,7 +104,9 @@ export async function listenDual(
     // node:http and node:http2 servers set this on the sockets they accept; these they are handed.
     socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
-    sniff(socket, (h2) => (h2 ? toHttp2 : toHttp1)(socket));
+    sniff(socket, servers.sniffTimeoutMs ?? SNIFF_TIMEOUT_MS, (h2) =>
+      (h2 ? toHttp2 : toHttp1)(socket),
+    );
   };
   const server = tls
     ? createTlsServer(tls, (socket: TLSSocket) => {
