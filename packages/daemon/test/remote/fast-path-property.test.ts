@@ -3,9 +3,8 @@
 // bodies: known and unknown flag keys, contexts of any JSON (prototype keys, deep nesting, huge and
 // tiny numbers, unicode), wrong field types, unknown fields, and text that is not JSON at all.
 // A `connect-timeout-ms` header sends the same call through the router.
-import { request } from 'node:http';
 import fc from 'fast-check';
-import { FLAGS, startRemoteDaemon } from './helpers.js';
+import { FLAGS, httpCall, startRemoteDaemon } from './helpers.js';
 import type { RemoteDaemon } from './helpers.js';
 
 let d: RemoteDaemon;
@@ -16,28 +15,11 @@ afterAll(async () => {
   await d.close();
 });
 
-function post(path: string, body: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: d.daemon.ports.evaluation, path, method: 'POST', headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => {
-          text += chunk;
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: res.headers['content-type'] ?? '',
-            body: text,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+/** The status, content type and text of a POST to the evaluation port. */
+async function post(path: string, body: string, headers: Record<string, string>) {
+  const port = d.daemon.ports.evaluation!;
+  const answer = await httpCall(port, path, { body, headers });
+  return { status: answer.status, type: answer.headers['content-type'], body: answer.text };
 }
 
 const METHODS = [
