@@ -157,8 +157,8 @@ test("the operator's sidecar argument vector and environment start the daemon, a
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { level: number; msg: string });
   expect(lines.some((l) => l.level === 20)).toBe(true);
-  expect(lines.find((l) => /OTLP export is not implemented yet/.test(l.msg))?.msg).toMatch(
-    /otel-collector\.observability:4317/,
+  expect(lines.find((l) => /OpenTelemetry export/.test(l.msg))?.msg).toMatch(
+    /metrics to OTLP\/gRPC http:\/\/otel-collector\.observability:4317, traces to OTLP/,
   );
   expect(lines.find((l) => /no effect yet/.test(l.msg))?.msg).toMatch(/--sync-provider-args/);
 });

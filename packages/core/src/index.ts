@@ -40,3 +40,17 @@ export { createSnapshot } from './snapshot.js';
 export { evaluate, evaluateAll, evaluateAny } from './evaluate.js';
 export { explain } from './explain.js';
 export { createEvaluator, type Evaluator, type EvaluatorOptions } from './evaluator.js';
+export { UsageCounter, REASONS } from './usage/usage-counter.js';
+export type { CountedFlag, UsageCounterLimits } from './usage/usage-counter.js';
+export {
+  EvaluationMetrics,
+  IMPRESSION_METRIC,
+  RESULT_REASON_METRIC,
+} from './usage/evaluation-metrics.js';
+export type {
+  BatchResultLike,
+  CountedResult,
+  EvaluationMetricsOptions,
+  MeterLike,
+  ObservableLike,
+} from './usage/evaluation-metrics.js';

@@ -5,7 +5,8 @@
 // the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
 // (the built CLI) and the floor server each run in their own child process; the clients of the
 // first sections live in this process, those of the chain section in processes of their own.
-// Last, the evaluation port's throughput beside its ceilings (remote-run.ts, `bench:remote`).
+// Last, the evaluation port's throughput beside its ceilings, and with telemetry off, on and
+// exported over OTLP (remote-run.ts, `bench:remote`).
 // BENCH_ONLY=latency|memory|startup|chain|remote, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';

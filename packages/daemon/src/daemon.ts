@@ -231,11 +231,38 @@ function handleOf(parts: Parts): Daemon {
         readiness.close();
         parts.console.close();
         await servers.close();
-        await Promise.all([audit.close(), usage.file?.close(), telemetry.close()]);
+        // Last: the OTLP readers send what the closing counted.
+        await Promise.all([audit.close(), usage.file?.close()]);
+        await flushTelemetry(Promise.all([metrics.shutdown(), telemetry.close()]), logger);
       })();
       return closing;
     },
   };
+}
+
+/** The last OTLP export at shutdown may take this long; a collector that is down must not hold the exit. */
+const SHUTDOWN_FLUSH_MS = 5000;
+
+async function flushTelemetry(flushing: Promise<unknown>, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_MS);
+  });
+  try {
+    const outcome = await Promise.race([flushing, timeout]);
+    if (outcome === 'timeout') {
+      logger.warn(
+        `OpenTelemetry export at shutdown took over ${SHUTDOWN_FLUSH_MS} ms; left behind`,
+      );
+    }
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      `OpenTelemetry export at shutdown failed: ${(error as Error).message}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Usage {
@@ -272,7 +299,16 @@ async function startUsage(
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const specs = resolveSources(options.sources, options.cwd);
   const logger = loggerOf(options);
-  const metrics = createMetrics();
+  // Before anything listens: unreadable --otel-* TLS files fail the start.
+  const telemetry = await startTelemetry(options.telemetry, { logger, env: process.env });
+  const metrics = createMetrics({ readers: telemetry.metricReaders, resource: telemetry.resource });
+  const { describe } = telemetry;
+  if (describe.metrics || describe.traces) {
+    logger.info(
+      describe,
+      `OpenTelemetry export: metrics to ${describe.metrics ?? '/metrics only'}, traces to ${describe.traces ?? 'nowhere'}`,
+    );
+  }
   const store = new GenerationStore({ sources: specs.map((s) => s.id) });
   const readiness = new Readiness({ store, graceMs: options.startupGateMs ?? 5000 });
   logStore(store, logger);
@@ -318,17 +354,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       audit,
       logger,
       consoleRoutes: operatorConsole.routes(),
+      tracing: telemetry.tracing,
       usage: usageServiceImplementation(usage.store, { logger, metrics }),
     });
   } catch (error) {
     readiness.close();
     operatorConsole?.close();
-    await Promise.all([audit.close(), usage?.file?.close()]);
+    await Promise.all([audit.close(), usage?.file?.close(), metrics.shutdown(), telemetry.close()]);
     throw error;
   }
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
-  const telemetry = startTelemetry(options.telemetry, { metrics, logger, env: process.env });
   return handleOf({
     store,
     readiness,

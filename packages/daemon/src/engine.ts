@@ -18,6 +18,7 @@ export type {
 } from '@switchyard/core';
 export {
   ERROR_CODES,
+  EvaluationMetrics,
   SwitchyardError,
   UnsupportedSourceError,
   UsageError,

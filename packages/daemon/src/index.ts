@@ -42,7 +42,9 @@ export type { CallFailure, StatusCode } from './remote/status.js';
 export type { CallInfo, CallInterceptor, Outcome, Protocol } from './remote/call.js';
 export { InvalidSelectorError } from './errors/invalid-selector-error.js';
 export { StartupError } from './errors/startup-error.js';
-export type { LogFormat } from './logger.js';
+export { createLogger } from './logger.js';
+export type { LogFormat, LoggerOptions } from './logger.js';
+export type { TelemetryOptions } from './telemetry/telemetry.js';
 export { VERSION } from './version.js';
 
 /** The command name. */

@@ -18,6 +18,9 @@ import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
+import { tracedApply } from './telemetry/generation-spans.js';
+import { rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
+import type { Tracing } from './telemetry/tracing.js';
 import type { SyncService } from './sync/sync-service.js';
 
 export interface ServersInit {
@@ -35,6 +38,8 @@ export interface ServersInit {
   readonly consoleRoutes: readonly ManagementRoute[];
   /** switchyard.usage.v1 on the sync port. */
   readonly usage: UntypedServiceImplementation;
+  /** Spans, when traces are exported. */
+  readonly tracing: Tracing | undefined;
 }
 
 export interface Servers {
@@ -45,7 +50,13 @@ export interface Servers {
   close(): Promise<void>;
 }
 
-function startRemoteServers({ options, store, logger }: ServersInit): Promise<Remote> {
+function startRemoteServers({
+  options,
+  store,
+  logger,
+  metrics,
+  tracing,
+}: ServersInit): Promise<Remote> {
   return startRemote({
     store,
     host: options.host ?? '0.0.0.0',
@@ -63,6 +74,12 @@ function startRemoteServers({ options, store, logger }: ServersInit): Promise<Re
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
+    telemetry:
+      options.telemetry?.requestMetrics === false
+        ? tracing
+          ? { evaluations: undefined, http: undefined, rpc: undefined, tracing }
+          : undefined
+        : { evaluations: metrics.evaluations, http: metrics.http, rpc: metrics.rpc, tracing },
   });
 }
 
@@ -80,6 +97,10 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       certPath: options.serverCertPath,
       keyPath: options.serverKeyPath,
       usage: init.usage,
+      interceptors:
+        options.telemetry?.requestMetrics === false
+          ? []
+          : [rpcMetricsInterceptor(init.metrics.rpc)],
     }),
     startManagementServer({
       host,
@@ -93,7 +114,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       guard: options.managementGuard,
     }),
     startRemoteServers(init),
-    Promise.all(init.sources.map((source) => source.start((update) => store.apply(update)))),
+    Promise.all(init.sources.map((source) => source.start(tracedApply(init.tracing, store)))),
   ]);
   const closeSources = () => Promise.all(init.sources.map((s) => s.close()));
   if (

@@ -3,6 +3,7 @@
 // open-feature/flagd:docs/reference/specifications/providers.md "Configuration"), so a
 // `FlagdProvider` options object works unchanged.
 import type { EvaluationContext, JsonValue } from '@switchyard/core';
+import type { Meter } from '@opentelemetry/api';
 
 /**
  * `rpc` and `in-process` as in flagd; `file` = in-process from `offlineFlagSourcePath`;
@@ -87,6 +88,17 @@ export interface SwitchyardProviderOptions {
   reportUsage?: boolean;
   /** FLAGD_USAGE_REPORT_INTERVAL_MS, default 10000: how often usage is reported. */
   usageReportIntervalMs?: number;
+  /**
+   * FLAGD_EVALUATION_METRICS (Switchyard extension), default false: count this provider's
+   * evaluations as OpenTelemetry metrics, with the daemon's instruments
+   * (`feature_flag.flagd.impression`, `feature_flag.flagd.result.reason`,
+   * `feature_flag.provider.name` = `switchyard`), in every resolver mode (in RPC mode the daemon
+   * counts them too, as `flagd`). Counted in place on the evaluation path and read when the
+   * application's metric reader collects.
+   */
+  evaluationMetrics?: boolean;
+  /** The meter of `evaluationMetrics` (default: the global MeterProvider's). */
+  meter?: Meter;
 }
 
 /** The options after defaults, environment and validation: what the provider really uses. */
@@ -117,11 +129,12 @@ export interface ResolvedProviderOptions {
   readonly flagConfiguration: string | JsonValue | undefined;
   readonly reportUsage: boolean;
   readonly usageReportIntervalMs: number;
+  readonly evaluationMetrics: boolean;
 }
 
 /**
- * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_REPORT_USAGE
- * and FLAGD_USAGE_REPORT_INTERVAL_MS are ours).
+ * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_REPORT_USAGE,
+ * FLAGD_USAGE_REPORT_INTERVAL_MS and FLAGD_EVALUATION_METRICS are ours).
  */
 export const ENV = {
   resolverType: 'FLAGD_RESOLVER',
@@ -149,6 +162,7 @@ export const ENV = {
   cacheDir: 'FLAGD_CACHE_DIR',
   reportUsage: 'FLAGD_REPORT_USAGE',
   usageReportIntervalMs: 'FLAGD_USAGE_REPORT_INTERVAL_MS',
+  evaluationMetrics: 'FLAGD_EVALUATION_METRICS',
 } as const;
 
 export const DEFAULTS = {
@@ -167,4 +181,5 @@ export const DEFAULTS = {
   maxCacheSize: 1000,
   reportUsage: false,
   usageReportIntervalMs: 10_000,
+  evaluationMetrics: false,
 } as const;

@@ -223,6 +223,10 @@ export function resolveOptions(
     defaultAuthority: toText(pick(options, env, 'defaultAuthority')),
     flagConfiguration: options.flagConfiguration,
     ...usageOptions(options, env, resolverType),
+    evaluationMetrics: toBoolean(
+      pick(options, env, 'evaluationMetrics'),
+      DEFAULTS.evaluationMetrics,
+    ),
   });
 }
 

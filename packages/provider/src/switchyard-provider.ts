@@ -33,7 +33,8 @@ import { resolveTarget } from './sources/grpc-target.js';
 import { createProviderSource } from './sources/provider-source.js';
 import { ProblemLog, configurationError, problemError, sourceLost } from './source-problems.js';
 import { type ProviderState, StateMachine } from './state-machine.js';
-import { UsageCounter } from './usage/usage-counter.js';
+import { EvaluationMetrics, UsageCounter } from '@switchyard/core';
+import { metrics } from '@opentelemetry/api';
 import { UsageReporter } from './usage/usage-reporter.js';
 
 type Resolver<T> = (
@@ -71,6 +72,9 @@ export class SwitchyardProvider implements Provider {
   /** Evaluation counts (reportUsage); the reporter sends them off the evaluation path. */
   private readonly usage: UsageCounter | undefined;
   private readonly reporter: UsageReporter | undefined;
+  /** evaluationMetrics: counts read by OpenTelemetry observable counters; what unregisters them. */
+  private readonly evaluations: EvaluationMetrics | undefined;
+  private readonly stopEvaluationMetrics: (() => void) | undefined;
 
   /**
    * @throws ProviderOptionError when an option or environment variable is invalid.
@@ -93,6 +97,12 @@ export class SwitchyardProvider implements Provider {
       onAccepted: (payload) => this.persist(payload),
     });
     this.rpc = o.resolverType === 'rpc' ? new RpcResolver(o, this.machine, this.logger) : undefined;
+    if (o.evaluationMetrics) {
+      this.evaluations = new EvaluationMetrics({ providerName: this.metadata.name });
+      this.stopEvaluationMetrics = this.evaluations.observe(
+        options.meter ?? metrics.getMeter('@switchyard/openfeature-provider'),
+      );
+    }
     if (o.reportUsage) {
       const target = resolveTarget(o);
       this.usage = new UsageCounter();
@@ -138,6 +148,7 @@ export class SwitchyardProvider implements Provider {
   }
 
   async onClose(): Promise<void> {
+    this.stopEvaluationMetrics?.();
     this.machine.close();
     this.rpc?.close();
     this.source?.close();
@@ -155,7 +166,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<boolean>> {
-    if (this.rpc) return this.rpc.resolve('boolean', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('boolean', flagKey, defaultValue, context));
     return Promise.resolve(
       this.resolve(this.engine.resolveBoolean, flagKey, defaultValue, context),
     );
@@ -167,7 +179,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<string>> {
-    if (this.rpc) return this.rpc.resolve('string', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('string', flagKey, defaultValue, context));
     return Promise.resolve(this.resolve(this.engine.resolveString, flagKey, defaultValue, context));
   }
 
@@ -177,7 +190,8 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<number>> {
-    if (this.rpc) return this.rpc.resolve('number', flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(flagKey, this.rpc.resolve('number', flagKey, defaultValue, context));
     return Promise.resolve(this.resolve(this.engine.resolveNumber, flagKey, defaultValue, context));
   }
 
@@ -187,9 +201,30 @@ export class SwitchyardProvider implements Provider {
     context: EvaluationContext,
     _logger?: Logger,
   ): Promise<ResolutionDetails<T>> {
-    if (this.rpc) return this.rpc.resolve('object' as RpcKind, flagKey, defaultValue, context);
+    if (this.rpc)
+      return this.counted(
+        flagKey,
+        this.rpc.resolve('object' as RpcKind, flagKey, defaultValue, context),
+      );
     const resolve = this.engine.resolveObject as unknown as Resolver<T>;
     return Promise.resolve(this.resolve(resolve, flagKey, defaultValue, context));
+  }
+
+  /** An RPC answer, counted by evaluationMetrics (in-process answers are counted in resolve). */
+  private counted<T>(
+    flagKey: string,
+    answer: Promise<ResolutionDetails<T>>,
+  ): Promise<ResolutionDetails<T>> {
+    const evaluations = this.evaluations;
+    if (evaluations === undefined) return answer;
+    return answer.then((result) => {
+      evaluations.record(flagKey, {
+        variant: result.variant,
+        reason: result.reason ?? 'UNKNOWN',
+        errorCode: result.errorCode,
+      });
+      return result;
+    });
   }
 
   private resolve<T>(
@@ -213,6 +248,11 @@ export class SwitchyardProvider implements Provider {
       context as CoreContext,
     ) as unknown as ResolutionDetails<T>;
     this.usage?.record(flagKey, result.variant, result.reason ?? 'UNKNOWN', result.flagMetadata);
+    this.evaluations?.record(flagKey, {
+      variant: result.variant,
+      reason: result.reason ?? 'UNKNOWN',
+      errorCode: result.errorCode,
+    });
     if (this.cachedSince === undefined) return result;
     return {
       ...result,

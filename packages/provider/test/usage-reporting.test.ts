@@ -3,7 +3,7 @@
 // reporting turns off with one warning while evaluation goes on untouched.
 import { resolveOptions } from '../src/index.js';
 import { ProviderOptionError, SwitchyardProvider } from '../src/index.js';
-import { UsageCounter } from '../src/usage/usage-counter.js';
+import { UsageCounter } from '@switchyard/core';
 import { flagConfig, silentLogger } from './support/flags.js';
 import { TestSyncServer } from './support/sync-server.js';
 

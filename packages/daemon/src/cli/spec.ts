@@ -201,7 +201,7 @@ export const START_OPTIONS: readonly StartOption[] = [
       'sync provider arguments, passed by the OpenFeature operator (deprecated and removed in flagd, without effect there too)',
     effective: false,
   },
-  // Telemetry (telemetry/telemetry.ts): validated and passed to the daemon.
+  // Telemetry (telemetry/telemetry.ts): OTLP/gRPC export of metrics and traces.
   {
     name: 'metrics-exporter',
     short: 't',
@@ -209,14 +209,15 @@ export const START_OPTIONS: readonly StartOption[] = [
     arg: 'prometheus|otel',
     defaultText: 'prometheus',
     description:
-      'prometheus: /metrics on the management port (always served); otel: OTLP export (not implemented yet: accepted and reported)',
+      'prometheus: /metrics on the management port (always served); otel: metrics also over OTLP/gRPC to --otel-collector-uri (or OTEL_EXPORTER_OTLP_ENDPOINT)',
   },
   {
     name: 'otel-collector-uri',
     short: 'o',
     type: 'string',
     arg: 'HOST:PORT',
-    description: 'OpenTelemetry collector (OTLP/gRPC) for --metrics-exporter otel',
+    description:
+      'OpenTelemetry collector (OTLP/gRPC): metrics with --metrics-exporter otel, traces whenever set',
   },
   {
     name: 'otel-cert-path',
@@ -245,7 +246,7 @@ export const START_OPTIONS: readonly StartOption[] = [
     type: 'duration',
     arg: 'DURATION',
     defaultText: '1h',
-    description: 'how often the collector TLS files are read again',
+    description: 'accepted for flagd compatibility; the collector TLS files are read at start',
   },
 ];
 

@@ -58,8 +58,8 @@ export function coreRoutes(options: ManagementOptions): ManagementRoute[] {
     {
       path: '/metrics',
       handle: async (_, res) => {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+        const { contentType, text } = await metrics.prometheus();
+        res.writeHead(200, { 'content-type': contentType }).end(text);
       },
     },
     ...(audit === undefined

@@ -28,6 +28,18 @@ import type { EvaluationService } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
 import { grpcBridge, isGrpc } from './grpc-bridge.js';
 import { GrpcHandlers } from './grpc-handlers.js';
+import type { HttpInstruments } from '../metrics.js';
+import { observeHttp, observeHttp2 } from '../telemetry/http-metrics.js';
+
+const tls = (options: ListenOptions): 'http' | 'https' => (options.certPath ? 'https' : 'http');
+
+const METHOD_PATH =
+  /^\/flagd\.evaluation\.v[12]\.Service\/(?:Resolve(?:Boolean|String|Float|Int|Object|All)|EventStream)$/;
+
+/** The route of a path for metrics: an evaluation method, `other` for anything else (bounded). */
+function evaluationRoute(path: string): string {
+  return METHOD_PATH.test(path) ? path : 'other';
+}
 
 export interface EvaluationPortOptions extends ListenOptions {
   /** `--max-request-body`: the largest request message accepted (RESOURCE_EXHAUSTED above). */
@@ -37,6 +49,8 @@ export interface EvaluationPortOptions extends ListenOptions {
   /** `--cors-origin` (Connect and gRPC-Web from browsers). */
   readonly corsOrigins: readonly string[];
   readonly logger: Logger;
+  /** HTTP server metrics of every request and HTTP/2 stream (undefined: none). */
+  readonly http?: HttpInstruments | undefined;
 }
 
 export interface EvaluationPort extends DualListener {
@@ -85,6 +99,11 @@ export async function startEvaluationPort(
     if (isGrpc(headers)) bridge.stream(stream, headers);
     else connect.http2(stream, headers);
   });
+  if (options.http) {
+    const metrics = { instruments: options.http, scheme: tls(options), route: evaluationRoute };
+    observeHttp(http1, metrics);
+    observeHttp2(http2, metrics);
+  }
   listener = await listenDual({ http1, http2 }, options);
   const bound = listener;
   return {

@@ -21,6 +21,30 @@ import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
 import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
 import { STATUS, evaluationFailure } from './status.js';
 import { reflection } from './view-caches.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import type { EvaluationSpans, Tracing } from '../telemetry/tracing.js';
+
+/** flagd's span name of a method: `ResolveBoolean` → `resolveBoolean`. */
+const spanName = (method: string) => `${method[0]?.toLowerCase() ?? ''}${method.slice(1)}`;
+/** flagd's tracer name of a service: `flagd.evaluation.v1.Service` → `flagd.evaluation.v1`. */
+const scopeOf = (service: string) => service.replace(/\.Service$/, '');
+
+const STATUS_NAME = new Map<number, string>(
+  Object.entries(STATUS).map(([name, code]) => [code, name]),
+);
+
+/** Ends the spans of a call refused before it was evaluated (selector, authentication). */
+function endRefused<T>(spans: EvaluationSpans, flagKey: string | undefined, outcome: Outcome<T>) {
+  spans.end(
+    flagKey,
+    outcome.ok
+      ? undefined
+      : {
+          errorCode: STATUS_NAME.get(outcome.failure.code) ?? String(outcome.failure.code),
+          errorMessage: outcome.failure.message,
+        },
+  );
+}
 
 export interface EvaluationServiceOptions {
   /** The selector's view of the current generation. */
@@ -30,6 +54,8 @@ export interface EvaluationServiceOptions {
   readonly interceptors?: readonly CallInterceptor[];
   /** Clock for `$flagd.timestamp` (tests). */
   readonly evaluate?: EvaluateOptions;
+  /** Counts every evaluation; with tracing, flagd's spans around every Resolve call. */
+  readonly telemetry?: EvaluationTelemetry | undefined;
 }
 
 export interface ResolveRequest {
@@ -57,11 +83,33 @@ export class EvaluationService {
   private readonly options: EvaluationServiceOptions;
   private readonly evaluateOptions: EvaluateOptions;
   private readonly interceptors: readonly CallInterceptor[];
+  private readonly tracing: Tracing | undefined;
 
   constructor(options: EvaluationServiceOptions) {
     this.options = options;
     this.evaluateOptions = options.evaluate ?? {};
     this.interceptors = options.interceptors ?? [];
+    this.tracing = options.telemetry?.tracing;
+  }
+
+  /** `run` inside flagd's server and evaluator spans (when traces are exported). */
+  private traced<T>(
+    call: CallInfo,
+    flagKey: string | undefined,
+    run: (spans: EvaluationSpans | undefined) => Outcome<T>,
+  ): Outcome<T> {
+    if (this.tracing === undefined) return run(undefined);
+    const name = spanName(call.method);
+    const spans = this.tracing.evaluation({
+      scope: scopeOf(call.service),
+      name,
+      evaluator: name,
+      headers: call.header,
+      attributes: { 'rpc.system': call.protocol, 'rpc.method': call.method },
+    });
+    const outcome = spans.run(() => run(spans));
+    endRefused(spans, flagKey, outcome);
+    return outcome;
   }
 
   /** Runs `run` inside the interceptors (transports call this for streams too). */
@@ -75,13 +123,15 @@ export class EvaluationService {
     spec: { readonly version: 1 | 2; readonly kind: ResolveKind; readonly request: ResolveRequest },
     encoding: ResponseEncoding<T>,
   ): Outcome<T> {
-    return this.around(call, () => this.resolveNow(call.header, spec, encoding));
+    return this.traced(call, spec.request.flagKey, (spans) =>
+      this.around(call, () => this.resolveNow(call.header, spec, { encoding, spans })),
+    );
   }
 
   private resolveNow<T>(
     header: HeaderReader,
     { version, kind, request }: { version: 1 | 2; kind: ResolveKind; request: ResolveRequest },
-    encoding: ResponseEncoding<T>,
+    { encoding, spans }: { encoding: ResponseEncoding<T>; spans: EvaluationSpans | undefined },
   ): Outcome<T> {
     const selector = selectorOf(header);
     if (!selector.ok) return selector;
@@ -93,6 +143,8 @@ export class EvaluationService {
       context,
       options: this.evaluateOptions,
     });
+    this.options.telemetry?.evaluations?.record(request.flagKey, result);
+    spans?.end(request.flagKey, result);
     if (result.errorCode !== undefined) {
       return failed(evaluationFailure(result.errorCode, result.errorMessage));
     }
@@ -120,15 +172,18 @@ export class EvaluationService {
     call: CallInfo,
     request: { readonly context?: JsonObject | undefined },
   ): Outcome<evaluationV1.ResolveAllResponse> {
-    return this.around(call, () => {
-      const selector = selectorOf(call.header);
-      if (!selector.ok) return selector;
-      const view = this.options.view(selector.value);
-      const context = this.options.context.merge(request.context, call.header);
-      return ok(
-        resolveAllResponse(view, evaluateAll(view.snapshot, context, this.evaluateOptions)),
-      );
-    });
+    return this.traced(call, undefined, () =>
+      this.around(call, () => {
+        const selector = selectorOf(call.header);
+        if (!selector.ok) return selector;
+        const view = this.options.view(selector.value);
+        const context = this.options.context.merge(request.context, call.header);
+        const results = evaluateAll(view.snapshot, context, this.evaluateOptions);
+        const evaluations = this.options.telemetry?.evaluations;
+        if (evaluations !== undefined) for (const [key, r] of results) evaluations.record(key, r);
+        return ok(resolveAllResponse(view, results));
+      }),
+    );
   }
 }
 

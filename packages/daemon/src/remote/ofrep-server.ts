@@ -26,6 +26,8 @@ import {
   singleBody,
 } from './ofrep-body.js';
 import { ofrepDetails, ofrepStatus } from './status.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import type { TracedResult } from '../telemetry/tracing.js';
 
 export interface OfrepOptions {
   /** The selector's view of the current generation. */
@@ -35,6 +37,8 @@ export interface OfrepOptions {
   readonly maxRequestBody: number;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
+  /** Counts every evaluation; with tracing, flagd's `flagd.ofrep` span per request. */
+  readonly telemetry?: EvaluationTelemetry | undefined;
 }
 
 const BULK = '/ofrep/v1/evaluate/flags';
@@ -65,6 +69,11 @@ export function parseRequestBody(text: string, logger?: Logger): Body {
   return { ok: true, context: context as JsonObject };
 }
 
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** One request being answered, with the CORS headers every answer to it carries. */
 interface Exchange {
   readonly req: IncomingMessage;
@@ -88,6 +97,13 @@ function send({ res, cors }: Exchange, { status, body, headers }: Answer): void 
   if (cors) Object.assign(all, cors);
   if (headers) Object.assign(all, headers);
   res.writeHead(status, all).end(body);
+}
+
+/** The route of a path for metrics: the flag key is not part of it (bounded attributes). */
+export function ofrepRoute(path: string): string {
+  const key = routeOf(path);
+  if (key === undefined) return 'other';
+  return key === null ? BULK : `${SINGLE}{key}`;
 }
 
 /** The flag key of a single-evaluation path, null for the bulk path, undefined for neither. */
@@ -134,8 +150,19 @@ export class OfrepHandler {
       return;
     }
     this.readBody(exchange, (text) => {
-      if (key === null) this.bulk(exchange, text);
-      else this.single(exchange, { key, text });
+      const answer = () =>
+        key === null ? this.bulk(exchange, text) : this.single(exchange, { key, text });
+      const spans = this.options.telemetry?.tracing?.evaluation({
+        scope: 'flagd.ofrep.v1',
+        name: 'flagd.ofrep',
+        evaluator: key === null ? 'resolveAll' : 'resolveAnyValue',
+        headers: (name) => headerOf(req, name),
+      });
+      if (spans === undefined) {
+        answer();
+        return;
+      }
+      spans.end(key ?? undefined, spans.run(answer));
     });
   };
 
@@ -173,10 +200,7 @@ export class OfrepHandler {
   }
 
   private contextOf(req: IncomingMessage, context: JsonObject | undefined) {
-    return this.options.context.merge(context, (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    });
+    return this.options.context.merge(context, (name) => headerOf(req, name));
   }
 
   /** The caller's selector (the flagd-selector header), or why it is invalid (a 400). */
@@ -217,38 +241,41 @@ export class OfrepHandler {
     };
   }
 
-  private single(exchange: Exchange, request: { readonly key: string; readonly text: string }) {
+  /** Answers one evaluation; returns its result (undefined when the request was refused). */
+  private single(
+    exchange: Exchange,
+    request: { readonly key: string; readonly text: string },
+  ): TracedResult | undefined {
     const prepared = this.prepare(exchange, request);
-    if (prepared === undefined) return;
+    if (prepared === undefined) return undefined;
     const { key } = request;
     const { view, context } = prepared;
     const result = evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions);
+    this.options.telemetry?.evaluations?.record(key, result);
     if (result.errorCode !== undefined) {
       const details = ofrepDetails(result.errorCode, key);
       send(exchange, {
         status: ofrepStatus(result.errorCode),
         body: Buffer.from(errorJson(key, result.errorCode, details)),
       });
-      return;
+      return result;
     }
     send(exchange, { status: 200, body: singleBody(view, key, result) });
+    return result;
   }
 
-  private bulk(exchange: Exchange, text: string): void {
+  private bulk(exchange: Exchange, text: string): undefined {
     const prepared = this.prepare(exchange, { key: undefined, text });
     if (prepared === undefined) return;
+    const evaluations = this.options.telemetry?.evaluations;
     let payload: Buffer;
     try {
       const { view, context } = prepared;
       const elements: string[] = [];
       for (const key of view.snapshot.keys()) {
-        elements.push(
-          bulkElement(
-            view,
-            key,
-            evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions),
-          ),
-        );
+        const result = evaluateAny(view.snapshot, { flagKey: key, context }, this.evaluateOptions);
+        evaluations?.record(key, result);
+        elements.push(bulkElement(view, key, result));
       }
       payload = bulkBody(view, elements);
     } catch (error) {

@@ -5,6 +5,10 @@ import type { Server as HttpServer } from 'node:http';
 import type { EvaluateOptions } from '../engine.js';
 import { closeHttpServer } from '../http-listen.js';
 import type { Logger } from '../logger.js';
+import type { HttpInstruments, RpcInstruments } from '../metrics.js';
+import { rpcCallMetrics } from '../telemetry/rpc-metrics.js';
+import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
+import { observeHttp } from '../telemetry/http-metrics.js';
 import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
@@ -15,7 +19,7 @@ import { startEvaluationPort } from './evaluation-port.js';
 import type { EvaluationPort } from './evaluation-port.js';
 import { EvaluationService } from './evaluation-service.js';
 import { EventStreams, KEEP_ALIVE_MS } from './event-stream.js';
-import { OfrepHandler, startOfrepServer } from './ofrep-server.js';
+import { OfrepHandler, ofrepRoute, startOfrepServer } from './ofrep-server.js';
 
 /** flagd's default for --max-request-body and --max-request-header. */
 export const DEFAULT_REQUEST_LIMIT = 1_000_000;
@@ -42,6 +46,13 @@ export interface RemoteOptions {
   readonly evaluate?: EvaluateOptions;
   /** Around every call on the evaluation port, whatever the protocol (authentication, tracing). */
   readonly interceptors?: readonly CallInterceptor[];
+  /** Evaluation counts and spans (every transport), HTTP and RPC metrics of both ports. */
+  readonly telemetry?: RemoteTelemetry | undefined;
+}
+
+export interface RemoteTelemetry extends EvaluationTelemetry {
+  readonly http: HttpInstruments | undefined;
+  readonly rpc: RpcInstruments | undefined;
 }
 
 export interface Remote {
@@ -69,7 +80,11 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
   const service = new EvaluationService({
     view: shared.view,
     context: shared.context,
-    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+    interceptors: [
+      ...(options.telemetry?.rpc ? [rpcCallMetrics(options.telemetry.rpc)] : []),
+      ...(options.interceptors ?? []),
+    ],
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startEvaluationPort(
@@ -84,26 +99,38 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
       maxRequestHeader: options.maxRequestHeader,
       corsOrigins: options.corsOrigins,
       logger: options.logger,
+      http: options.telemetry?.http,
     },
   );
 }
 
-function startHttp(shared: Shared): Promise<{ server: HttpServer; port: number } | undefined> {
+async function startHttp(
+  shared: Shared,
+): Promise<{ server: HttpServer; port: number } | undefined> {
   const { options } = shared;
-  if (options.ofrepPort === undefined) return Promise.resolve(undefined);
+  if (options.ofrepPort === undefined) return undefined;
   const handler = new OfrepHandler({
     view: shared.view,
     context: shared.context,
     corsOrigins: options.corsOrigins,
     maxRequestBody: options.maxRequestBody,
     logger: options.logger,
+    telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
-  return startOfrepServer(handler, {
+  const started = await startOfrepServer(handler, {
     host: options.host,
     port: options.ofrepPort,
     maxRequestHeader: options.maxRequestHeader,
   });
+  if (options.telemetry?.http) {
+    observeHttp(started.server, {
+      instruments: options.telemetry.http,
+      scheme: 'http',
+      route: ofrepRoute,
+    });
+  }
+  return started;
 }
 
 export async function startRemote(options: RemoteOptions): Promise<Remote> {

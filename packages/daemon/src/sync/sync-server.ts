@@ -1,7 +1,7 @@
 // The grpc-js server for flagd.sync.v1 (and switchyard.usage.v1) on --sync-port (or
 // --sync-socket-path), plain or TLS.
 import { Server } from '@grpc/grpc-js';
-import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { ServerInterceptor, ServiceDefinition } from '@grpc/grpc-js';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import { FlagSyncServiceDefinition, UsageServiceDefinition } from '@switchyard/protocol';
 import { listen } from '../grpc-listen.js';
@@ -33,9 +33,16 @@ export type SyncServerOptions = ListenOptions;
  */
 export async function startSyncServer(
   service: SyncService,
-  options: SyncServerOptions & { readonly usage?: UntypedServiceImplementation },
+  options: SyncServerOptions & {
+    readonly usage?: UntypedServiceImplementation;
+    /** rpc.server.* metrics (telemetry/rpc-metrics.ts). */
+    readonly interceptors?: readonly ServerInterceptor[];
+  },
 ): Promise<Bound> {
-  const server = new Server(SYNC_SERVER_OPTIONS);
+  const server = new Server({
+    ...SYNC_SERVER_OPTIONS,
+    ...(options.interceptors ? { interceptors: [...options.interceptors] } : {}),
+  });
   server.addService(
     FlagSyncServiceDefinition as unknown as ServiceDefinition,
     service.implementation(),

@@ -4,6 +4,7 @@
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
 // Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
 // budget across streams, the newest payload replacing an older queued one.
+import { performance } from 'node:perf_hooks';
 import { status } from '@grpc/grpc-js';
 import type {
   Metadata,
@@ -60,6 +61,9 @@ interface Stream {
 }
 
 type ServiceError = { code: number; details: string };
+
+/** flagd's `reason` attribute of feature_flag.flagd.sync.stream.duration. */
+type StreamEndReason = 'normal_close' | 'deadline_exceeded' | 'client_disconnect' | 'error';
 
 const NO_FLAGS_YET = 'no flag source has usable content yet; see /readyz on the management port';
 
@@ -131,26 +135,26 @@ export class SyncService {
     const group = this.groups.get(key) ?? new Set<Stream>();
     this.groups.set(key, group);
     group.add(stream);
-    this.options.metrics.activeStreams.inc();
+    const ended = this.track(call);
     this.options.logger.debug({ selector: key, peer: call.getPeer() }, 'sync stream opened');
     let removed = false;
-    const remove = () => {
+    const remove = (reason: StreamEndReason) => {
       if (removed) return;
       removed = true;
       clearTimeout(stream.deadline);
       this.fanOut.close(stream.lane);
       group.delete(stream);
       if (group.size === 0 && this.groups.get(key) === group) this.groups.delete(key);
-      this.options.metrics.activeStreams.dec();
+      ended(reason);
       this.options.logger.debug({ selector: key }, 'sync stream closed');
     };
-    call.on('cancelled', remove);
-    call.on('close', remove);
-    call.on('finish', remove);
-    call.on('error', remove);
+    call.on('cancelled', () => remove(this.closing ? 'normal_close' : 'client_disconnect'));
+    call.on('close', () => remove('normal_close'));
+    call.on('finish', () => remove('normal_close'));
+    call.on('error', () => remove(this.closing ? 'normal_close' : 'error'));
     if (this.options.streamDeadlineMs > 0) {
       stream.deadline = setTimeout(() => {
-        remove();
+        remove('deadline_exceeded');
         call.emit('error', {
           code: status.DEADLINE_EXCEEDED,
           details: 'stream closed due to server-side timeout',
@@ -159,6 +163,31 @@ export class SyncService {
     }
     const generation = this.options.store.generation;
     if (generation) this.fanOut.send(stream.lane, this.payload(generation, selector));
+  }
+
+  /**
+   * Counts an open stream in both gauges and returns what records its end: flagd's attributes
+   * (selector and provider_id when the request has them; the end reason on the duration).
+   */
+  private track(
+    call: ServerWritableStream<SyncFlagsRequest, PreEncoded>,
+  ): (reason: StreamEndReason) => void {
+    const { metrics } = this.options;
+    const attributes: Record<string, string> = {};
+    const selector = metadataValue(call.metadata, SELECTOR_METADATA_KEY) ?? call.request.selector;
+    if (selector) attributes.selector = selector;
+    if (call.request.providerId) attributes.provider_id = call.request.providerId;
+    const openedAt = performance.now();
+    metrics.activeStreams.add(1);
+    metrics.syncActiveStreams.add(1, attributes);
+    return (reason) => {
+      metrics.activeStreams.add(-1);
+      metrics.syncActiveStreams.add(-1, attributes);
+      metrics.syncStreamDuration.record((performance.now() - openedAt) / 1000, {
+        ...attributes,
+        reason,
+      });
+    };
   }
 
   private payload(generation: Generation, selector: Selector): SyncPayload {

@@ -1,10 +1,39 @@
-// The telemetry seam: flagd's `--metrics-exporter` and OpenTelemetry options
-// (open-feature/flagd:core/pkg/telemetry/builder.go), validated by the CLI and handed here.
-// Prometheus is always served on the management port's /metrics. OTLP export of metrics and
-// traces (`otel`) is not built yet: this is where it starts and stops, so adding it changes no
-// caller. Until then `otel` is accepted (the OpenFeature operator passes it) and says so.
+// OpenTelemetry export, configured as flagd's is (open-feature/flagd:core/pkg/telemetry/builder.go,
+// https://flagd.dev/reference/monitoring/#export-to-otel-collector):
+// - metrics over OTLP/gRPC with `--metrics-exporter otel` (to `--otel-collector-uri`, else the
+//   standard OTEL_EXPORTER_OTLP_* variables); Prometheus on /metrics stays on either way (a
+//   second reader of the same instruments, metrics.ts);
+// - traces over OTLP/gRPC whenever a collector is named (`--otel-collector-uri`, or
+//   OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT) and OTEL_TRACES_EXPORTER is not `none`; otherwise no
+//   tracer exists and no span is ever started;
+// - TLS to the collector from --otel-cert-path/--otel-key-path/--otel-ca-path;
+// - the resource from OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME over service.name
+//   `switchyard`.
+// Providers are per daemon (several daemons share a process in tests and embeddings); only the
+// context manager, which carries the active span across callbacks, is registered globally.
+import { readFile } from 'node:fs/promises';
+import { credentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  type Resource,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
-import type { DaemonMetrics } from '../metrics.js';
+import { VERSION } from '../version.js';
+import { reportingMetricExporter, reportingSpanExporter } from './export-reporting.js';
+import { samplerFromEnv } from './sampler.js';
+import { Tracing } from './tracing.js';
 
 export interface TelemetryOptions {
   /** flagd's `--metrics-exporter`: `prometheus` (default) or `otel`. */
@@ -15,33 +44,179 @@ export interface TelemetryOptions {
   readonly otelCertPath?: string | undefined;
   readonly otelKeyPath?: string | undefined;
   readonly otelCaPath?: string | undefined;
-  /** `--otel-reload-interval`: how often the TLS files are read again (ms). */
+  /**
+   * `--otel-reload-interval` (ms). Accepted for flagd's command line; the TLS files are read
+   * once at start (docs/adr/0038).
+   */
   readonly otelReloadIntervalMs?: number | undefined;
+  /** How often metrics are exported over OTLP (default OTEL_METRIC_EXPORT_INTERVAL, else 60 s). */
+  readonly metricExportIntervalMs?: number | undefined;
+  /**
+   * false: no per-evaluation counts and no per-request HTTP and RPC metrics (embeddings that
+   * count elsewhere; the benchmark's baseline). Default true.
+   */
+  readonly requestMetrics?: boolean | undefined;
 }
 
 export interface Telemetry {
-  /** Flushes and stops every exporter. */
+  /** Readers of the daemon's instruments besides Prometheus (OTLP, when configured). */
+  readonly metricReaders: (producers: MetricProducer[]) => readonly MetricReader[];
+  readonly resource: Resource;
+  /** Undefined when traces are not exported: then no span is started anywhere. */
+  readonly tracing: Tracing | undefined;
+  /** Where metrics and traces go, for the start-up log. */
+  readonly describe: { readonly metrics?: string; readonly traces?: string };
+  /** Flushes and stops the trace exporter (the metric readers stop with the meter provider). */
   close(): Promise<void>;
 }
 
 export interface TelemetryInit {
-  readonly metrics: DaemonMetrics;
   readonly logger: Logger;
   /** OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_RESOURCE_ATTRIBUTES, ...). */
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** `host:port` becomes a URL: http (plaintext) unless TLS files are given. */
+export function collectorUrl(uri: string, tls: boolean): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : `${tls ? 'https' : 'http'}://${uri}`;
+}
+
+async function read(path: string | undefined, option: string): Promise<Buffer | null> {
+  if (path === undefined) return null;
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new StartupError(`${option} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** TLS credentials from the --otel-* files, or undefined (the URL scheme and env decide). */
+async function credentialsOf(options: TelemetryOptions): Promise<ChannelCredentials | undefined> {
+  const { otelCertPath, otelKeyPath, otelCaPath } = options;
+  if (!otelCertPath && !otelKeyPath && !otelCaPath) return undefined;
+  if (Boolean(otelCertPath) !== Boolean(otelKeyPath)) {
+    throw new StartupError('--otel-cert-path and --otel-key-path go together');
+  }
+  const [cert, key, ca] = await Promise.all([
+    read(otelCertPath, '--otel-cert-path'),
+    read(otelKeyPath, '--otel-key-path'),
+    read(otelCaPath, '--otel-ca-path'),
+  ]);
+  return credentials.createSsl(ca, key, cert);
+}
+
+/** service.name `switchyard`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (process.env) win. */
+function resourceOf(): Resource {
+  return defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': 'switchyard', 'service.version': VERSION }))
+    .merge(detectResources({ detectors: [envDetector] }));
+}
+
+function positive(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return text !== undefined && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** OTEL_SDK_DISABLED=true: nothing is exported over OTLP (Prometheus on /metrics stays). */
+const sdkDisabled = (env: NodeJS.ProcessEnv) =>
+  (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
+
+/** Whether traces are exported: a collector is named and OTEL_TRACES_EXPORTER is not `none`. */
+function tracesWanted(options: TelemetryOptions | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (sdkDisabled(env)) return false;
+  if ((env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') return false;
+  return Boolean(
+    options?.otelCollectorUri ||
+      env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+      env.OTEL_EXPORTER_OTLP_ENDPOINT,
+  );
+}
+
+interface Connection {
+  readonly url: string | undefined;
+  readonly credentials: ChannelCredentials | undefined;
+}
+
+function exporterConfig(connection: Connection) {
+  return {
+    ...(connection.url ? { url: connection.url } : {}),
+    ...(connection.credentials ? { credentials: connection.credentials } : {}),
+  };
+}
+
+function metricReader(
+  options: TelemetryOptions,
+  init: TelemetryInit & {
+    readonly connection: Connection;
+    readonly producers: MetricProducer[];
+  },
+): MetricReader {
+  const interval =
+    options.metricExportIntervalMs ?? positive(init.env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000;
+  const timeout = Math.min(positive(init.env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000, interval);
+  return new PeriodicExportingMetricReader({
+    exporter: reportingMetricExporter(
+      new OTLPMetricExporter(exporterConfig(init.connection)),
+      init.logger,
+    ),
+    exportIntervalMillis: interval,
+    exportTimeoutMillis: timeout,
+    metricProducers: init.producers,
+  });
+}
+
+/** Registers the async-hooks context manager unless the process already has one. */
+function ensureContextManager(): void {
+  const manager = new AsyncLocalStorageContextManager();
+  if (context.setGlobalContextManager(manager.enable())) return;
+  manager.disable();
+}
+
 /** Starts what `options` asks for; Prometheus on /metrics needs nothing here. */
-export function startTelemetry(
+export async function startTelemetry(
   options: TelemetryOptions | undefined,
   init: TelemetryInit,
-): Telemetry {
-  if (options?.metricsExporter === 'otel') {
-    const target = options.otelCollectorUri ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    init.logger.warn(
-      { metricsExporter: 'otel', otelCollectorUri: target },
-      `--metrics-exporter otel: OTLP export is not implemented yet; nothing is sent to ${target ?? 'a collector'}. Metrics stay on the management port's /metrics (Prometheus); no traces are exported`,
-    );
+): Promise<Telemetry> {
+  const resource = resourceOf();
+  const tls = await credentialsOf(options ?? { metricsExporter: 'prometheus' });
+  const uri = options?.otelCollectorUri;
+  const connection: Connection = {
+    url: uri === undefined ? undefined : collectorUrl(uri, tls !== undefined),
+    credentials: tls,
+  };
+  const target =
+    connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
+  const otlpMetrics = options?.metricsExporter === 'otel' && !sdkDisabled(init.env);
+  const metricReaders = (producers: MetricProducer[]) =>
+    options !== undefined && otlpMetrics
+      ? [metricReader(options, { ...init, connection, producers })]
+      : [];
+  let provider: TracerProvider | undefined;
+  if (tracesWanted(options, init.env)) {
+    ensureContextManager();
+    provider = new TracerProvider({
+      resource,
+      sampler: samplerFromEnv(init.env),
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: reportingSpanExporter(
+            new OTLPTraceExporter(exporterConfig(connection)),
+            init.logger,
+          ),
+        }),
+      ],
+    });
   }
-  return { close: async () => {} };
+  return {
+    metricReaders,
+    resource,
+    tracing: provider === undefined ? undefined : new Tracing(provider),
+    describe: {
+      ...(otlpMetrics ? { metrics: `OTLP/gRPC ${target}` } : {}),
+      ...(provider ? { traces: `OTLP/gRPC ${target}` } : {}),
+    },
+    close: async () => {
+      await provider?.shutdown();
+    },
+  };
 }

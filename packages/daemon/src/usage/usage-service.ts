@@ -45,10 +45,10 @@ export function usageServiceImplementation(
     reportUsage(call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) {
       try {
         const result = store.add(batchOf(call.request));
-        metrics.usageReports.inc({ result });
+        metrics.usageReports.add(1, { result });
         callback(null, { $typeName: 'switchyard.usage.v1.ReportUsageResponse' });
       } catch (error) {
-        metrics.usageReports.inc({ result: 'rejected' });
+        metrics.usageReports.add(1, { result: 'rejected' });
         const message = (error as Error).message;
         logger.warn({ reporter: call.request.reporterId }, `usage: report rejected: ${message}`);
         const code =

@@ -13,7 +13,7 @@ import {
   type UsageServiceDefinition,
   type usageV1,
 } from '@switchyard/protocol';
-import type { UsageCounter } from './usage-counter.js';
+import type { UsageCounter } from '@switchyard/core';
 
 type Request = usageV1.ReportUsageRequest;
 

@@ -2,7 +2,9 @@
 // an array indexed by reason, incremented in place. Two map lookups and an addition; nothing is
 // allocated once a flag and variant were seen, no clock is read, no I/O. Bounded: flags and
 // variants per flag past the limits are counted as dropped, never stored. `take()` hands the
-// counts over and starts afresh (the reporter sends them off the evaluation path).
+// counts over and starts afresh (the provider's usage reporter sends them off the evaluation
+// path); `each()` reads them in place (OpenTelemetry's observable counters, which report running
+// totals when a reader collects).
 
 /** OpenFeature's reasons, in a fixed order (an index each); anything else counts as UNKNOWN. */
 export const REASONS = [
@@ -130,6 +132,18 @@ export class UsageCounter {
     flag.lastVariant = variant;
     flag.lastCounts = counts;
     return counts;
+  }
+
+  /** Visits every non-zero count (since the last take) without resetting anything. */
+  each(visit: (key: string, variant: string, reason: string, count: number) => void): void {
+    for (const [key, flag] of this.flags) {
+      for (const [variant, byReason] of flag.variants) {
+        for (let i = 0; i < byReason.length; i++) {
+          const count = byReason[i] as number;
+          if (count > 0) visit(key, variant, REASONS[i] as string, count);
+        }
+      }
+    }
   }
 
   /** True when nothing was counted since the last take. */

@@ -1,0 +1,113 @@
+// The daemon's spans, named as flagd names them (https://flagd.dev/reference/monitoring/#traces,
+// open-feature/flagd:flagd/pkg/service/flag-evaluation/flag_evaluator_v1.go,
+// core/pkg/evaluator/json.go): a remote evaluation is a SERVER span `resolveBoolean` (scope
+// `flagd.evaluation.v1` or `.v2`; OFREP: `flagd.ofrep` in `flagd.ofrep.v1`) around an INTERNAL
+// span `resolveBoolean` of scope `jsonEvaluator`, with the feature_flag.* attributes of the
+// result. The parent comes from the request's W3C `traceparent`/`tracestate`.
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import { VERSION } from '../version.js';
+
+/** Reads one request header (lower-case name), whatever the transport. */
+export type HeaderReader = (name: string) => string | undefined;
+
+const GETTER: TextMapGetter<HeaderReader> = {
+  get: (read, key) => read(key),
+  keys: () => ['traceparent', 'tracestate'],
+};
+
+/** What an evaluation answered, for its span. */
+export interface TracedResult {
+  readonly variant?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly errorMessage?: string | undefined;
+}
+
+export interface EvaluationSpanInit {
+  /** Instrumentation scope of the server span: `flagd.evaluation.v1`, `flagd.ofrep.v1`, ... */
+  readonly scope: string;
+  /** Server span name: `resolveBoolean`, `flagd.ofrep`, ... */
+  readonly name: string;
+  /** The evaluator's span name: `resolveBoolean`, `resolveAnyValue`, `resolveAll`. */
+  readonly evaluator: string;
+  readonly headers: HeaderReader;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/** A server span with its evaluator child; `end` records the result on both. */
+export interface EvaluationSpans {
+  /** The server span's context: logs written inside `run` carry its ids. */
+  run<T>(fn: () => T): T;
+  /** Ends both spans (the first call only; later ones are ignored). */
+  end(flagKey: string | undefined, result: TracedResult | undefined): void;
+}
+
+export class Tracing {
+  private readonly tracers = new Map<string, Tracer>();
+  private readonly propagator = new W3CTraceContextPropagator();
+
+  constructor(private readonly provider: TracerProvider) {}
+
+  tracer(scope: string): Tracer {
+    let tracer = this.tracers.get(scope);
+    if (tracer === undefined) {
+      tracer = this.provider.getTracer(scope, VERSION);
+      this.tracers.set(scope, tracer);
+    }
+    return tracer;
+  }
+
+  /** The remote parent an incoming request names (W3C trace context), or the root. */
+  extract(headers: HeaderReader): Context {
+    return this.propagator.extract(ROOT_CONTEXT, headers, GETTER);
+  }
+
+  /** Starts flagd's pair of spans for one remote evaluation. */
+  evaluation(init: EvaluationSpanInit): EvaluationSpans {
+    const parent = this.extract(init.headers);
+    const server = this.tracer(init.scope).startSpan(
+      init.name,
+      { kind: SpanKind.SERVER, ...(init.attributes ? { attributes: init.attributes } : {}) },
+      parent,
+    );
+    const active = trace.setSpan(parent, server);
+    const evaluator = this.tracer('jsonEvaluator').startSpan(init.evaluator, {}, active);
+    let ended = false;
+    return {
+      run: (fn) => context.with(active, fn),
+      end: (flagKey, result) => {
+        if (ended) return;
+        ended = true;
+        if (result !== undefined) {
+          markResult(server, flagKey, result);
+          markResult(evaluator, flagKey, result);
+        }
+        evaluator.end();
+        server.end();
+      },
+    };
+  }
+
+  /** Flushes spans (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.provider.forceFlush();
+  }
+}
+
+function markResult(span: Span, flagKey: string | undefined, result: TracedResult): void {
+  if (flagKey !== undefined) span.setAttribute('feature_flag.key', flagKey);
+  span.setAttribute('feature_flag.provider.name', 'flagd');
+  if (result.variant !== undefined)
+    span.setAttribute('feature_flag.result.variant', result.variant);
+  if (result.reason !== undefined) span.setAttribute('feature_flag.result.reason', result.reason);
+  if (result.errorCode !== undefined) {
+    span.setAttribute('error.type', result.errorCode);
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: result.errorMessage ?? `error evaluating flag with key ${flagKey ?? ''}`,
+    });
+  }
+}

@@ -1,0 +1,253 @@
+// A real OTLP/gRPC receiver on loopback: a grpc-js server implementing the collector's
+// MetricsService and TraceService (opentelemetry.proto.collector.*.v1), decoding every request
+// with the OpenTelemetry protobuf definitions (proto/, generated into gen/ by buf). Tests point a
+// daemon at it and wait for what they expect to arrive (never a fixed sleep).
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { create } from '@bufbuild/protobuf';
+import { defineMethod } from '@switchyard/protocol';
+import {
+  ExportMetricsServiceRequestSchema,
+  ExportMetricsServiceResponseSchema,
+} from './gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.js';
+import type { ExportMetricsServiceRequest } from './gen/opentelemetry/proto/collector/metrics/v1/metrics_service_pb.js';
+import {
+  ExportTraceServiceRequestSchema,
+  ExportTraceServiceResponseSchema,
+} from './gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import type { ExportTraceServiceRequest } from './gen/opentelemetry/proto/collector/trace/v1/trace_service_pb.js';
+import type { AnyValue, KeyValue } from './gen/opentelemetry/proto/common/v1/common_pb.js';
+import type { Metric } from './gen/opentelemetry/proto/metrics/v1/metrics_pb.js';
+import type { Span } from './gen/opentelemetry/proto/trace/v1/trace_pb.js';
+
+const METRICS = 'opentelemetry.proto.collector.metrics.v1.MetricsService';
+const TRACES = 'opentelemetry.proto.collector.trace.v1.TraceService';
+
+const metricsService = {
+  export: defineMethod({
+    service: METRICS,
+    name: 'Export',
+    input: ExportMetricsServiceRequestSchema,
+    output: ExportMetricsServiceResponseSchema,
+    serverStreaming: false,
+  }),
+};
+const traceService = {
+  export: defineMethod({
+    service: TRACES,
+    name: 'Export',
+    input: ExportTraceServiceRequestSchema,
+    output: ExportTraceServiceResponseSchema,
+    serverStreaming: false,
+  }),
+};
+
+export type Attributes = Record<string, string | number | boolean>;
+
+/** One data point of a metric, flattened: its attributes and its value (sum, gauge or count). */
+export interface Point {
+  readonly attributes: Attributes;
+  readonly value: number;
+}
+
+export interface ReceivedSpan {
+  readonly name: string;
+  readonly scope: string;
+  readonly kind: number;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly attributes: Attributes;
+  readonly statusCode: number;
+}
+
+function anyValue(value: AnyValue | undefined): string | number | boolean {
+  const v = value?.value;
+  switch (v?.case) {
+    case 'stringValue':
+    case 'boolValue':
+    case 'doubleValue':
+      return v.value;
+    case 'intValue':
+      return Number(v.value);
+    default:
+      return '';
+  }
+}
+
+export function attributesOf(list: readonly KeyValue[]): Attributes {
+  const out: Attributes = {};
+  for (const kv of list) out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+function pointsOf(metric: Metric): Point[] {
+  const data = metric.data;
+  switch (data.case) {
+    case 'sum':
+    case 'gauge':
+      return data.value.dataPoints.map((p) => ({
+        attributes: attributesOf(p.attributes),
+        value: p.value.case === 'asInt' ? Number(p.value.value) : Number(p.value.value ?? 0),
+      }));
+    case 'histogram':
+      return data.value.dataPoints.map((p) => ({
+        attributes: attributesOf(p.attributes),
+        value: Number(p.count),
+      }));
+    default:
+      return [];
+  }
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined) {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.ca ?? null,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.ca !== undefined,
+  );
+}
+
+export class OtlpReceiver {
+  readonly metricRequests: ExportMetricsServiceRequest[] = [];
+  readonly traceRequests: ExportTraceServiceRequest[] = [];
+  /** Resource attributes of every request. */
+  readonly resources: Attributes[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly address: string,
+  ) {}
+
+  /**
+   * Listens on loopback: plaintext, or TLS with `tls` (the client must present a certificate
+   * signed by `tls.ca` when it is given).
+   */
+  static async start(tls?: {
+    readonly cert: Buffer;
+    readonly key: Buffer;
+    readonly ca?: Buffer;
+  }): Promise<OtlpReceiver> {
+    const server = new Server();
+    let receiver: OtlpReceiver | undefined;
+    const handler =
+      <R>(into: (r: OtlpReceiver) => R[], response: unknown) =>
+      (call: { request: R }, callback: (e: null, r: unknown) => void) => {
+        if (receiver) {
+          into(receiver).push(call.request);
+          receiver.changed();
+        }
+        callback(null, response);
+      };
+    server.addService(
+      metricsService as unknown as ServiceDefinition,
+      {
+        export: handler<ExportMetricsServiceRequest>(
+          (r) => r.metricRequests,
+          create(ExportMetricsServiceResponseSchema),
+        ),
+      } as UntypedServiceImplementation,
+    );
+    server.addService(
+      traceService as unknown as ServiceDefinition,
+      {
+        export: handler<ExportTraceServiceRequest>(
+          (r) => r.traceRequests,
+          create(ExportTraceServiceResponseSchema),
+        ),
+      } as UntypedServiceImplementation,
+    );
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', credentialsOf(tls), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    receiver = new OtlpReceiver(server, `127.0.0.1:${port}`);
+    return receiver;
+  }
+
+  private changed(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Data points of the metric `name` in the newest export that has it. */
+  points(name: string): Point[] {
+    for (let i = this.metricRequests.length - 1; i >= 0; i--) {
+      const found: Point[] = [];
+      for (const rm of this.metricRequests[i]?.resourceMetrics ?? []) {
+        for (const sm of rm.scopeMetrics) {
+          for (const m of sm.metrics) if (m.name === name) found.push(...pointsOf(m));
+        }
+      }
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  /** Every metric name received. */
+  metricNames(): Set<string> {
+    const names = new Set<string>();
+    for (const req of this.metricRequests) {
+      for (const rm of req.resourceMetrics) {
+        for (const sm of rm.scopeMetrics) for (const m of sm.metrics) names.add(m.name);
+      }
+    }
+    return names;
+  }
+
+  /** Resource attributes of the first metrics export. */
+  metricResource(): Attributes {
+    return attributesOf(this.metricRequests[0]?.resourceMetrics[0]?.resource?.attributes ?? []);
+  }
+
+  spans(): ReceivedSpan[] {
+    const out: ReceivedSpan[] = [];
+    for (const req of this.traceRequests) {
+      for (const rs of req.resourceSpans) {
+        for (const ss of rs.scopeSpans) {
+          for (const s of ss.spans) out.push(received(s, ss.scope?.name ?? ''));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Resolves once `check` holds for what has arrived (checked after every request). */
+  async until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`OTLP receiver: timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}
+
+function received(span: Span, scope: string): ReceivedSpan {
+  return {
+    name: span.name,
+    scope,
+    kind: span.kind,
+    traceId: hex(span.traceId),
+    spanId: hex(span.spanId),
+    parentSpanId: hex(span.parentSpanId),
+    attributes: attributesOf(span.attributes),
+    statusCode: span.status?.code ?? 0,
+  };
+}
