@@ -1,44 +1,47 @@
 // The transport's floor: a bare grpc-js FlagSyncService that holds SyncFlags streams and, on each
-// FetchAllFlags call, writes one pre-encoded payload of the requested size to every stream.
-// No files, no parsing, no diffing: what is left is grpc-js + HTTP/2 + loopback.
+// FetchAllFlags call, writes one payload of the requested size to every stream. The call's
+// `selector` names the round; the payload carries it as the daemon's does (`"rev":"<round>"`),
+// which is what the bench's clients look for. The payload is encoded and framed once and the same
+// frame is written to every stream's HTTP/2 stream, as the daemon writes its generations
+// (src/grpc-frames.ts; grpc-js's own call.write copies each message per stream, which is slower
+// than the daemon and would flatter it). No files, no parsing, no diffing: what is left is
+// grpc-js + HTTP/2 + loopback.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ServerWritableStream, ServiceDefinition } from '@grpc/grpc-js';
-import {
-  FlagSyncServiceDefinition,
-  SyncFlagsResponseSchema,
-  encode,
-  preEncoded,
-} from '@switchyard/protocol';
-import type { PreEncoded } from '@switchyard/protocol';
+import { FlagSyncServiceDefinition, SyncFlagsResponseSchema, encode } from '@switchyard/protocol';
+import { frameWriter, grpcFrame } from '../src/grpc-frames.js';
+import type { FrameWriter, GrpcFrame } from '../src/grpc-frames.js';
 
-const streams = new Set<ServerWritableStream<unknown, PreEncoded>>();
 const size = Number(process.argv[2] ?? 30_000);
-let n = 0;
+const writers = new Set<FrameWriter>();
+const done = () => {};
+
+const frameOf = (flagConfiguration: string): GrpcFrame =>
+  grpcFrame(
+    encode(SyncFlagsResponseSchema, {
+      $typeName: 'flagd.sync.v1.SyncFlagsResponse',
+      flagConfiguration,
+    }),
+  );
+
 const server = new Server();
 server.addService(FlagSyncServiceDefinition as unknown as ServiceDefinition, {
-  syncFlags: (call: ServerWritableStream<unknown, PreEncoded>) => {
-    streams.add(call);
+  syncFlags: (call: ServerWritableStream<unknown, unknown>) => {
+    const writer = frameWriter(call);
+    writers.add(writer);
     // Like SyncFlags, an initial message on connect.
-    call.write(
-      preEncoded(
-        encode(SyncFlagsResponseSchema, {
-          $typeName: 'flagd.sync.v1.SyncFlagsResponse',
-          flagConfiguration: '{"flags":{}}',
-        }),
-      ),
-    );
-    call.on('cancelled', () => streams.delete(call));
+    writer.write(frameOf('{"flags":{}}'), done);
+    call.on('cancelled', () => writers.delete(writer));
   },
-  fetchAllFlags: (_call: unknown, callback: (e: null, r: unknown) => void) => {
-    n++;
-    const json = `{"flags":{"n${n}":${JSON.stringify('x'.repeat(Math.max(0, size - 20)))}}}`;
-    const message = preEncoded(
-      encode(SyncFlagsResponseSchema, {
-        $typeName: 'flagd.sync.v1.SyncFlagsResponse',
-        flagConfiguration: json,
-      }),
+  fetchAllFlags: (
+    call: { request: { selector: string } },
+    callback: (e: null, r: unknown) => void,
+  ) => {
+    const head = `{"flags":{"f":{"metadata":{"rev":${JSON.stringify(call.request.selector)}},"x":`;
+    const frame = frameOf(
+      `${head}${JSON.stringify('x'.repeat(Math.max(0, size - head.length - 5)))}}}}`,
     );
-    for (const s of streams) s.write(message);
+    for (const writer of writers) writer.write(frame, done);
     callback(null, { $typeName: 'flagd.sync.v1.FetchAllFlagsResponse', flagConfiguration: '' });
   },
   getMetadata: () => {},

@@ -1,13 +1,16 @@
-// npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100 and 1,000 streams
-// beside the transport floor measured in the same run (and with 1 stream for a directory
-// source, which pays the quiet period), resident memory with 1,000 streams and
-// 10,000 flags, process start to /readyz 200 with 1,000 flags, and an edit at a root daemon until
-// the clients of its edges have it, beside one daemon with as many streams (chain.ts). The daemon
-// (the built CLI) and the floor server each run in their own child process; the clients of the
-// first sections live in this process, those of the chain section in processes of their own.
+// npm run bench (packages/daemon): rename()-to-SyncFlags latency with 1, 100, 1,000 and 5,000
+// streams beside the transport floor measured in the same run (and with 1 stream for a directory
+// source, which pays the quiet period), resident memory with 1,000 streams and 10,000 flags,
+// a 1 MB generation every 100 ms beside 1,000 stalled streams (stalled.ts), process start to
+// /readyz 200 with 1,000 flags, and an edit at a root daemon until the clients of its edges have
+// it, beside one daemon with as many streams (chain.ts). The daemon (the built CLI) and the floor
+// server each run in their own child process; the streams of the latency, stalled and chain
+// sections are held by client processes of their own (fan-out.ts), those of the memory section
+// by this process.
 // Last, the evaluation port's throughput beside its ceilings, and with telemetry off, on and
 // exported over OTLP (remote-run.ts, `bench:remote`).
-// BENCH_ONLY=latency|memory|startup|chain|remote, BENCH_STREAMS=1,100,1000, BENCH_ROUNDS, BENCH_STARTS,
+// BENCH_ONLY=latency|memory|stalled|startup|chain|remote, BENCH_STREAMS=1,100,1000,5000,
+// BENCH_ROUNDS, BENCH_STARTS,
 // BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -26,8 +29,10 @@ import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { FlagSyncServiceClient } from '@switchyard/protocol';
 import { FILE_SOURCE_DEFAULTS } from '@switchyard/sources';
+import { StreamSet, floorTrigger, halfAndAll, pct } from './fan-out.js';
 import { chain } from './chain.js';
 import { flagsText } from './flags-text.js';
+import { stalledStreams } from './stalled.js';
 
 // The built CLI (bin/switchyard.cjs → dist/cjs), as users run it: build core, protocol and the
 // daemon first (`node ../../scripts/build-package.mjs` in each package).
@@ -35,7 +40,8 @@ const CLI = join(__dirname, '../bin/switchyard.cjs');
 /**
  * Rounds per stream count. A p99 over 150 rounds is the second-worst round, so one scheduling
  * stall of the 2-core box decides it; the cheap 1-stream case gets 600 rounds (p99 = 6th worst),
- * 100 streams 300. BENCH_ROUNDS sets one count for all.
+ * 100 streams 300, 5,000 streams 50 (a round takes seconds on each side; its p99 is the worst).
+ * BENCH_ROUNDS sets one count for all.
  */
 const roundsFor = (streams: number) =>
   process.env.BENCH_ROUNDS
@@ -44,10 +50,12 @@ const roundsFor = (streams: number) =>
       ? 600
       : streams <= 100
         ? 300
-        : 150;
+        : streams <= 1000
+          ? 150
+          : 50;
 const STARTS = Number(process.env.BENCH_STARTS ?? 9);
-const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000').split(',').map(Number);
-const ONLY = process.env.BENCH_ONLY; // latency | memory | startup | chain | remote
+const STREAMS = (process.env.BENCH_STREAMS ?? '1,100,1000,5000').split(',').map(Number);
+const ONLY = process.env.BENCH_ONLY; // latency | memory | stalled | startup | chain | remote
 /** The file source's quiet period for directories. */
 const QUIET_MS = FILE_SOURCE_DEFAULTS.quietMs;
 
@@ -138,52 +146,43 @@ async function openStreams(port: number, n: number, onMessage: (i: number) => vo
   };
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const fmt = (x: number) => x.toFixed(1).padStart(7);
 
 /**
  * Runs `rounds` broadcasts on the daemon and on the floor, alternating (which one goes first
- * alternates too), so load from other processes hits both alike. Returns per-round times from
- * the trigger until half and all streams received the message.
+ * alternates too). Returns per-round times from the trigger until half and all streams received
+ * the message. Each round has its own number, carried by the payload on both sides.
  */
 async function measurePair(
   n: number,
   rounds: number,
-  targets: { port: number; trigger: () => void }[],
+  targets: { port: number; trigger: (round: number) => void }[],
 ): Promise<{ half: number[]; all: number[] }[]> {
   const opened = [];
   for (const target of targets) {
-    const state = { got: 0, start: 0, done: () => {}, half: [] as number[], all: [] as number[] };
-    const close = await openStreams(target.port, n, () => {
-      state.got++;
-      const t = performance.now() - state.start;
-      if (state.got === Math.ceil(n / 2)) state.half.push(t);
-      if (state.got === n) {
-        state.all.push(t);
-        state.done();
-      }
+    opened.push({
+      target,
+      streams: await StreamSet.open(target.port, n),
+      half: [] as number[],
+      all: [] as number[],
     });
-    opened.push({ target, state, close });
   }
+  let round = 0;
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? opened : [...opened].reverse();
-    for (const { target, state } of order) {
-      state.got = 0;
-      const finished = new Promise<void>((resolve) => {
-        state.done = resolve;
-      });
-      state.start = performance.now();
-      target.trigger();
-      await finished;
+    for (const side of order) {
+      round++;
+      const { half, all } = halfAndAll(
+        await side.streams.round(round, () => side.target.trigger(round)),
+      );
+      side.half.push(half);
+      side.all.push(all);
       // Let the other side's late work (logging, GC) finish before the next trigger.
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
-  for (const { close } of opened) close();
-  return opened.map(({ state }) => ({ half: state.half, all: state.all }));
+  for (const { streams } of opened) streams.close();
+  return opened.map(({ half, all }) => ({ half, all }));
 }
 
 /** Bytes of the daemon's current payload (flag_configuration JSON), from FetchAllFlags. */
@@ -214,8 +213,7 @@ async function latency(directory = false): Promise<string[]> {
   const file = join(dir, 'flags.json');
   // The temp name is a dot file: a directory source ignores it.
   const tmp = join(dir, '.flags.json.tmp');
-  let generation = 0;
-  writeFileSync(file, flagsText(100, generation));
+  writeFileSync(file, flagsText(100, 0));
   const daemon = await spawnLine(daemonArgs(directory ? dir : file), /"sync":"[^"]*:(\d+)"/);
   const daemonPort = Number(daemon.match[1]);
   // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
@@ -225,10 +223,7 @@ async function latency(directory = false): Promise<string[]> {
     /PORT (\d+)/,
   );
   const floorPort = Number(floor.match[1]);
-  const floorClient = new FlagSyncServiceClient(
-    `127.0.0.1:${floorPort}`,
-    credentials.createInsecure(),
-  );
+  const floorClient = floorTrigger(floorPort);
   const rows = [
     `${directory ? `DIRECTORY source (pays the ${QUIET_MS} ms quiet period); ` : ''}payload ${(size / 1024).toFixed(0)} KB (100 flags, every flag changed); ms from rename() (floor: from the trigger) until half / all streams got the message, p50 / p99 over rounds; target = 1.5 × floor + 5 ms${directory ? ` + ${QUIET_MS} ms` : ''}, percentile by percentile`,
     '| streams | rounds | switchyard half | switchyard all | floor half | floor all | target half | target all | met |',
@@ -239,22 +234,12 @@ async function latency(directory = false): Promise<string[]> {
     const [sy, fl] = await measurePair(n, rounds, [
       {
         port: daemonPort,
-        trigger: () => {
-          generation++;
-          writeFileSync(tmp, flagsText(100, generation));
+        trigger: (round) => {
+          writeFileSync(tmp, flagsText(100, round));
           renameSync(tmp, file);
         },
       },
-      {
-        port: floorPort,
-        trigger: () =>
-          floorClient.fetchAllFlags(
-            { $typeName: 'flagd.sync.v1.FetchAllFlagsRequest', providerId: '', selector: '' },
-            new Metadata(),
-            {},
-            () => {},
-          ),
-      },
+      { port: floorPort, trigger: floorClient.trigger },
     ]);
     const cell = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 99))}`;
     const limit = (xs: number[], p: number) => 1.5 * pct(xs, p) + 5 + (directory ? QUIET_MS : 0);
@@ -362,20 +347,21 @@ async function main() {
   const rows =
     !ONLY || ONLY === 'latency' ? [...(await latency()), '', ...(await latency(true))] : [];
   const mem = !ONLY || ONLY === 'memory' ? await memory() : [];
+  /** What the stalled and chain sections need from this file. */
+  const deps = {
+    daemon: async (args: string | string[]) => {
+      const d = await spawnLine(daemonArgs(args), /"sync":"[^"]*:(\d+)"/);
+      return { child: d.child, syncPort: Number(d.match[1]) };
+    },
+    stop,
+    pct,
+    fmt,
+  };
+  const stalled = !ONLY || ONLY === 'stalled' ? await stalledStreams(deps) : [];
   const start = !ONLY || ONLY === 'startup' ? await startup() : '';
-  const chained =
-    !ONLY || ONLY === 'chain'
-      ? await chain({
-          daemon: async (args) => {
-            const d = await spawnLine(daemonArgs(args), /"sync":"[^"]*:(\d+)"/);
-            return { child: d.child, syncPort: Number(d.match[1]) };
-          },
-          stop,
-          pct,
-          fmt,
-        })
-      : [];
-  console.log(`\n${[...rows, '', ...mem, '', start, '', ...chained].join('\n').trim()}`);
+  const chained = !ONLY || ONLY === 'chain' ? await chain(deps) : [];
+  const sections = [...rows, '', ...mem, '', ...stalled, '', start, '', ...chained];
+  console.log(`\n${sections.join('\n').trim()}`);
   if (!ONLY || ONLY === 'remote') await remote();
 }
 

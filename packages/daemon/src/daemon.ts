@@ -57,7 +57,18 @@ export interface DaemonOptions {
   readonly contextValues?: Readonly<Record<string, string>>;
   /** Server-side deadline of SyncFlags streams in ms (0 = none). */
   readonly streamDeadlineMs?: number;
+  /**
+   * A SyncFlags or EventStream message the client has not taken after this long resets the
+   * stream (ms; default 30 s): a client that stopped reading holds no memory past it.
+   */
+  readonly streamStallMs?: number;
   readonly disableSyncMetadata?: boolean;
+  /**
+   * `--max-msg-size`: the largest SyncFlags message the clients accept (default 4 MiB, the gRPC
+   * clients' default). A generation whose message for a served selector is larger is not
+   * published: the last good flags stay served and the cause is reported (log, /readyz).
+   */
+  readonly maxMsgSize?: number;
   /** Longest a sync call waits for every source to load before it is answered (flagd: 5 s). */
   readonly startupGateMs?: number;
   readonly logger?: Logger;
@@ -97,6 +108,12 @@ export interface DaemonOptions {
   /** `--max-request-body/-B` and `--max-request-header/-R` in bytes (default 1,000,000 each). */
   readonly maxRequestBody?: number;
   readonly maxRequestHeader?: number;
+  /**
+   * `--max-context-depth` and `--max-context-keys`: the deepest nesting and the most keys plus
+   * array elements of one request's evaluation context (default 32 and 10,000).
+   */
+  readonly maxContextDepth?: number;
+  readonly maxContextKeys?: number;
   /** EventStream keep_alive after this long idle (default 20 s, as flagd). */
   readonly eventKeepAliveMs?: number;
   /** `--audit-log`: append an entry per published generation to this JSON-lines file. */
@@ -322,6 +339,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     syncContext,
     disableSyncMetadata: options.disableSyncMetadata ?? false,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    ...(options.streamStallMs !== undefined ? { stallMs: options.streamStallMs } : {}),
+    ...(options.maxMsgSize !== undefined ? { maxMsgSize: options.maxMsgSize } : {}),
     gate: readiness.gate,
     logger,
     metrics,

@@ -57,6 +57,8 @@ export interface DaemonMetrics {
   readonly activeStreams: UpDownCounter;
   readonly syncActiveStreams: UpDownCounter;
   readonly syncStreamDuration: Histogram;
+  /** Streams reset because a write was not taken within the stall timeout (service: sync, event). */
+  readonly stalledStreams: Counter;
   readonly generations: Counter;
   readonly loadErrors: Counter;
   readonly ruleErrors: Counter;
@@ -162,6 +164,10 @@ function syncInstruments(meter: Meter) {
       description: 'Measures the duration of gRPC sync streaming connections.',
       unit: 's',
       advice: { explicitBucketBoundaries: STREAM_SECONDS },
+    }),
+    stalledStreams: meter.createCounter('switchyard.stalled_streams.reset', {
+      description:
+        'Streams reset because a message was not taken by the client within the stall timeout (service: sync or event)',
     }),
   };
 }

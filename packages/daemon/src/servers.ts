@@ -14,6 +14,7 @@ import { startManagementServer } from './management/management-server.js';
 import type { ManagementServer } from './management/management-server.js';
 import type { ManagementRoute } from './management/routes.js';
 import type { DaemonMetrics } from './metrics.js';
+import { contextLimits } from './remote/context-limits.js';
 import { DEFAULT_REQUEST_LIMIT, startRemote } from './remote/remote.js';
 import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
@@ -70,8 +71,20 @@ function startRemoteServers({
     corsOrigins: options.corsOrigins ?? [],
     maxRequestBody: options.maxRequestBody ?? DEFAULT_REQUEST_LIMIT,
     maxRequestHeader: options.maxRequestHeader ?? DEFAULT_REQUEST_LIMIT,
+    contextLimits: contextLimits({
+      maxDepth: options.maxContextDepth,
+      maxKeys: options.maxContextKeys,
+    }),
     keepAliveMs: options.eventKeepAliveMs ?? 0,
     streamDeadlineMs: options.streamDeadlineMs ?? 0,
+    stallMs: options.streamStallMs,
+    onStall: (ms) => {
+      metrics.stalledStreams.add(1, { service: 'event' });
+      logger.warn(
+        { stalledMs: Math.round(ms) },
+        'event stream reset: the client took no message for too long (it reconnects)',
+      );
+    },
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     logger,
     telemetry:

@@ -103,6 +103,8 @@ describe('switchyard start options (as flagd start)', () => {
       FLAGD_LOG_FORMAT: 'json',
       FLAGD_DISABLE_SYNC_METADATA: 'true',
       FLAGD_STREAM_DEADLINE: '10s',
+      FLAGD_MAX_CONTEXT_DEPTH: '8',
+      FLAGD_MAX_CONTEXT_KEYS: '500',
     };
     expect(resolve(['start'], env).options).toMatchObject({
       sources: ['file:e1.json', 'file:e2.json', { uri: 's.json', provider: 'file' }],
@@ -113,6 +115,8 @@ describe('switchyard start options (as flagd start)', () => {
       logFormat: 'json',
       disableSyncMetadata: true,
       streamDeadlineMs: 10_000,
+      maxContextDepth: 8,
+      maxContextKeys: 500,
     });
     expect(resolve(['start', '-g', '1234', '-f', 'file:cli.json'], env).options).toMatchObject({
       syncPort: 1234,
@@ -170,6 +174,8 @@ describe('usage errors exit with code 2', () => {
     [['launch'], /unknown command "launch"/],
     [['start', '-f', 'file:x', 'extra'], /unexpected argument "extra"/],
     [['start', '--config', '/nonexistent/c.json'], /cannot read/],
+    [['start', '-f', 'file:x', '--max-context-depth', '1001'], /from 1 to 1,000/],
+    [['start', '-f', 'file:x', '--max-context-keys', '0'], /from 1 to 1,000,000/],
   ])('%j', async (argv, message) => {
     const r = await run(argv);
     expect(r.code).toBe(2);

@@ -238,3 +238,86 @@ test('one selector parser: each string parsed once, equal meanings share a key',
   );
   expect(second).toBe(first);
 });
+
+describe('publication checks (the sync payload over --max-msg-size)', () => {
+  /** A check that refuses generations of more than `max` flags, as the sync service refuses bytes. */
+  const atMost = (max: number) => (g: { flags: readonly unknown[] }) =>
+    g.flags.length > max
+      ? { code: 'TOO_LARGE' as const, message: `not published: ${g.flags.length} flags` }
+      : undefined;
+  const flags = (n: number, variant = 'on') =>
+    configuration(
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, flag(variant)])),
+    );
+
+  test('a refused update keeps the source serving what it served, reported once; the next fitting update recovers', () => {
+    const store = new GenerationStore({ sources: ['base', 'big'] });
+    store.check(atMost(3));
+    store.apply(update('base', flags(1)));
+    store.apply(update('big', configuration({ x: flag('on') })));
+    store.start();
+    const events = recorded(store);
+    const tooBig = configuration({ x: flag('off'), y: flag('on'), z: flag('on') });
+    store.apply(update('big', tooBig));
+    store.apply(update('big', tooBig)); // the same content again: no second report
+    expect(store.generation!.number).toBe(1);
+    expect(store.generation!.flags.map((m) => m.flag.key)).toEqual(['f0', 'x']);
+    expect(events).toEqual([
+      {
+        type: 'problem',
+        source: 'big',
+        problem: {
+          code: 'TOO_LARGE',
+          entry: 'big',
+          message: 'not published: 4 flags',
+          since: expect.any(Number),
+        },
+        serving: true,
+      },
+    ]);
+    expect(store.status()[1]).toMatchObject({
+      health: 'degraded',
+      flags: 1,
+      generation: 1,
+      problems: [{ code: 'TOO_LARGE', message: 'not published: 4 flags' }],
+    });
+    // Another source's change is published with big's last good flags.
+    store.apply(update('base', flags(1, 'off')));
+    expect(store.generation!.number).toBe(2);
+    expect(store.status()[1]).toMatchObject({ health: 'degraded' });
+    store.apply(update('big', configuration({ x: flag('off'), y: flag('on') })));
+    expect(store.generation!.flags.map((m) => m.flag.key)).toEqual(['f0', 'x', 'y']);
+    expect(events.slice(1).map((e) => e.type)).toEqual(['generation', 'generation', 'recovered']);
+    expect(events[3]).toEqual({ type: 'recovered', source: 'big', entry: 'big' });
+    expect(store.status()[1]).toMatchObject({ health: 'ok', problems: [] });
+  });
+
+  test('at start-up, sources are added in merge order and each one that does not fit is held back', () => {
+    const store = new GenerationStore({ sources: ['a', 'b', 'c'] });
+    store.check(atMost(3));
+    store.apply(update('a', configuration({ a1: flag('on'), a2: flag('on') })));
+    store.apply(update('b', configuration({ b1: flag('on'), b2: flag('on') })));
+    store.apply(update('c', configuration({ c1: flag('on') })));
+    const events = recorded(store);
+    const g = store.start()!;
+    expect(g.flags.map((m) => m.flag.key)).toEqual(['a1', 'a2', 'c1']);
+    expect(store.status().map((s) => s.health)).toEqual(['ok', 'unavailable', 'ok']);
+    expect(events.map((e) => e.type)).toEqual(['problem', 'generation']);
+    expect(events[0]).toMatchObject({
+      source: 'b',
+      serving: false,
+      problem: { code: 'TOO_LARGE' },
+    });
+  });
+
+  test('nothing that fits: nothing is published, and the source is reported', () => {
+    const store = new GenerationStore({ sources: ['s'] });
+    store.check(atMost(3));
+    store.apply(update('s', flags(5)));
+    expect(store.start()).toBeUndefined();
+    expect(store.status()[0]).toMatchObject({
+      health: 'unavailable',
+      problems: [{ code: 'TOO_LARGE', entry: 's' }],
+    });
+  });
+});

@@ -47,6 +47,7 @@ export type {
 export { defineMethod, encode, preEncoded } from './grpc/method.js';
 export type { PreEncoded, TypedMethodDefinition } from './grpc/method.js';
 export { addService } from './grpc/server.js';
+export { evaluationServiceWithContextBytes } from './context-bytes.js';
 export type { ServiceImplementation } from './grpc/server.js';
 
 /** gRPC metadata key that carries a flag selector (flagd convention; case-insensitive). */

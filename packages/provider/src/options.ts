@@ -57,6 +57,12 @@ export interface SwitchyardProviderOptions {
   retryGracePeriod?: number;
   /** FLAGD_KEEP_ALIVE_TIME_MS, default 0 (off): HTTP/2 keepalive ping interval. */
   keepAliveTime?: number;
+  /**
+   * FLAGD_MAX_MSG_SIZE (Switchyard extension, named after flagd's gRPC sync source option
+   * `maxMsgSize`): the largest sync message accepted, in bytes. Default 4194304 (4 MiB, the gRPC
+   * default); raise it together with the daemon's `--max-msg-size`.
+   */
+  maxMsgSize?: number;
   /** FLAGD_SOURCE_SELECTOR: sent as the `flagd-selector` header (and the deprecated field). */
   selector?: string;
   /** FLAGD_PROVIDER_ID: sent in SyncFlagsRequest.provider_id. */
@@ -117,6 +123,7 @@ export interface ResolvedProviderOptions {
   readonly retryBackoffMaxMs: number;
   readonly retryGracePeriod: number;
   readonly keepAliveTime: number;
+  readonly maxMsgSize: number;
   readonly selector: string | undefined;
   readonly providerId: string | undefined;
   readonly offlineFlagSourcePath: string | undefined;
@@ -133,8 +140,8 @@ export interface ResolvedProviderOptions {
 }
 
 /**
- * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_REPORT_USAGE,
- * FLAGD_USAGE_REPORT_INTERVAL_MS and FLAGD_EVALUATION_METRICS are ours).
+ * Environment variables read by the provider (flagd's names; FLAGD_CACHE_DIR, FLAGD_MAX_MSG_SIZE,
+ * FLAGD_REPORT_USAGE, FLAGD_USAGE_REPORT_INTERVAL_MS and FLAGD_EVALUATION_METRICS are ours).
  */
 export const ENV = {
   resolverType: 'FLAGD_RESOLVER',
@@ -152,6 +159,7 @@ export const ENV = {
   retryBackoffMaxMs: 'FLAGD_RETRY_BACKOFF_MAX_MS',
   retryGracePeriod: 'FLAGD_RETRY_GRACE_PERIOD',
   keepAliveTime: 'FLAGD_KEEP_ALIVE_TIME_MS',
+  maxMsgSize: 'FLAGD_MAX_MSG_SIZE',
   selector: 'FLAGD_SOURCE_SELECTOR',
   providerId: 'FLAGD_PROVIDER_ID',
   offlineFlagSourcePath: 'FLAGD_OFFLINE_FLAG_SOURCE_PATH',
@@ -176,6 +184,7 @@ export const DEFAULTS = {
   retryBackoffMaxMs: 12_000,
   retryGracePeriod: 5,
   keepAliveTime: 0,
+  maxMsgSize: 4 * 1024 * 1024,
   offlinePollIntervalMs: 5000,
   cache: 'lru',
   maxCacheSize: 1000,

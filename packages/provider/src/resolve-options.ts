@@ -60,6 +60,17 @@ function toPort(given: Given | undefined, fallback: number): number {
   return port;
 }
 
+function toByteCount(given: Given | undefined, fallback: number): number {
+  const n = toNumber(given, fallback);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ProviderOptionError(
+      given?.name ?? 'maxMsgSize',
+      `expected a number of bytes ≥ 1, got ${n}`,
+    );
+  }
+  return n;
+}
+
 function toBoolean(given: Given | undefined, fallback: boolean): boolean {
   if (given === undefined) return fallback;
   if (typeof given.value === 'boolean') return given.value;
@@ -208,6 +219,7 @@ export function resolveOptions(
     ),
     retryGracePeriod: toNumber(pick(options, env, 'retryGracePeriod'), DEFAULTS.retryGracePeriod),
     keepAliveTime: toNumber(pick(options, env, 'keepAliveTime'), DEFAULTS.keepAliveTime),
+    maxMsgSize: toByteCount(pick(options, env, 'maxMsgSize'), DEFAULTS.maxMsgSize),
     selector: toText(pick(options, env, 'selector')),
     providerId: toText(pick(options, env, 'providerId')),
     offlineFlagSourcePath,

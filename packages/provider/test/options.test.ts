@@ -29,6 +29,7 @@ describe('defaults (config.feature "Default Config")', () => {
     ['cacheDir', undefined],
     ['cache', 'lru'],
     ['maxCacheSize', 1000],
+    ['maxMsgSize', 4194304],
   ])('%s defaults to %p', (key, value) => {
     expect(o[key as keyof typeof o]).toEqual(value);
   });
@@ -62,6 +63,7 @@ describe('options and environment variables ("Dedicated Config", "via Env_var", 
     ['offlinePollIntervalMs', 'FLAGD_OFFLINE_POLL_MS', 1000, '4', 1000],
     ['fatalStatusCodes', 'FLAGD_FATAL_STATUS_CODES', ['A', 'B'], 'C, D', ['A', 'B']],
     ['cacheDir', 'FLAGD_CACHE_DIR', '/tmp/a', '/tmp/b', '/tmp/a'],
+    ['maxMsgSize', 'FLAGD_MAX_MSG_SIZE', 8388608, '5242880', 8388608],
     ['defaultAuthority', 'FLAGD_DEFAULT_AUTHORITY', 'a.svc', 'b.svc', 'a.svc'],
     ['cache', 'FLAGD_CACHE', 'disabled', 'lru', 'disabled'],
     ['maxCacheSize', 'FLAGD_MAX_CACHE_SIZE', 1236, '2345', 1236],
@@ -114,6 +116,11 @@ describe('options and environment variables ("Dedicated Config", "via Env_var", 
     expect(o.streamDeadlineMs).toBe(0);
     expect(o.retryGracePeriod).toBe(0);
     expect(resolveOptions({ deadlineMs: 0 }, none).deadlineMs).toBe(0);
+  });
+
+  test('maxMsgSize is a whole number of bytes ≥ 1', () => {
+    expect(() => resolveOptions({ maxMsgSize: 0 }, none)).toThrow(ProviderOptionError);
+    expect(() => resolveOptions({}, { FLAGD_MAX_MSG_SIZE: '1.5' })).toThrow(/FLAGD_MAX_MSG_SIZE/);
   });
 
   test('empty environment values count as unset', () => {

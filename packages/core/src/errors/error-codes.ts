@@ -60,6 +60,18 @@ export const ERROR_CODES = {
     httpStatus: 400,
     summary: 'a selector with a key other than flagSetId or source',
   },
+  INVALID_CONTEXT: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 400,
+    summary: 'an evaluation request whose context is malformed or nested deeper than allowed',
+  },
+  CONTEXT_TOO_LARGE: {
+    exitCode: 2,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    httpStatus: 413,
+    summary: 'an evaluation request whose context has more keys and array elements than allowed',
+  },
   SOURCE_UNAVAILABLE: {
     exitCode: 1,
     grpcStatus: GrpcStatus.UNAVAILABLE,

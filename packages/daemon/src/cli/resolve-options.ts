@@ -5,6 +5,7 @@ import { UsageError } from '../engine.js';
 import { type ParsedArgs, parseBool, parseDuration } from '@switchyard/gitops';
 import { parse as parseYaml } from 'yaml';
 import type { DaemonOptions } from '../daemon.js';
+import { MAX_CONTEXT_DEPTH } from '../remote/context-limits.js';
 import type { TelemetryOptions } from '../telemetry/telemetry.js';
 import type { LogFormat } from '../logger.js';
 import type { SourceConfig } from '@switchyard/sources';
@@ -113,6 +114,18 @@ function asBytes(name: string, value: unknown): number {
     throw new UsageError(`--${name}: "${String(value)}" is not a positive number of bytes`);
   return n;
 }
+
+/** A positive integer up to `max` (a bound on work, checked so that a typo cannot remove it). */
+const asCount =
+  (max: number) =>
+  (name: string, value: unknown): number => {
+    const n = typeof value === 'number' ? value : Number(String(value).trim());
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new UsageError(
+        `--${name}: "${String(value)}" is not a whole number from 1 to ${max.toLocaleString('en-US')}`,
+      );
+    return n;
+  };
 
 function asBool(name: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
@@ -236,6 +249,9 @@ export function resolveStartOptions(
     ...withDefined('socketPath', optional('socket-path', str)),
     ...withDefined('maxRequestBody', optional('max-request-body', asBytes)),
     ...withDefined('maxRequestHeader', optional('max-request-header', asBytes)),
+    ...withDefined('maxMsgSize', optional('max-msg-size', asBytes)),
+    ...withDefined('maxContextDepth', optional('max-context-depth', asCount(MAX_CONTEXT_DEPTH))),
+    ...withDefined('maxContextKeys', optional('max-context-keys', asCount(1_000_000))),
     ...withDefined('auditLog', optional('audit-log', str)),
     ...withDefined('usageFile', optional('usage-file', str)),
     telemetry: telemetryOf(get),

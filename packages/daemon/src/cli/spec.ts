@@ -176,6 +176,30 @@ export const START_OPTIONS: readonly StartOption[] = [
     defaultText: '1000000',
     description: 'request header limit of the evaluation services (OFREP answers 431 above it)',
   },
+  {
+    name: 'max-context-depth',
+    type: 'int',
+    arg: 'LEVELS',
+    defaultText: '32',
+    description:
+      "deepest nesting of objects and arrays in an evaluation request's context, on every protocol (deeper: INVALID_ARGUMENT, OFREP 400)",
+  },
+  {
+    name: 'max-context-keys',
+    type: 'int',
+    arg: 'COUNT',
+    defaultText: '10000',
+    description:
+      "most keys and array elements in an evaluation request's context, on every protocol (more: INVALID_ARGUMENT, OFREP 413)",
+  },
+  {
+    name: 'max-msg-size',
+    type: 'int',
+    arg: 'BYTES',
+    defaultText: '4194304',
+    description:
+      "largest SyncFlags message the clients accept (flagd's maxMsgSize; gRPC clients' default 4 MiB): a generation over it is not published, the last good flags stay served and /readyz says why",
+  },
   // Accepted for flagd compatibility, without effect.
   {
     name: 'keep-alive-min-time',

@@ -3,23 +3,33 @@
 // does not take (evaluation-port.ts). Each call is handed to the one EvaluationService, as the
 // grpc-js handlers do; failures become ConnectErrors with the same code (Connect codes are gRPC
 // status numbers; flagd's connect-go answers the same), so NOT_FOUND is `not_found`/404 on
-// the Connect protocol.
+// the Connect protocol. The binary codecs are served from the services whose request contexts
+// are bytes (@switchyard/protocol evaluationServiceWithContextBytes): the Struct is decoded here
+// within the context limits (struct-decoder.ts), never by protobuf-es.
 import { type Code, ConnectError } from '@connectrpc/connect';
 import type { ConnectRouter, HandlerContext } from '@connectrpc/connect';
-import { evaluationV1, evaluationV2 } from '@switchyard/protocol';
+import {
+  evaluationServiceWithContextBytes,
+  evaluationV1,
+  evaluationV2,
+} from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
 import type { CallInfo, Outcome, Protocol } from './call.js';
+import type { ConnectRoutes } from './connect-server.js';
+import type { ContextError, ContextLimits } from './context-limits.js';
 import type { EvaluationService, ResponseEncoding } from './evaluation-service.js';
 import { selectorOf } from './evaluation-service.js';
 import { EventQueue, StreamFailure } from './event-queue.js';
 import type { EventStreams } from './event-stream.js';
 import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
 import type { CallFailure } from './status.js';
+import { decodeContextStruct } from './struct-decoder.js';
 import { resultCache } from './view-caches.js';
 
 export interface ConnectHandlerOptions {
   readonly service: EvaluationService;
   readonly events: EventStreams;
+  readonly contextLimits: ContextLimits;
 }
 
 function callInfo(context: HandlerContext): CallInfo {
@@ -45,18 +55,30 @@ function messageEncoding(version: 1 | 2, kind: ResolveKind): ResponseEncoding<Re
   return { cache: resultCache<ResponseMessage>(`connect-v${version}-${kind}`), encode: (m) => m };
 }
 
+/** A request as a codec decoded it: the context as JSON, or as the Struct's bytes. */
 interface ResolveCall {
-  readonly flagKey: string;
-  readonly context?: JsonObject | undefined;
+  readonly flagKey?: string;
+  readonly context?: JsonObject | Uint8Array | undefined;
+}
+
+/** The request's context as JSON: bytes are decoded within the limits. */
+function contextOf(
+  options: ConnectHandlerOptions,
+  context: JsonObject | Uint8Array | undefined,
+): JsonObject | ContextError | undefined {
+  if (!(context instanceof Uint8Array)) return context;
+  return decodeContextStruct(context, { limits: options.contextLimits });
 }
 
 function resolvers(options: ConnectHandlerOptions, version: 1 | 2) {
   const resolver = (kind: ResolveKind) => {
     const encoding = messageEncoding(version, kind);
-    return (request: ResolveCall, context: HandlerContext) =>
-      answerOf(
+    return (call: ResolveCall, context: HandlerContext) => {
+      const request = { flagKey: call.flagKey ?? '', context: contextOf(options, call.context) };
+      return answerOf(
         options.service.resolve(callInfo(context), { version, kind, request }, encoding),
       ) as never;
+    };
   };
   return {
     resolveBoolean: resolver('boolean'),
@@ -96,14 +118,32 @@ async function* eventStream(
   }
 }
 
-/** Registers both services on a Connect router. */
-export function connectRoutes(options: ConnectHandlerOptions): (router: ConnectRouter) => void {
+/** Both services on a Connect router, from these service descriptors. */
+function routes(
+  options: ConnectHandlerOptions,
+  services: { readonly v1: typeof evaluationV1.Service; readonly v2: typeof evaluationV2.Service },
+): (router: ConnectRouter) => void {
   return (router) => {
-    router.service(evaluationV1.Service, {
+    router.service(services.v1, {
       ...resolvers(options, 1),
-      resolveAll: (request: { context?: JsonObject | undefined }, context: HandlerContext) =>
-        answerOf(options.service.resolveAll(callInfo(context), request)),
+      resolveAll: (call: ResolveCall, context: HandlerContext) =>
+        answerOf(
+          options.service.resolveAll(callInfo(context), {
+            context: contextOf(options, call.context),
+          }),
+        ),
     } as never);
-    router.service(evaluationV2.Service, resolvers(options, 2) as never);
+    router.service(services.v2, resolvers(options, 2) as never);
+  };
+}
+
+/** Both services for the JSON codecs and, with contexts as bytes, for the binary ones. */
+export function connectRoutes(options: ConnectHandlerOptions): ConnectRoutes {
+  return {
+    json: routes(options, { v1: evaluationV1.Service, v2: evaluationV2.Service }),
+    binary: routes(options, {
+      v1: evaluationServiceWithContextBytes(1) as typeof evaluationV1.Service,
+      v2: evaluationServiceWithContextBytes(2) as typeof evaluationV2.Service,
+    }),
   };
 }

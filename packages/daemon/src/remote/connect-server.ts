@@ -19,8 +19,18 @@ import type { UnaryFastPath } from './connect-unary.js';
 import type { Cors } from './cors.js';
 import { serveH2Stream } from './h2-connect.js';
 
+/**
+ * The services on a router: `binary` for the binary codecs (Connect proto, gRPC-Web, gRPC),
+ * `json` for JSON. They may differ in how requests are decoded (connect-handlers.ts reads the
+ * binary contexts as bytes and decodes them within the context limits).
+ */
+export interface ConnectRoutes {
+  readonly json: (router: ConnectRouter) => void;
+  readonly binary: (router: ConnectRouter) => void;
+}
+
 export interface ConnectServerOptions {
-  readonly routes: (router: ConnectRouter) => void;
+  readonly routes: ConnectRoutes;
   /** `--max-request-body`: the largest request message. */
   readonly readMaxBytes: number;
   readonly cors: Cors;
@@ -40,17 +50,29 @@ export interface ConnectEndpoints {
   readonly http2: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void;
 }
 
-export function connectEndpoints(options: ConnectServerOptions): ConnectEndpoints {
+/** The handlers of `routes` by request path. */
+function handlersOf(options: ConnectServerOptions, routes: (router: ConnectRouter) => void) {
   const router = createConnectRouter({
     readMaxBytes: options.readMaxBytes,
     acceptCompression: [compressionGzip, compressionBrotli],
     // flagd's protojson: zero values are written, unknown fields are ignored.
     jsonOptions: { alwaysEmitImplicit: true, ignoreUnknownFields: true },
   });
-  options.routes(router);
+  routes(router);
   const paths = new Map<string, UniversalHandler>();
   for (const handler of router.handlers) paths.set(handler.requestPath, handler);
-  const route = (url: string | undefined) => paths.get((url ?? '').split('?', 1)[0]!);
+  return paths;
+}
+
+/** Whether a content type is one of the JSON codecs (`application/json`, `…+json`). */
+const isJson = (contentType: string | undefined) =>
+  /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '');
+
+export function connectEndpoints(options: ConnectServerOptions): ConnectEndpoints {
+  const json = handlersOf(options, options.routes.json);
+  const binary = handlersOf(options, options.routes.binary);
+  const route = (url: string | undefined, contentType: string | undefined) =>
+    (isJson(contentType) ? json : binary).get((url ?? '').split('?', 1)[0]!);
   const failed = (handler: UniversalHandler, reason: unknown) => {
     if (ConnectError.from(reason).code === Code.Aborted) return;
     options.logger.warn(
@@ -68,7 +90,7 @@ export function connectEndpoints(options: ConnectServerOptions): ConnectEndpoint
       }
       const allowed = cors.headers(req.headers.origin);
       if (allowed) for (const [name, value] of Object.entries(allowed)) res.setHeader(name, value!);
-      const handler = route(req.url);
+      const handler = route(req.url, req.headers['content-type']);
       if (handler === undefined) {
         res.writeHead(404).end();
         return;

@@ -10,23 +10,22 @@ import { createServer as createHttp2Server } from 'node:http2';
 import type { ServerHttp2Session } from 'node:http2';
 import { Server as GrpcServer } from '@grpc/grpc-js';
 import type { ChannelOptions } from '@grpc/grpc-js';
-import {
-  EvaluationV1ServiceDefinition,
-  EvaluationV2ServiceDefinition,
-  addService,
-} from '@switchyard/protocol';
+import { addService } from '@switchyard/protocol';
 import { listenDual } from '../dual-listen.js';
 import type { DualListener } from '../dual-listen.js';
 import type { ListenOptions } from '../grpc-listen.js';
 import type { Logger } from '../logger.js';
 import { SYNC_SERVER_OPTIONS } from '../sync/sync-server.js';
 import { connectRoutes } from './connect-handlers.js';
+import { DEFAULT_CONTEXT_LIMITS } from './context-limits.js';
+import type { ContextLimits } from './context-limits.js';
 import { connectEndpoints } from './connect-server.js';
 import { unaryFastPath } from './connect-unary.js';
 import { EVALUATION_CORS, cors } from './cors.js';
 import type { EvaluationService } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
 import { grpcBridge, isGrpc } from './grpc-bridge.js';
+import { limitedDefinitions } from './grpc-definitions.js';
 import { GrpcHandlers } from './grpc-handlers.js';
 import type { HttpInstruments } from '../metrics.js';
 import { observeHttp, observeHttp2 } from '../telemetry/http-metrics.js';
@@ -46,6 +45,8 @@ export interface EvaluationPortOptions extends ListenOptions {
   readonly maxRequestBody: number;
   /** `--max-request-header`: the largest request header block. */
   readonly maxRequestHeader: number;
+  /** `--max-context-depth`, `--max-context-keys` (context-limits.ts). */
+  readonly contextLimits?: ContextLimits;
   /** `--cors-origin` (Connect and gRPC-Web from browsers). */
   readonly corsOrigins: readonly string[];
   readonly logger: Logger;
@@ -58,17 +59,21 @@ export interface EvaluationPort extends DualListener {
   close(graceMs?: number): Promise<void>;
 }
 
-function grpcServer(service: EvaluationService, events: EventStreams, maxRequestBody: number) {
+function grpcServer(
+  parts: { readonly service: EvaluationService; readonly events: EventStreams },
+  options: { readonly maxRequestBody: number; readonly contextLimits: ContextLimits },
+) {
   // The same keepalive policy as the sync server: official providers ping every few seconds.
   const channelOptions: ChannelOptions = {
     ...SYNC_SERVER_OPTIONS,
-    'grpc.max_receive_message_length': maxRequestBody,
+    'grpc.max_receive_message_length': options.maxRequestBody,
     'grpc.enable_channelz': 0,
   };
   const server = new GrpcServer(channelOptions);
-  const handlers = new GrpcHandlers({ service, events });
-  addService(server, EvaluationV1ServiceDefinition, handlers.v1());
-  addService(server, EvaluationV2ServiceDefinition, handlers.v2());
+  const handlers = new GrpcHandlers(parts);
+  const definitions = limitedDefinitions(options.contextLimits);
+  addService(server, definitions.v1, handlers.v1());
+  addService(server, definitions.v2, handlers.v2());
   return server;
 }
 
@@ -76,9 +81,10 @@ export async function startEvaluationPort(
   parts: { readonly service: EvaluationService; readonly events: EventStreams },
   options: EvaluationPortOptions,
 ): Promise<EvaluationPort> {
-  const grpc = grpcServer(parts.service, parts.events, options.maxRequestBody);
+  const contextLimits = options.contextLimits ?? DEFAULT_CONTEXT_LIMITS;
+  const grpc = grpcServer(parts, { maxRequestBody: options.maxRequestBody, contextLimits });
   const connect = connectEndpoints({
-    routes: connectRoutes(parts),
+    routes: connectRoutes({ ...parts, contextLimits }),
     readMaxBytes: options.maxRequestBody,
     cors: cors(options.corsOrigins, EVALUATION_CORS),
     logger: options.logger,

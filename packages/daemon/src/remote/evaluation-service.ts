@@ -2,12 +2,13 @@
 // (https://flagd.dev/reference/specifications/protos/, open-feature/flagd:
 // flagd/pkg/service/flag-evaluation), behind every protocol of the evaluation port: gRPC
 // (grpc-handlers.ts) and Connect / gRPC-Web (connect-handlers.ts) only translate calls and
-// outcomes. Every call reads the `flagd-selector` header, merges the context the one way
-// (context.ts), evaluates with @switchyard/core against the selector's view of the current
+// outcomes. Every call reads the `flagd-selector` header, checks the request's context against
+// the context limits (context-limits.ts; a transport may hand over a context its decoder already
+// refused), merges the context the one way (context.ts), evaluates with @switchyard/core against the selector's view of the current
 // generation and answers flagd's shapes and status codes. Responses of snapshot-level results
 // (STATIC, and TARGETING_MATCH of a variant) are encoded once per view and transport.
 import { SELECTOR_METADATA_KEY, type evaluationV1 } from '@switchyard/protocol';
-import { evaluateAll } from '../engine.js';
+import { ERROR_CODES, evaluateAll } from '../engine.js';
 import type { EvaluateOptions, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import type { CacheSlot } from '../store/cache-slot.js';
@@ -16,10 +17,13 @@ import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 import { failed, intercept, ok } from './call.js';
 import type { CallInfo, CallInterceptor, Outcome } from './call.js';
+import { DEFAULT_CONTEXT_LIMITS, contextFromJson, isContextError } from './context-limits.js';
+import type { ContextError, ContextLimits } from './context-limits.js';
 import type { ContextMerger, HeaderReader } from './context.js';
 import { KINDS, resolveKind, responseMessage } from './resolve-kinds.js';
 import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
 import { STATUS, evaluationFailure } from './status.js';
+import type { StatusCode } from './status.js';
 import { reflection } from './view-caches.js';
 import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
 import type { EvaluationSpans, Tracing } from '../telemetry/tracing.js';
@@ -52,15 +56,20 @@ export interface EvaluationServiceOptions {
   readonly context: ContextMerger;
   /** Around every call of every protocol (authentication, tracing). */
   readonly interceptors?: readonly CallInterceptor[];
+  /** `--max-context-depth`, `--max-context-keys` (default DEFAULT_CONTEXT_LIMITS). */
+  readonly contextLimits?: ContextLimits;
   /** Clock for `$flagd.timestamp` (tests). */
   readonly evaluate?: EvaluateOptions;
   /** Counts every evaluation; with tracing, flagd's spans around every Resolve call. */
   readonly telemetry?: EvaluationTelemetry | undefined;
 }
 
+/** A request's context: JSON, or why a transport's decoder refused it. */
+export type RequestContext = JsonObject | ContextError | undefined;
+
 export interface ResolveRequest {
   readonly flagKey: string;
-  readonly context?: JsonObject | undefined;
+  readonly context?: RequestContext;
 }
 
 /** How a transport wants a response: its encoding, cached per view for shared results. */
@@ -83,13 +92,25 @@ export class EvaluationService {
   private readonly options: EvaluationServiceOptions;
   private readonly evaluateOptions: EvaluateOptions;
   private readonly interceptors: readonly CallInterceptor[];
+  private readonly contextLimits: ContextLimits;
   private readonly tracing: Tracing | undefined;
 
   constructor(options: EvaluationServiceOptions) {
     this.options = options;
     this.evaluateOptions = options.evaluate ?? {};
     this.interceptors = options.interceptors ?? [];
+    this.contextLimits = options.contextLimits ?? DEFAULT_CONTEXT_LIMITS;
     this.tracing = options.telemetry?.tracing;
+  }
+
+  /** The request context within the limits, or INVALID_ARGUMENT (ERROR_CODES). */
+  private checked(context: RequestContext): Outcome<JsonObject | undefined> {
+    const result = isContextError(context) ? context : contextFromJson(context, this.contextLimits);
+    if (!isContextError(result)) return ok(result);
+    return failed({
+      code: ERROR_CODES[result.code].grpcStatus as StatusCode,
+      message: result.message,
+    });
   }
 
   /** `run` inside flagd's server and evaluator spans (when traces are exported). */
@@ -133,10 +154,12 @@ export class EvaluationService {
     { version, kind, request }: { version: 1 | 2; kind: ResolveKind; request: ResolveRequest },
     { encoding, spans }: { encoding: ResponseEncoding<T>; spans: EvaluationSpans | undefined },
   ): Outcome<T> {
+    const checked = this.checked(request.context);
+    if (!checked.ok) return checked;
     const selector = selectorOf(header);
     if (!selector.ok) return selector;
     const view = this.options.view(selector.value);
-    const context = this.options.context.merge(request.context, header);
+    const context = this.options.context.merge(checked.value, header);
     const result = resolveKind(view, {
       kind,
       flagKey: request.flagKey,
@@ -170,14 +193,16 @@ export class EvaluationService {
   /** v1 ResolveAll: flags with a value only (flagd skips code-default, disabled and errored flags). */
   resolveAll(
     call: CallInfo,
-    request: { readonly context?: JsonObject | undefined },
+    request: { readonly context?: RequestContext },
   ): Outcome<evaluationV1.ResolveAllResponse> {
     return this.traced(call, undefined, () =>
       this.around(call, () => {
+        const checked = this.checked(request.context);
+        if (!checked.ok) return checked;
         const selector = selectorOf(call.header);
         if (!selector.ok) return selector;
         const view = this.options.view(selector.value);
-        const context = this.options.context.merge(request.context, call.header);
+        const context = this.options.context.merge(checked.value, call.header);
         const results = evaluateAll(view.snapshot, context, this.evaluateOptions);
         const evaluations = this.options.telemetry?.evaluations;
         if (evaluations !== undefined) for (const [key, r] of results) evaluations.record(key, r);

@@ -1,7 +1,10 @@
 // The events of one stream for a pull-based transport (Connect and gRPC-Web yield them from an
-// async iterator): a bounded queue. A client that stops reading is cut off with
-// RESOURCE_EXHAUSTED once MAX_QUEUED events wait, instead of growing without bound; it
-// reconnects and starts again from provider_ready.
+// async iterator): a bounded queue. An event counts as flushed once the transport pulls it,
+// which it does as its writes drain, so the fan-out conflates for a client that reads slowly
+// (event-stream.ts: one change event in flight) and resets it when it stops reading; the queue
+// holds little more than provider_ready, that event and a keep_alive. A client that still
+// gets MAX_QUEUED events behind is cut off with RESOURCE_EXHAUSTED; it reconnects and starts
+// again from provider_ready.
 import type { EventSink, StreamEvent } from './event-stream.js';
 import { STATUS } from './status.js';
 import type { CallFailure } from './status.js';
@@ -15,23 +18,39 @@ export class StreamFailure extends Error {
   }
 }
 
+interface Queued {
+  readonly event: StreamEvent;
+  readonly flushed: () => void;
+}
+
 export class EventQueue implements EventSink, AsyncIterable<StreamEvent> {
-  private readonly queued: StreamEvent[] = [];
+  private readonly queued: Queued[] = [];
   private waiting: (() => void) | undefined;
   private ended = false;
   private failure: CallFailure | undefined;
 
-  write(event: StreamEvent): void {
-    if (this.ended) return;
+  write(event: StreamEvent, flushed: () => void): void {
+    if (this.ended) {
+      flushed();
+      return;
+    }
     if (this.queued.length >= MAX_QUEUED_EVENTS) {
       this.fail({
         code: STATUS.RESOURCE_EXHAUSTED,
         message: `the client read none of the last ${MAX_QUEUED_EVENTS} events`,
       });
+      flushed();
       return;
     }
-    this.queued.push(event);
+    this.queued.push({ event, flushed });
     this.wake();
+  }
+
+  reset(): void {
+    this.fail({
+      code: STATUS.RESOURCE_EXHAUSTED,
+      message: 'the client took no event for too long',
+    });
   }
 
   end(): void {
@@ -42,7 +61,7 @@ export class EventQueue implements EventSink, AsyncIterable<StreamEvent> {
   fail(failure: CallFailure): void {
     if (this.ended) return;
     this.failure = failure;
-    this.queued.length = 0;
+    for (const { flushed } of this.queued.splice(0)) flushed();
     this.end();
   }
 
@@ -56,7 +75,9 @@ export class EventQueue implements EventSink, AsyncIterable<StreamEvent> {
     for (;;) {
       const next = this.queued.shift();
       if (next !== undefined) {
-        yield next;
+        // Pulled: the transport wrote what it had before.
+        next.flushed();
+        yield next.event;
         continue;
       }
       if (this.failure) throw new StreamFailure(this.failure);

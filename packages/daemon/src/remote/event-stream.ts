@@ -2,17 +2,23 @@
 // open-feature/flagd: flagd/pkg/service/flag-evaluation/eventing.go): provider_ready on subscribe,
 // configuration_change with a per-flag write/update/delete diff of the caller's selector view,
 // keep_alive after an idle interval (flagd: 20 s), provider_shutdown on close. Streams are grouped
-// by selector: each generation is diffed and encoded once per group. Transport-neutral: each
-// protocol subscribes with an EventSink (grpc-handlers.ts writes the encoded bytes,
-// connect-handlers.ts yields the messages).
-import { encode, evaluationV2, preEncoded } from '@switchyard/protocol';
-import type { PreEncoded } from '@switchyard/protocol';
+// by selector: each generation is diffed and encoded once per group, and the framed bytes are
+// shared by the group's streams. Writes go through the same conflating fan-out as SyncFlags
+// (sync/fan-out.ts): a stream that is behind is later sent one diff from the view it has to the
+// newest, never a backlog, and a stream whose write stalls is reset. Transport-neutral: each
+// protocol subscribes with an EventSink (grpc-handlers.ts writes the shared frames to the HTTP/2
+// stream, connect-handlers.ts yields the messages).
+import { encode, evaluationV2 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
+import { grpcFrame } from '../grpc-frames.js';
+import type { GrpcFrame } from '../grpc-frames.js';
 import type { Logger } from '../logger.js';
 import type { Generation } from '../store/generation.js';
 import { sameFlag } from '../store/merge.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import { FAN_OUT_DEFAULTS, FanOut } from '../sync/fan-out.js';
+import type { Lane } from '../sync/fan-out.js';
 import type { CallFailure } from './status.js';
 import { STATUS } from './status.js';
 
@@ -27,22 +33,29 @@ export interface EventStreamOptions {
   readonly keepAliveMs: number;
   /** Server-side stream deadline (`--stream-deadline`; 0 = none). */
   readonly streamDeadlineMs: number;
+  /** A write not flushed after this long resets its stream (default FAN_OUT_DEFAULTS.stallMs). */
+  readonly stallMs?: number;
+  /** Called for each stream reset for stalling. */
+  readonly onStall?: (stalledMs: number) => void;
   readonly logger: Logger;
 }
 
-/** One EventStreamResponse: the message and its protobuf encoding (v1 and v2 share it). */
+/** One EventStreamResponse: the message and its framed protobuf encoding (v1 and v2 share it). */
 export interface StreamEvent {
   readonly message: { readonly type: string; readonly data: JsonObject };
-  readonly bytes: PreEncoded;
+  readonly frame: GrpcFrame;
 }
 
 /** Where a transport receives the events of one stream. */
 export interface EventSink {
-  write(event: StreamEvent): void;
+  /** Hands an event over; `flushed` once the transport took it (or the stream is gone). */
+  write(event: StreamEvent, flushed: () => void): void;
   /** The stream ends normally (after provider_shutdown). */
   end(): void;
   /** The stream ends with a status (the server-side deadline, shutdown before subscribing). */
   fail(failure: CallFailure): void;
+  /** Ends the stream at once, dropping what is queued: its client stopped reading. */
+  reset(): void;
 }
 
 // v1 and v2 EventStreamResponse are the same fields with the same numbers, so one encoding
@@ -50,7 +63,7 @@ export interface EventSink {
 function streamEvent(type: string, data: JsonObject): StreamEvent {
   return {
     message: { type, data },
-    bytes: preEncoded(
+    frame: grpcFrame(
       encode(evaluationV2.EventStreamResponseSchema, {
         $typeName: 'flagd.evaluation.v2.EventStreamResponse',
         type,
@@ -63,9 +76,11 @@ function streamEvent(type: string, data: JsonObject): StreamEvent {
 const PROVIDER_READY = streamEvent('provider_ready', {});
 const KEEP_ALIVE = streamEvent('keep_alive', {});
 const PROVIDER_SHUTDOWN = streamEvent('provider_shutdown', {});
+const nothing = () => {};
 
 interface Stream {
   readonly sink: EventSink;
+  readonly lane: Lane<FlagView>;
   readonly keepAlive: NodeJS.Timeout;
   readonly deadline: NodeJS.Timeout | undefined;
 }
@@ -74,6 +89,18 @@ interface Group {
   readonly selector: Selector;
   view: FlagView;
   readonly streams: Set<Stream>;
+  /** configuration_change events to `view`, by the view a stream has (undefined: no change). */
+  readonly changes: Map<FlagView, StreamEvent | undefined>;
+}
+
+/** The configuration_change event from `before` to `after`; undefined when nothing changed. */
+function changeEvent(before: FlagView, after: FlagView): StreamEvent | undefined {
+  const changes = flagChanges(before, after);
+  const keys = Object.keys(changes);
+  if (keys.length === 0) return undefined;
+  const flags: JsonObject = {};
+  for (const key of keys) flags[key] = { type: changes[key]! };
+  return streamEvent('configuration_change', { flags });
 }
 
 /** The per-flag change set between two views of one selector (flagd's notifications). */
@@ -90,9 +117,15 @@ export function flagChanges(before: FlagView, after: FlagView): Record<string, F
 
 export class EventStreams {
   private readonly groups = new Map<string, Group>();
+  private readonly fanOut: FanOut<FlagView>;
   private closing = false;
 
-  constructor(private readonly options: EventStreamOptions) {}
+  constructor(private readonly options: EventStreamOptions) {
+    this.fanOut = new FanOut({
+      stallMs: options.stallMs ?? FAN_OUT_DEFAULTS.stallMs,
+      ...(options.onStall ? { onStall: options.onStall } : {}),
+    });
+  }
 
   get size(): number {
     let n = 0;
@@ -107,16 +140,24 @@ export class EventStreams {
   subscribe(selector: Selector, sink: EventSink): () => void {
     if (this.closing) {
       sink.fail({ code: STATUS.UNAVAILABLE, message: 'switchyard is shutting down' });
-      return () => {};
+      return nothing;
     }
-    const key = selector.key;
-    let group = this.groups.get(key);
-    if (group === undefined) {
-      group = { selector, view: this.options.view(selector), streams: new Set() };
-      this.groups.set(key, group);
-    }
-    const owner = group;
-    const keepAlive = setTimeout(() => this.write(stream, KEEP_ALIVE), this.options.keepAliveMs);
+    const group = this.groupOf(selector);
+    const lane = this.fanOut.open({
+      initial: group.view,
+      // `stream` is set below, before any generation can reach this lane.
+      write: (next, previous, flushed) =>
+        this.writeChange(group, stream, { next, previous, flushed }),
+      reset: () => {
+        remove();
+        sink.reset();
+      },
+    });
+    const keepAlive = setTimeout(() => {
+      // Only an idle stream needs one; a stream with a write in flight is not idle.
+      if (lane.idle) this.write(stream, KEEP_ALIVE);
+      else keepAlive.refresh();
+    }, this.options.keepAliveMs);
     keepAlive.unref();
     const deadline =
       this.options.streamDeadlineMs > 0
@@ -128,39 +169,79 @@ export class EventStreams {
             });
           }, this.options.streamDeadlineMs)
         : undefined;
-    const stream: Stream = { sink, keepAlive, deadline };
+    const stream: Stream = { sink, lane, keepAlive, deadline };
     let removed = false;
     const remove = () => {
       if (removed) return;
       removed = true;
       clearTimeout(keepAlive);
       clearTimeout(deadline);
-      owner.streams.delete(stream);
-      if (owner.streams.size === 0 && this.groups.get(key) === owner) this.groups.delete(key);
+      this.fanOut.close(lane);
+      group.streams.delete(stream);
+      if (group.streams.size === 0 && this.groups.get(selector.key) === group) {
+        this.groups.delete(selector.key);
+      }
     };
-    owner.streams.add(stream);
-    this.options.logger.debug({ selector: key }, 'event stream opened');
+    group.streams.add(stream);
+    this.options.logger.debug({ selector: selector.key }, 'event stream opened');
     this.write(stream, PROVIDER_READY);
     return remove;
+  }
+
+  private groupOf(selector: Selector): Group {
+    let group = this.groups.get(selector.key);
+    if (group === undefined) {
+      group = {
+        selector,
+        view: this.options.view(selector),
+        streams: new Set(),
+        changes: new Map(),
+      };
+      this.groups.set(selector.key, group);
+    }
+    return group;
+  }
+
+  /** A lane's write: the diff from the view the stream has to the newest (shared per group). */
+  private writeChange(
+    group: Group,
+    stream: Stream,
+    change: {
+      readonly next: FlagView;
+      readonly previous: FlagView | undefined;
+      readonly flushed: () => void;
+    },
+  ): void {
+    const { next, previous, flushed } = change;
+    let event: StreamEvent | undefined;
+    if (previous !== undefined) {
+      if (next === group.view && group.changes.has(previous)) event = group.changes.get(previous);
+      else {
+        event = changeEvent(previous, next);
+        if (next === group.view) group.changes.set(previous, event);
+      }
+    }
+    if (event === undefined) {
+      flushed();
+      return;
+    }
+    stream.sink.write(event, flushed);
+    stream.keepAlive.refresh();
   }
 
   /** Sends each group the flags its selector's view gained, changed or lost. */
   publish(generation: Generation): void {
     for (const group of this.groups.values()) {
       const next = generation.view(group.selector);
-      const changes = flagChanges(group.view, next);
+      if (next === group.view) continue;
       group.view = next;
-      const keys = Object.keys(changes);
-      if (keys.length === 0) continue;
-      const flags: JsonObject = {};
-      for (const key of keys) flags[key] = { type: changes[key]! };
-      const event = streamEvent('configuration_change', { flags });
-      for (const stream of group.streams) this.write(stream, event);
+      group.changes.clear();
+      for (const stream of group.streams) this.fanOut.send(stream.lane, next);
     }
   }
 
   private write(stream: Stream, event: StreamEvent): void {
-    stream.sink.write(event);
+    stream.sink.write(event, nothing);
     // keep_alive only after `keepAliveMs` without any message.
     stream.keepAlive.refresh();
   }
@@ -172,7 +253,8 @@ export class EventStreams {
       for (const stream of [...group.streams]) {
         clearTimeout(stream.keepAlive);
         clearTimeout(stream.deadline);
-        stream.sink.write(PROVIDER_SHUTDOWN);
+        this.fanOut.close(stream.lane);
+        stream.sink.write(PROVIDER_SHUTDOWN, nothing);
         stream.sink.end();
       }
     }

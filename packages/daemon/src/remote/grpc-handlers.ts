@@ -10,6 +10,7 @@ import {
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
+import { frameWriter } from '../grpc-frames.js';
 import { metadataValue } from '../grpc-metadata.js';
 import type { CallInfo, Outcome } from './call.js';
 import type { HeaderReader } from './context.js';
@@ -85,8 +86,11 @@ export class GrpcHandlers {
       const subscribed = this.options.service.around(info, () => {
         const selector = selectorOf(info.header);
         if (!selector.ok) return selector;
+        // The shared frames go to the HTTP/2 stream as they are (grpc-frames.ts).
+        const writer = frameWriter(call);
         remove = this.options.events.subscribe(selector.value, {
-          write: (event) => call.write(event.bytes),
+          write: (event, flushed) => writer.write(event.frame, flushed),
+          reset: () => writer.reset(),
           end: () => call.end(),
           fail: (failure) => {
             remove?.();

@@ -10,7 +10,11 @@ import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/conn
 import type { Cors } from './cors.js';
 
 export interface H2Route {
-  readonly route: (path: string | undefined) => UniversalHandler | undefined;
+  /** The handler of a path for a request of this content type (connect-server.ts). */
+  readonly route: (
+    path: string | undefined,
+    contentType: string | undefined,
+  ) => UniversalHandler | undefined;
   readonly cors: Cors;
 }
 
@@ -92,7 +96,7 @@ export async function serveH2Stream(
     return;
   }
   const path = first(headers[constants.HTTP2_HEADER_PATH]);
-  const handler = route(path);
+  const handler = route(path, first(headers['content-type']));
   const extra = cors.headers(origin);
   if (handler === undefined) {
     stream.respond({ ...extra, ':status': 404 }, { endStream: true });

@@ -2,11 +2,12 @@
 // flagd/pkg/service/flag-evaluation/ofrep/handler.go), on node:http directly:
 //   POST /ofrep/v1/evaluate/flags/{key}   single evaluation (200, 400, 404)
 //   POST /ofrep/v1/evaluate/flags[/]      bulk evaluation (200, 304 with If-None-Match, 400, 500)
-// 400 INVALID_CONTEXT for a malformed body, 413 over --max-request-body, CORS for --cors-origin.
+// 400 INVALID_CONTEXT for a malformed body or a context nested deeper than --max-context-depth,
+// 413 over --max-request-body or --max-context-keys, CORS for --cors-origin.
 import { createServer } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import { SELECTOR_METADATA_KEY } from '@switchyard/protocol';
-import { evaluateAny } from '../engine.js';
+import { ERROR_CODES, evaluateAny } from '../engine.js';
 import type { EvaluateOptions, EvaluationContext, JsonObject } from '../engine.js';
 import { InvalidSelectorError } from '../errors/invalid-selector-error.js';
 import { listenHttp } from '../http-listen.js';
@@ -14,6 +15,8 @@ import type { Logger } from '../logger.js';
 import { parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import { DEFAULT_CONTEXT_LIMITS, contextFromJson, isContextError } from './context-limits.js';
+import type { ContextLimits } from './context-limits.js';
 import type { ContextMerger } from './context.js';
 import { cors } from './cors.js';
 import type { Cors } from './cors.js';
@@ -35,6 +38,8 @@ export interface OfrepOptions {
   readonly context: ContextMerger;
   readonly corsOrigins: readonly string[];
   readonly maxRequestBody: number;
+  /** `--max-context-depth`, `--max-context-keys`. */
+  readonly contextLimits?: ContextLimits;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
   /** Counts every evaluation; with tracing, flagd's `flagd.ofrep` span per request. */
@@ -46,20 +51,44 @@ const SINGLE = '/ofrep/v1/evaluate/flags/';
 const INVALID_CONTEXT_DETAILS = 'provided context is invalid';
 const TOO_LARGE = Buffer.from('{"errorDetails":"request body too large"}');
 
-type Body = { ok: true; context: JsonObject | undefined } | { ok: false; details: string };
+type Body =
+  | { ok: true; context: JsonObject | undefined }
+  | { ok: false; details: string; status: number };
 
-/** flagd's request decoding: empty = no context; a non-object `context` is ignored. */
-export function parseRequestBody(text: string, logger?: Logger): Body {
+/**
+ * flagd's request decoding (empty = no context; a non-object `context` is ignored), then the
+ * context limits (400 too deep, 413 too many keys).
+ */
+export function parseRequestBody(
+  text: string,
+  options: { readonly limits?: ContextLimits; readonly logger?: Logger } = {},
+): Body {
+  const body = parseJsonBody(text, options.logger);
+  if (!body.ok) return body;
+  const context = contextFromJson(body.context, options.limits ?? DEFAULT_CONTEXT_LIMITS);
+  if (!isContextError(context)) return { ok: true, context };
+  return { ok: false, details: context.message, status: ERROR_CODES[context.code].httpStatus };
+}
+
+function parseJsonBody(text: string, logger?: Logger): Body {
   if (text.trim() === '') return { ok: true, context: undefined };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { ok: false, details: `${INVALID_CONTEXT_DETAILS}: ${(error as Error).message}` };
+    return {
+      ok: false,
+      details: `${INVALID_CONTEXT_DETAILS}: ${(error as Error).message}`,
+      status: 400,
+    };
   }
   if (parsed === null) return { ok: true, context: undefined };
   if (typeof parsed !== 'object' || Array.isArray(parsed))
-    return { ok: false, details: `${INVALID_CONTEXT_DETAILS}: the body is not a JSON object` };
+    return {
+      ok: false,
+      details: `${INVALID_CONTEXT_DETAILS}: the body is not a JSON object`,
+      status: 400,
+    };
   const context = (parsed as { context?: unknown }).context;
   if (context === undefined || context === null) return { ok: true, context: undefined };
   if (typeof context !== 'object' || Array.isArray(context)) {
@@ -219,10 +248,13 @@ export class OfrepHandler {
     exchange: Exchange,
     request: { readonly key: string | undefined; readonly text: string },
   ): { view: FlagView; context: EvaluationContext | undefined } | undefined {
-    const body = parseRequestBody(request.text, this.options.logger);
+    const body = parseRequestBody(request.text, {
+      logger: this.options.logger,
+      ...(this.options.contextLimits ? { limits: this.options.contextLimits } : {}),
+    });
     if (!body.ok) {
       send(exchange, {
-        status: 400,
+        status: body.status,
         body: Buffer.from(errorJson(request.key, 'INVALID_CONTEXT', body.details)),
       });
       return undefined;

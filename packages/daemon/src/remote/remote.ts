@@ -13,6 +13,7 @@ import type { GenerationStore } from '../store/generation-store.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
 import type { CallInterceptor } from './call.js';
+import type { ContextLimits } from './context-limits.js';
 import { contextMerger } from './context.js';
 import type { ContextMerger } from './context.js';
 import { startEvaluationPort } from './evaluation-port.js';
@@ -40,8 +41,14 @@ export interface RemoteOptions {
   readonly corsOrigins: readonly string[];
   readonly maxRequestBody: number;
   readonly maxRequestHeader: number;
+  /** Shape limits of a request's evaluation context (context-limits.ts), on every transport. */
+  readonly contextLimits?: ContextLimits;
   readonly keepAliveMs: number;
   readonly streamDeadlineMs: number;
+  /** An EventStream write not flushed after this long resets the stream. */
+  readonly stallMs?: number | undefined;
+  /** Called for each EventStream reset for stalling. */
+  readonly onStall?: (stalledMs: number) => void;
   readonly logger: Logger;
   readonly evaluate?: EvaluateOptions;
   /** Around every call on the evaluation port, whatever the protocol (authentication, tracing). */
@@ -85,6 +92,7 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
       ...(options.interceptors ?? []),
     ],
     telemetry: options.telemetry,
+    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
   });
   return startEvaluationPort(
@@ -97,6 +105,7 @@ function startEvaluation(shared: Shared): Promise<EvaluationPort | undefined> {
       keyPath: options.keyPath,
       maxRequestBody: options.maxRequestBody,
       maxRequestHeader: options.maxRequestHeader,
+      ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
       corsOrigins: options.corsOrigins,
       logger: options.logger,
       http: options.telemetry?.http,
@@ -114,6 +123,7 @@ async function startHttp(
     context: shared.context,
     corsOrigins: options.corsOrigins,
     maxRequestBody: options.maxRequestBody,
+    ...(options.contextLimits ? { contextLimits: options.contextLimits } : {}),
     logger: options.logger,
     telemetry: options.telemetry,
     ...(options.evaluate ? { evaluate: options.evaluate } : {}),
@@ -139,6 +149,8 @@ export async function startRemote(options: RemoteOptions): Promise<Remote> {
     view,
     keepAliveMs: options.keepAliveMs || KEEP_ALIVE_MS,
     streamDeadlineMs: options.streamDeadlineMs,
+    ...(options.stallMs !== undefined ? { stallMs: options.stallMs } : {}),
+    ...(options.onStall ? { onStall: options.onStall } : {}),
     logger: options.logger,
   });
   const shared: Shared = {

@@ -61,8 +61,14 @@ function warningsOutsideFlags(
 }
 
 export class SourceState {
+  /** What the source contributes to publications (never content a publication check refused). */
   configuration: FlagConfiguration | undefined;
   problems: readonly SourceProblem[] = [];
+  /**
+   * Why the content of its latest update is not published (a publication check refused it; the
+   * configuration before that update is served meanwhile). Cleared by the next update.
+   */
+  held: SourceProblem | undefined;
   generation: number | undefined;
   /** The configuration as of the last publish (or publish attempt). */
   private published: FlagConfiguration | undefined;
@@ -97,17 +103,14 @@ export class SourceState {
   }
 
   status(): SourceStatus {
+    const problems = this.held ? [...this.problems, this.held] : this.problems;
     return {
       source: this.id,
       health:
-        this.configuration === undefined
-          ? 'unavailable'
-          : this.problems.length > 0
-            ? 'degraded'
-            : 'ok',
+        this.configuration === undefined ? 'unavailable' : problems.length > 0 ? 'degraded' : 'ok',
       flags: this.configuration?.flags.length ?? 0,
       generation: this.configuration === undefined ? undefined : this.generation,
-      problems: this.problems,
+      problems,
     };
   }
 }

@@ -1,19 +1,18 @@
 // What a SyncFlags stream is sent for one view: the flag_configuration JSON and the encoded
-// SyncFlagsResponse, built once per view and written as the same bytes to every stream of that
-// selector.
-import { preEncoded } from '@switchyard/protocol';
-import type { PreEncoded } from '@switchyard/protocol';
+// SyncFlagsResponse in its gRPC frame, built once per view and written as the same buffer to
+// every stream of that selector (grpc-frames.ts).
 import type { JsonObject } from '../engine.js';
+import type { GrpcFrame } from '../grpc-frames.js';
 import { cacheSlot } from '../store/cache-slot.js';
 import type { CacheSlot } from '../store/cache-slot.js';
 import type { FlagView } from '../store/view.js';
 import { flagConfigurationJson } from './flag-configuration.js';
-import { encodeSyncMessage } from './sync-message.js';
+import { encodeSyncFrame } from './sync-message.js';
 
 export interface SyncPayload {
   readonly json: string;
-  /** SyncFlagsResponse bytes (flag_configuration + sync_context). */
-  readonly syncMessage: PreEncoded;
+  /** SyncFlagsResponse (flag_configuration + sync_context) in its 5-byte-prefixed gRPC frame. */
+  readonly frame: GrpcFrame;
 }
 
 /**
@@ -26,7 +25,7 @@ export function syncPayloadSlot(syncContext: JsonObject): CacheSlot<FlagView, Sy
     const json = flagConfigurationJson(view);
     const before = view.previous?.peek(slot);
     if (before !== undefined && before.json === json) return before;
-    return { json, syncMessage: preEncoded(encodeSyncMessage(json, syncContext)) };
+    return { json, frame: encodeSyncFrame(json, syncContext) };
   });
   return slot;
 }

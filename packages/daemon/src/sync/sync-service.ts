@@ -2,8 +2,9 @@
 // open-feature/flagd: flagd/pkg/service/flag-sync/handler.go). Each stream is grouped by its
 // selector; a new generation's payload is encoded once per selector and written as the same
 // pre-encoded bytes to every stream of the group, and not at all when that view is unchanged.
-// Writes go through a bounded fan-out (fan-out.ts): one unflushed message per stream, a byte
-// budget across streams, the newest payload replacing an older queued one.
+// Writes go through a conflating fan-out (fan-out.ts): one write in flight per stream, the newest
+// payload replacing an older queued one, a stream whose write stalls reset; the payload is one
+// framed buffer shared by every stream (grpc-frames.ts).
 import { performance } from 'node:perf_hooks';
 import { status } from '@grpc/grpc-js';
 import type {
@@ -29,12 +30,13 @@ import type { Logger } from '../logger.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { CacheSlot } from '../store/cache-slot.js';
 import type { Generation } from '../store/generation.js';
-import type { GenerationStore } from '../store/generation-store.js';
-import { parseSelector } from '../store/selector.js';
+import type { GenerationStore, PublicationRefusal } from '../store/generation-store.js';
+import { ALL_FLAGS, parseSelector } from '../store/selector.js';
 import type { Selector } from '../store/selector.js';
 import type { FlagView } from '../store/view.js';
+import { frameWriter } from '../grpc-frames.js';
 import { FAN_OUT_DEFAULTS, FanOut } from './fan-out.js';
-import type { FanOutOptions, Lane } from './fan-out.js';
+import type { Lane } from './fan-out.js';
 import { flagConfigurationJson } from './flag-configuration.js';
 import { syncPayloadSlot } from './sync-payload.js';
 import type { SyncPayload } from './sync-payload.js';
@@ -49,14 +51,33 @@ export interface SyncServiceOptions {
   readonly gate: Promise<void>;
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
-  /** Byte budget of unflushed messages and the stall timeout (default FAN_OUT_DEFAULTS). */
-  readonly fanOut?: FanOutOptions;
+  /** A write not flushed after this long resets its stream (default FAN_OUT_DEFAULTS.stallMs). */
+  readonly stallMs?: number;
+  /**
+   * The largest SyncFlags message clients accept (`--max-msg-size`, default
+   * DEFAULT_MAX_MSG_SIZE): a generation whose message for a served selector is larger is not
+   * published.
+   */
+  readonly maxMsgSize?: number;
 }
+
+/**
+ * 4 MiB, the default receive limit of gRPC clients (grpc-go MaxCallRecvMsgSize, grpc-js
+ * grpc.max_receive_message_length, grpc-java maxInboundMessageSize) and of flagd's gRPC sync
+ * source (`maxMsgSize`, https://flagd.dev/reference/sync-configuration/).
+ */
+export const DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
+
+const bytes = (n: number) => n.toLocaleString('en-US');
+
+/** `all flags`, `selector flagSetId=x`, ... for messages. */
+const selectorLabel = (selector: Selector) =>
+  selector.kind === 'all' ? 'all flags (no selector)' : `selector ${selector.key}`;
 
 interface Stream {
   readonly call: ServerWritableStream<SyncFlagsRequest, PreEncoded>;
   readonly selector: Selector;
-  readonly lane: Lane;
+  readonly lane: Lane<SyncPayload>;
   deadline: NodeJS.Timeout | undefined;
 }
 
@@ -74,13 +95,25 @@ function selectorOf(metadata: Metadata, requestSelector: string): Selector {
 
 export class SyncService {
   private readonly groups = new Map<string, Set<Stream>>();
-  private readonly fanOut: FanOut;
+  private readonly fanOut: FanOut<SyncPayload>;
   private readonly payloads: CacheSlot<FlagView, SyncPayload>;
+  private readonly maxMsgSize: number;
   private closing = false;
 
   constructor(private readonly options: SyncServiceOptions) {
-    this.fanOut = new FanOut(options.fanOut ?? FAN_OUT_DEFAULTS);
+    this.fanOut = new FanOut({
+      stallMs: options.stallMs ?? FAN_OUT_DEFAULTS.stallMs,
+      onStall: (ms) => {
+        options.metrics.stalledStreams.add(1, { service: 'sync' });
+        options.logger.warn(
+          { stalledMs: Math.round(ms) },
+          'sync stream reset: the client took no message for too long (it reconnects and gets the newest)',
+        );
+      },
+    });
     this.payloads = syncPayloadSlot(options.syncContext);
+    this.maxMsgSize = options.maxMsgSize ?? DEFAULT_MAX_MSG_SIZE;
+    options.store.check((candidate) => this.oversized(candidate));
     options.store.subscribe(
       (event) => {
         if (event.type === 'generation') this.broadcast(event.generation);
@@ -124,11 +157,19 @@ export class SyncService {
     }
     await this.options.gate;
     if (call.cancelled || this.closing) return;
+    const oversized = this.refuseOversized(selector);
+    if (oversized) {
+      call.emit('error', oversized);
+      return;
+    }
+    const writer = frameWriter(call);
     const stream: Stream = {
       call,
       selector,
-      // The callback runs once grpc-js handed the frame to the socket (or the call failed).
-      lane: this.fanOut.open((payload, flushed) => call.write(payload.syncMessage, flushed)),
+      lane: this.fanOut.open({
+        write: (payload, _previous, flushed) => writer.write(payload.frame, flushed),
+        reset: () => writer.reset(),
+      }),
       deadline: undefined,
     };
     const key = selector.key;
@@ -166,6 +207,17 @@ export class SyncService {
   }
 
   /**
+   * A selector first asked for after its flags grew past maxMsgSize (its view was not checked
+   * when the generation was published): the call fails with RESOURCE_EXHAUSTED, as the client
+   * would fail it on receipt, but with the reason.
+   */
+  private refuseOversized(selector: Selector): ServiceError | undefined {
+    const generation = this.options.store.generation;
+    const reason = generation && this.tooLarge(generation, selector);
+    return reason ? { code: status.RESOURCE_EXHAUSTED, details: reason } : undefined;
+  }
+
+  /**
    * Counts an open stream in both gauges and returns what records its end: flagd's attributes
    * (selector and provider_id when the request has them; the end reason on the duration).
    */
@@ -192,6 +244,27 @@ export class SyncService {
 
   private payload(generation: Generation, selector: Selector): SyncPayload {
     return generation.view(selector).cached(this.payloads);
+  }
+
+  /** Why `selector`'s message of `generation` cannot be sent (over maxMsgSize), if it cannot. */
+  private tooLarge(generation: Generation, selector: Selector): string | undefined {
+    const size = this.payload(generation, selector).frame.byteLength - 5;
+    if (size <= this.maxMsgSize) return undefined;
+    return `the SyncFlags message for ${selectorLabel(selector)} would be ${bytes(size)} bytes, over --max-msg-size ${bytes(this.maxMsgSize)} (gRPC clients refuse messages over their limit, 4 MiB by default; raise it on both sides, or serve fewer flags per selector)`;
+  }
+
+  /** The publication check: every selector served (and all flags) must fit in maxMsgSize. */
+  private oversized(candidate: Generation): PublicationRefusal | undefined {
+    const selectors = [ALL_FLAGS];
+    for (const group of this.groups.values()) {
+      const first = group.values().next().value;
+      if (first && first.selector.key !== ALL_FLAGS.key) selectors.push(first.selector);
+    }
+    for (const selector of selectors) {
+      const reason = this.tooLarge(candidate, selector);
+      if (reason !== undefined) return { code: 'TOO_LARGE', message: `not published: ${reason}` };
+    }
+    return undefined;
   }
 
   private broadcast(generation: Generation): void {
@@ -221,6 +294,11 @@ export class SyncService {
       // No source has had usable content: an empty configuration would tell the caller that
       // every flag was deleted (docs/adr/0021). It retries, as for a daemon not yet started.
       callback({ code: status.UNAVAILABLE, details: NO_FLAGS_YET });
+      return;
+    }
+    const oversized = this.refuseOversized(selector);
+    if (oversized) {
+      callback(oversized);
       return;
     }
     callback(null, {

@@ -186,7 +186,8 @@ test('editing a flag file updates the open page without a reload', async () => {
   );
   await page.locator('.legend', { hasText: 'on 30%' }).waitFor(WAIT);
   expect(await page.evaluate('window.stayed')).toBe(true);
-  expect(await page.textContent('.events')).toContain('changed (targeting)');
+  // The legend and the events list are separate regions; wait for the list's own update.
+  await page.locator('.events', { hasText: 'changed (targeting)' }).waitFor(WAIT);
   await page.close();
 });
 

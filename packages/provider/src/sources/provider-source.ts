@@ -29,6 +29,7 @@ function syncFeed(options: ResolvedProviderOptions, logger: Logger): PayloadFeed
     retryBackoffMs: options.retryBackoffMs,
     retryBackoffMaxMs: options.retryBackoffMaxMs,
     keepAliveTime: options.keepAliveTime,
+    maxMsgSize: options.maxMsgSize,
     fatalStatusCodes: options.fatalStatusCodes,
     debug: (message) => logger.debug(message),
   });
