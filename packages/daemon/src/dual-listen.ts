@@ -23,6 +23,8 @@ export const SNIFF_TIMEOUT_MS = 10_000;
 export interface DualServers {
   readonly http1: HttpServer;
   readonly http2: Http2Server;
+  /** How long a plaintext connection may stay undecided (default {@link SNIFF_TIMEOUT_MS}). */
+  readonly sniffTimeoutMs?: number;
 }
 
 export interface DualListener {
@@ -36,7 +38,7 @@ export interface DualListener {
 }
 
 /** Reads until the bytes are (or cannot be) the HTTP/2 preface, then routes the socket. */
-function sniff(socket: Socket, route: (http2: boolean) => void): void {
+function sniff(socket: Socket, timeoutMs: number, route: (http2: boolean) => void): void {
   let seen: Buffer = Buffer.alloc(0);
   const silent = () => socket.destroy();
   const onData = (chunk: Buffer) => {
@@ -51,7 +53,7 @@ function sniff(socket: Socket, route: (http2: boolean) => void): void {
     socket.unshift(seen);
     route(prefix);
   };
-  socket.setTimeout(SNIFF_TIMEOUT_MS);
+  socket.setTimeout(timeoutMs);
   socket.once('timeout', silent);
   socket.on('data', onData);
 }
@@ -112,7 +114,9 @@ export async function listenDual(
     // node:http and node:http2 servers set this on the sockets they accept; these they are handed.
     socket.setNoDelay(true);
     socket.on('error', () => socket.destroy());
-    sniff(socket, (h2) => (h2 ? toHttp2 : toHttp1)(socket));
+    sniff(socket, servers.sniffTimeoutMs ?? SNIFF_TIMEOUT_MS, (h2) =>
+      (h2 ? toHttp2 : toHttp1)(socket),
+    );
   };
   const server = tls
     ? tlsServer(options, (socket: TLSSocket) => {

@@ -27,6 +27,8 @@ describe('defaults (config.feature "Default Config")', () => {
     ['offlinePollIntervalMs', 5000],
     ['providerId', undefined],
     ['cacheDir', undefined],
+    ['cache', 'lru'],
+    ['maxCacheSize', 1000],
     ['maxMsgSize', 4194304],
   ])('%s defaults to %p', (key, value) => {
     expect(o[key as keyof typeof o]).toEqual(value);
@@ -63,6 +65,8 @@ describe('options and environment variables ("Dedicated Config", "via Env_var", 
     ['cacheDir', 'FLAGD_CACHE_DIR', '/tmp/a', '/tmp/b', '/tmp/a'],
     ['maxMsgSize', 'FLAGD_MAX_MSG_SIZE', 8388608, '5242880', 8388608],
     ['defaultAuthority', 'FLAGD_DEFAULT_AUTHORITY', 'a.svc', 'b.svc', 'a.svc'],
+    ['cache', 'FLAGD_CACHE', 'disabled', 'lru', 'disabled'],
+    ['maxCacheSize', 'FLAGD_MAX_CACHE_SIZE', 1236, '2345', 1236],
   ])(
     '%s: option is used, %s is used alone, and the option wins',
     (key, env, option, envValue, expected) => {
@@ -91,6 +95,15 @@ describe('options and environment variables ("Dedicated Config", "via Env_var", 
       resolveOptions({ resolverType: 'in-process', offlineFlagSourcePath: 'path' }, env)
         .offlineFlagSourcePath,
     ).toBe('path');
+  });
+
+  test('FLAGD_CACHE is lru or disabled (any case); anything else names the variable', () => {
+    expect(resolveOptions({}, { FLAGD_CACHE: 'DISABLED' }).cache).toBe('disabled');
+    expect(() => resolveOptions({}, { FLAGD_CACHE: 'mem' })).toThrow(ProviderOptionError);
+    expect(() => resolveOptions({}, { FLAGD_CACHE: 'mem' })).toThrow('FLAGD_CACHE');
+    expect(() => resolveOptions({}, { FLAGD_MAX_CACHE_SIZE: '-1' })).toThrow(
+      'FLAGD_MAX_CACHE_SIZE',
+    );
   });
 
   test('booleans are case-insensitive (FLAGD_TLS=True)', () => {

@@ -6,7 +6,9 @@
 // JSON.parse, evaluated by the one EvaluationService and answered with bytes that
 // @bufbuild/protobuf serialised (cached per view for shared results) and @connectrpc/connect's
 // own error encoding. Anything else — another content type, compression, a timeout header, a GET,
-// a body that is not the plain shape — goes to the Connect router, with the bytes already read.
+// a body that is not the plain shape or names a member twice (protojson refuses that, JSON.parse
+// would not) — goes to the Connect router, with the bytes already read. A property test holds the
+// two paths to the same answer for any body (test/remote/fast-path-property.test.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toJsonString } from '@bufbuild/protobuf';
 import type { DescMessage } from '@bufbuild/protobuf';
@@ -16,6 +18,7 @@ import { evaluationV1 } from '@switchyard/protocol';
 import type { JsonObject } from '../engine.js';
 import type { CallInfo, Outcome } from './call.js';
 import type { EvaluationService, ResponseEncoding } from './evaluation-service.js';
+import { hasDuplicateKeys } from './json-duplicate-keys.js';
 import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
 import { resultCache } from './view-caches.js';
 import { socketSubject } from '../auth/credentials.js';
@@ -88,12 +91,14 @@ interface PlainRequest {
 
 /** The request's fields when it has the plain shape protojson would read the same way. */
 function plainRequest(bytes: Buffer): PlainRequest | undefined {
+  const text = bytes.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  if (hasDuplicateKeys(text)) return undefined;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const body = parsed as Record<string, unknown>;
   if ('flag_key' in body) return undefined;
