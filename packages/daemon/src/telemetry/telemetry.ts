@@ -15,9 +15,6 @@ import { readFile } from 'node:fs/promises';
 import { credentials } from '@grpc/grpc-js';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import {
   defaultResource,
   detectResources,
@@ -27,12 +24,11 @@ import {
 } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
 import { VERSION } from '../version.js';
-import { reportingMetricExporter, reportingSpanExporter } from './export-reporting.js';
-import { samplerFromEnv } from './sampler.js';
+import type * as OtlpModules from './otlp-modules.js';
 import { Tracing } from './tracing.js';
 
 export interface TelemetryOptions {
@@ -149,8 +145,10 @@ function metricReader(
   init: TelemetryInit & {
     readonly connection: Connection;
     readonly producers: MetricProducer[];
+    readonly otlp: typeof OtlpModules;
   },
 ): MetricReader {
+  const { OTLPMetricExporter, reportingMetricExporter } = init.otlp;
   const interval =
     options.metricExportIntervalMs ?? positive(init.env.OTEL_METRIC_EXPORT_INTERVAL) ?? 60_000;
   const timeout = Math.min(positive(init.env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000, interval);
@@ -166,8 +164,8 @@ function metricReader(
 }
 
 /** Registers the async-hooks context manager unless the process already has one. */
-function ensureContextManager(): void {
-  const manager = new AsyncLocalStorageContextManager();
+function ensureContextManager(otlp: typeof OtlpModules): void {
+  const manager = new otlp.AsyncLocalStorageContextManager();
   if (context.setGlobalContextManager(manager.enable())) return;
   manager.disable();
 }
@@ -187,20 +185,23 @@ export async function startTelemetry(
   const target =
     connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
   const otlpMetrics = options?.metricsExporter === 'otel' && !sdkDisabled(init.env);
+  const traces = tracesWanted(options, init.env);
+  // Loaded only when something is exported (otlp-modules.ts says why).
+  const otlp = otlpMetrics || traces ? await import('./otlp-modules.js') : undefined;
   const metricReaders = (producers: MetricProducer[]) =>
-    options !== undefined && otlpMetrics
-      ? [metricReader(options, { ...init, connection, producers })]
+    options !== undefined && otlp !== undefined && otlpMetrics
+      ? [metricReader(options, { ...init, connection, producers, otlp })]
       : [];
   let provider: TracerProvider | undefined;
-  if (tracesWanted(options, init.env)) {
-    ensureContextManager();
-    provider = new TracerProvider({
+  if (otlp !== undefined && traces) {
+    ensureContextManager(otlp);
+    provider = new otlp.TracerProvider({
       resource,
-      sampler: samplerFromEnv(init.env),
+      sampler: otlp.samplerFromEnv(init.env),
       spanProcessors: [
-        new BatchSpanProcessor({
-          exporter: reportingSpanExporter(
-            new OTLPTraceExporter(exporterConfig(connection)),
+        new otlp.BatchSpanProcessor({
+          exporter: otlp.reportingSpanExporter(
+            new otlp.OTLPTraceExporter(exporterConfig(connection)),
             init.logger,
           ),
         }),
