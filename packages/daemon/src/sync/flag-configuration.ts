@@ -47,11 +47,19 @@ function buildFragment({ flag, sourceId }: MergedFlag): string {
   return `${JSON.stringify(flag.key)}:${JSON.stringify(body)}`;
 }
 
+/**
+ * One join, with the braces on the first and last fragment: `{"flags":{` + joined + `}}` would be
+ * a cons string, flattened into a second copy of the whole payload (~1 MB of garbage per edit of a
+ * 1 MB flag set) the first time it is compared or written.
+ */
 const FLAG_CONFIGURATION = cacheSlot<FlagView, string>('sync:flag-configuration', (view) => {
   const fragments = view.generation.cached(FRAGMENTS);
   const parts: string[] = [];
   for (const merged of view.flags.values()) parts.push(fragments.of(merged));
-  return `{"flags":{${parts.join(',')}}}`;
+  if (parts.length === 0) return '{"flags":{}}';
+  parts[0] = `{"flags":{${parts[0]}`;
+  parts[parts.length - 1] += '}}';
+  return parts.join(',');
 });
 
 /** The view's flag_configuration JSON (one flag per key, as the view holds them). */
