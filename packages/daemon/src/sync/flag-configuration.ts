@@ -66,3 +66,8 @@ const FLAG_CONFIGURATION = cacheSlot<FlagView, string>('sync:flag-configuration'
 export function flagConfigurationJson(view: FlagView): string {
   return view.cached(FLAG_CONFIGURATION);
 }
+
+/** The view's flag_configuration JSON if it was built, without building it. */
+export function builtFlagConfigurationJson(view: FlagView): string | undefined {
+  return view.peek(FLAG_CONFIGURATION);
+}

@@ -6,11 +6,15 @@ import type { GrpcFrame } from '../grpc-frames.js';
 import { cacheSlot } from '../store/cache-slot.js';
 import type { CacheSlot } from '../store/cache-slot.js';
 import type { FlagView } from '../store/view.js';
-import { flagConfigurationJson } from './flag-configuration.js';
+import { builtFlagConfigurationJson, flagConfigurationJson } from './flag-configuration.js';
 import { encodeSyncFrame } from './sync-message.js';
 
+/**
+ * Only the frame, not its JSON: a stream that stops reading keeps the payload it was handed (the
+ * fan-out's `last`), and the ~1 MB JSON string of a 1 MB flag set would stay on the heap with it,
+ * one per generation that stalled streams hold, beside the frame they pin anyway.
+ */
 export interface SyncPayload {
-  readonly json: string;
   /** SyncFlagsResponse (flag_configuration + sync_context) in its 5-byte-prefixed gRPC frame. */
   readonly frame: GrpcFrame;
 }
@@ -23,9 +27,11 @@ export interface SyncPayload {
 export function syncPayloadSlot(syncContext: JsonObject): CacheSlot<FlagView, SyncPayload> {
   const slot: CacheSlot<FlagView, SyncPayload> = cacheSlot('sync:payload', (view) => {
     const json = flagConfigurationJson(view);
-    const before = view.previous?.peek(slot);
-    if (before !== undefined && before.json === json) return before;
-    return { json, frame: encodeSyncFrame(json, syncContext) };
+    const previous = view.previous;
+    const before = previous?.peek(slot);
+    // The previous view's JSON is cached on that view (its payload was built from it).
+    if (before !== undefined && builtFlagConfigurationJson(previous!) === json) return before;
+    return { frame: encodeSyncFrame(json, syncContext) };
   });
   return slot;
 }
