@@ -56,7 +56,7 @@ export function withTraceFields(logger: Logger): Logger {
   return child;
 }
 
-type LogFormatter = (object: Record<string, unknown>) => Record<string, unknown>;
+type LogFormatter = (object: object) => object;
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const logger = newLogger(options);
