@@ -123,8 +123,44 @@ async function grpcTraffic(): Promise<void> {
       ),
     ),
   ).rejects.toThrow(/no-such-flag|not found/i);
+  // An EventStream, opened and cancelled by the client after provider_ready.
+  const stream = v1.eventStream({ $typeName: 'flagd.evaluation.v1.EventStreamRequest' }, traced);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('data', () => resolve());
+    stream.once('error', reject);
+  });
+  stream.on('error', () => {});
+  const cancelled = new Promise<void>((resolve) => stream.once('close', resolve));
+  stream.cancel();
+  await cancelled;
   v1.close();
   v2.close();
+}
+
+/** A Connect EventStream (enveloped JSON over HTTP/1.1), read to provider_ready, then dropped. */
+async function connectEventStream(): Promise<void> {
+  const abort = new AbortController();
+  const envelope = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.from('{}')]);
+  const answer = await fetch(
+    `http://127.0.0.1:${daemon.ports.evaluation}/flagd.evaluation.v1.Service/EventStream`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/connect+json', traceparent: TRACEPARENT },
+      body: envelope,
+      signal: abort.signal,
+    },
+  );
+  expect(answer.status).toBe(200);
+  const reader = answer.body!.getReader();
+  let text = '';
+  while (!text.includes('provider_ready')) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += Buffer.from(chunk.value).toString('utf8');
+  }
+  expect(text).toContain('provider_ready');
+  abort.abort();
+  await reader.closed.catch(() => {});
 }
 
 /** Connect JSON over HTTP/1.1, as flagd's quick start curls it. */
@@ -139,6 +175,7 @@ async function connectTraffic(): Promise<void> {
   );
   expect(answer.status).toBe(200);
   expect(await answer.json()).toMatchObject({ value: 'red', variant: 'red' });
+  await connectEventStream();
 }
 
 async function ofrepTraffic(): Promise<void> {
@@ -416,6 +453,40 @@ test("flagd's spans: a server span per remote evaluation, parented by the caller
       parentSpanId: PARENT_ID,
     }),
   );
+});
+
+test("EventStream: otelconnect's server span, parented by the caller's traceparent", () => {
+  const streams = receiver.spans().filter((s) => s.scope === 'connectrpc.com/otelconnect');
+  expect(streams).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        name: 'flagd.evaluation.v1.Service/EventStream',
+        kind: 2, // SERVER
+        traceId: TRACE_ID,
+        parentSpanId: PARENT_ID,
+        attributes: {
+          'rpc.system': 'grpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'EventStream',
+          'rpc.grpc.status_code': 1, // CANCELLED: the client went away
+        },
+      }),
+      expect.objectContaining({
+        name: 'flagd.evaluation.v1.Service/EventStream',
+        kind: 2,
+        traceId: TRACE_ID,
+        parentSpanId: PARENT_ID,
+        attributes: {
+          'rpc.system': 'connect_rpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'EventStream',
+          'rpc.connect_rpc.error_code': 'canceled',
+        },
+      }),
+    ]),
+  );
+  // CANCELLED is not a server error (otelconnect's serverSpanStatus).
+  for (const span of streams) expect(span.statusCode).not.toBe(2);
 });
 
 test('a span per published generation: flagSync with source.load and store.publish', () => {

@@ -19,7 +19,8 @@ import type { HeaderReader } from './context.js';
 import type { EvaluationService, ResolveRequest, ResponseEncoding } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
 import type { ResolveKind } from './resolve-kinds.js';
-import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
+import type { CallFailure, StatusCode } from './status.js';
 import { resultCache } from './view-caches.js';
 
 type Reply = (error: Partial<ServiceError> | null, response?: unknown) => void;
@@ -93,6 +94,7 @@ export class GrpcHandlers {
   private eventStream(service: string) {
     return (call: ServerWritableStream<unknown, PreEncoded>): void => {
       const info = callInfo(service, 'EventStream', call);
+      const span = this.options.service.streamSpan(info);
       let remove: (() => void) | undefined;
       const subscribed = this.options.service.around(info, () => {
         const selector = this.options.service.served(info);
@@ -116,14 +118,27 @@ export class GrpcHandlers {
         return { ok: true, value: undefined } as const;
       });
       if (!subscribed.ok) {
+        span?.end(subscribed.failure);
         call.emit('error', asStatus(subscribed.failure));
         return;
       }
       const unsubscribe = () => remove?.();
-      call.on('cancelled', unsubscribe);
+      call.on('cancelled', () => {
+        unsubscribe();
+        span?.end({ code: STATUS.CANCELLED, message: 'the client cancelled the stream' });
+      });
       call.on('close', unsubscribe);
-      call.on('finish', unsubscribe);
-      call.on('error', unsubscribe);
+      call.on('finish', () => {
+        unsubscribe();
+        span?.end();
+      });
+      call.on('error', (error: Partial<ServiceError>) => {
+        unsubscribe();
+        span?.end({
+          code: (error.code as StatusCode | undefined) ?? STATUS.UNKNOWN,
+          message: error.details ?? error.message ?? '',
+        });
+      });
     };
   }
 

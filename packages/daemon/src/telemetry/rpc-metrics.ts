@@ -98,7 +98,8 @@ export function rpcMetricsInterceptor(instruments: RpcInstruments): ServerInterc
   };
 }
 
-const SYSTEM: Readonly<Record<Protocol, string>> = {
+/** otelconnect's rpc.system of each protocol (connectrpc/otelconnect-go v0.7: otelconnect.go). */
+export const RPC_SYSTEM: Readonly<Record<Protocol, string>> = {
   grpc: 'grpc',
   'grpc-web': 'grpc_web',
   connect: 'connect_rpc',
@@ -111,7 +112,7 @@ export function rpcCallMetrics(instruments: RpcInstruments): CallInterceptor {
     const outcome = next();
     record(
       instruments,
-      { system: SYSTEM[call.protocol], service: call.service, method: call.method },
+      { system: RPC_SYSTEM[call.protocol], service: call.service, method: call.method },
       {
         code: outcome.ok ? status.OK : outcome.failure.code,
         ms: performance.now() - started,
