@@ -100,6 +100,11 @@ function pointsOf(metric: Metric): Point[] {
   }
 }
 
+/** A grpc-js call's view of its connection's TLS peer. */
+interface PeerCall {
+  getAuthContext(): { sslPeerCertificate?: { subject?: { CN?: string } } };
+}
+
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined) {
@@ -114,6 +119,8 @@ function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefin
 export class OtlpReceiver {
   readonly metricRequests: ExportMetricsServiceRequest[] = [];
   readonly traceRequests: ExportTraceServiceRequest[] = [];
+  /** The common name of the client certificate of every request ('' without one). */
+  readonly peers: string[] = [];
   /** Resource attributes of every request. */
   readonly resources: Attributes[] = [];
   private waiters: (() => void)[] = [];
@@ -136,9 +143,10 @@ export class OtlpReceiver {
     let receiver: OtlpReceiver | undefined;
     const handler =
       <R>(into: (r: OtlpReceiver) => R[], response: unknown) =>
-      (call: { request: R }, callback: (e: null, r: unknown) => void) => {
+      (call: { request: R } & PeerCall, callback: (e: null, r: unknown) => void) => {
         if (receiver) {
           into(receiver).push(call.request);
+          receiver.peers.push(call.getAuthContext().sslPeerCertificate?.subject?.CN ?? '');
           receiver.changed();
         }
         callback(null, response);
@@ -232,6 +240,11 @@ export class OtlpReceiver {
         });
       });
     }
+  }
+
+  /** Ends every open connection (GOAWAY): clients connect again, with a new TLS handshake. */
+  drain(): void {
+    this.server.drain(this.address, 0);
   }
 
   close(): Promise<void> {
