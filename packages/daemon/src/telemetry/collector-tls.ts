@@ -11,7 +11,11 @@
 // (connections already open keep theirs until they are re-established). Without --otel-ca-path
 // the collector is verified against the system's root certificates.
 import { readFile } from 'node:fs/promises';
+import { Agent } from 'node:https';
+import type { AgentOptions } from 'node:https';
+import type { Socket } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { experimental } from '@grpc/grpc-js';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { StartupError } from '../errors/startup-error.js';
@@ -116,6 +120,17 @@ export class CollectorTls implements experimental.CertificateProvider {
     );
   }
 
+  /** An HTTPS agent (OTLP over HTTP) whose every new connection uses the newest files. */
+  httpsAgent(): Agent {
+    return new ReloadingAgent(this, { keepAlive: true });
+  }
+
+  /** The newest files as node:tls options. */
+  tlsOptions(): ConnectionOptions {
+    const { ca, identity } = this.files;
+    return identity ? { ca, cert: identity.certificate, key: identity.privateKey } : { ca };
+  }
+
   /** Reads the files again; listeners hear of them when they changed. */
   async reload(): Promise<void> {
     if (this.reloading) return;
@@ -162,5 +177,28 @@ export class CollectorTls implements experimental.CertificateProvider {
 
   removeIdentityCertificateListener(listener: IdentityListener): void {
     this.identityListeners.delete(listener);
+  }
+}
+
+/** node:https's agent, with the collector's newest TLS files on every connection it makes. */
+class ReloadingAgent extends Agent {
+  constructor(
+    private readonly tls: CollectorTls,
+    options: AgentOptions,
+  ) {
+    super(options);
+  }
+
+  override createConnection(
+    options: ConnectionOptions,
+    callback?: (error: Error | null, socket: Socket) => void,
+  ): Socket {
+    // biome-ignore lint/suspicious/noExplicitAny: node:https's createConnection is untyped
+    const create = (Agent.prototype as any).createConnection as (
+      this: Agent,
+      options: ConnectionOptions,
+      callback?: (error: Error | null, socket: Socket) => void,
+    ) => Socket;
+    return create.call(this, { ...options, ...this.tls.tlsOptions() }, callback);
   }
 }

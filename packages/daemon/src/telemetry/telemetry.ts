@@ -11,11 +11,8 @@
 //   `switchyard`.
 // Providers are per daemon (several daemons share a process in tests and embeddings); only the
 // context manager, which carries the active span across callbacks, is registered globally.
-import type { ChannelCredentials } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import {
   defaultResource,
   detectResources,
@@ -30,6 +27,14 @@ import type { Logger } from '../logger.js';
 import { VERSION } from '../version.js';
 import { CollectorTls } from './collector-tls.js';
 import { reportingMetricExporter, reportingSpanExporter } from './export-reporting.js';
+import {
+  type CollectorConnection,
+  type OtlpProtocol,
+  PROTOCOL_NAME,
+  metricExporter,
+  otlpProtocol,
+  spanExporter,
+} from './otlp-exporters.js';
 import { samplerFromEnv } from './sampler.js';
 import { Tracing } from './tracing.js';
 
@@ -109,22 +114,10 @@ function tracesWanted(options: TelemetryOptions | undefined, env: NodeJS.Process
   );
 }
 
-interface Connection {
-  readonly url: string | undefined;
-  readonly credentials: ChannelCredentials | undefined;
-}
-
-function exporterConfig(connection: Connection) {
-  return {
-    ...(connection.url ? { url: connection.url } : {}),
-    ...(connection.credentials ? { credentials: connection.credentials } : {}),
-  };
-}
-
 function metricReader(
   options: TelemetryOptions,
   init: TelemetryInit & {
-    readonly connection: Connection;
+    readonly connection: CollectorConnection;
     readonly producers: MetricProducer[];
   },
 ): MetricReader {
@@ -133,7 +126,7 @@ function metricReader(
   const timeout = Math.min(positive(init.env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000, interval);
   return new PeriodicExportingMetricReader({
     exporter: reportingMetricExporter(
-      new OTLPMetricExporter(exporterConfig(init.connection)),
+      metricExporter(init.connection, otlpProtocol(init.env, 'metrics')),
       init.logger,
     ),
     exportIntervalMillis: interval,
@@ -165,40 +158,46 @@ export async function startTelemetry(
     init.logger,
   );
   const uri = options?.otelCollectorUri;
-  const connection: Connection = {
+  const connection: CollectorConnection = {
     url: uri === undefined ? undefined : collectorUrl(uri, tls !== undefined),
-    credentials: tls?.credentials(),
+    tls,
   };
-  const target =
-    connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
   const otlpMetrics = options?.metricsExporter === 'otel' && !sdkDisabled(init.env);
+  // Checked at start, so a wrong protocol variable fails the start (as flagd's does).
+  const metricsProtocol = otlpMetrics ? otlpProtocol(init.env, 'metrics') : undefined;
   const metricReaders = (producers: MetricProducer[]) =>
     options !== undefined && otlpMetrics
       ? [metricReader(options, { ...init, connection, producers })]
       : [];
   let provider: TracerProvider | undefined;
+  let tracesProtocol: OtlpProtocol | undefined;
   if (tracesWanted(options, init.env)) {
+    tracesProtocol = otlpProtocol(init.env, 'traces');
     ensureContextManager();
     provider = new TracerProvider({
       resource,
       sampler: samplerFromEnv(init.env),
       spanProcessors: [
         new BatchSpanProcessor({
-          exporter: reportingSpanExporter(
-            new OTLPTraceExporter(exporterConfig(connection)),
-            init.logger,
-          ),
+          exporter: reportingSpanExporter(spanExporter(connection, tracesProtocol), init.logger),
         }),
       ],
     });
   }
+  const where = (protocol: OtlpProtocol, signal: 'METRICS' | 'TRACES') =>
+    `${PROTOCOL_NAME[protocol]} ${
+      connection.url ??
+      init.env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`] ??
+      init.env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+      (protocol === 'grpc' ? 'http://localhost:4317 (default)' : 'http://localhost:4318 (default)')
+    }`;
   return {
     metricReaders,
     resource,
     tracing: provider === undefined ? undefined : new Tracing(provider),
     describe: {
-      ...(otlpMetrics ? { metrics: `OTLP/gRPC ${target}` } : {}),
-      ...(provider ? { traces: `OTLP/gRPC ${target}` } : {}),
+      ...(metricsProtocol ? { metrics: where(metricsProtocol, 'METRICS') } : {}),
+      ...(tracesProtocol ? { traces: where(tracesProtocol, 'TRACES') } : {}),
     },
     close: async () => {
       await provider?.shutdown();
