@@ -245,6 +245,7 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
     'http.server.request.body.size',
     'http.server.response.body.size',
     'rpc.server.duration',
+    'rpc.server.request.size',
     'rpc.server.response.size',
     'rpc.server.requests_per_rpc',
     'rpc.server.responses_per_rpc',
@@ -373,6 +374,29 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
       },
     ]),
   );
+});
+
+test('request and response sizes: RPC messages on the sync and evaluation ports, HTTP/2 bodies', () => {
+  const rpc = (name: string, attributes: Record<string, string | number>) =>
+    receiver
+      .points(name)
+      .filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v));
+  for (const name of ['rpc.server.request.size', 'rpc.server.response.size']) {
+    expect(rpc(name, { 'rpc.method': 'SyncFlags', 'rpc.system': 'grpc' })).toHaveLength(1);
+    expect(
+      rpc(name, { 'rpc.service': 'flagd.evaluation.v2.Service', 'rpc.method': 'ResolveString' }),
+    ).toEqual([expect.objectContaining({ value: 1 })]);
+    expect(rpc(name, { 'rpc.system': 'connect_rpc', 'rpc.method': 'ResolveString' })).toEqual([
+      expect.objectContaining({ value: 1 }),
+    ]);
+  }
+  // gRPC and Connect streams on the evaluation port's HTTP/2: body sizes both ways.
+  const h2 = (name: string) =>
+    receiver
+      .points(name)
+      .filter((p) => p.attributes['http.route'] === '/flagd.evaluation.v2.Service/ResolveString');
+  expect(h2('http.server.request.body.size')).toEqual([expect.objectContaining({ value: 1 })]);
+  expect(h2('http.server.response.body.size')).toEqual([expect.objectContaining({ value: 1 })]);
 });
 
 test('our instruments arrive too, and the resource names the service', () => {
@@ -519,6 +543,10 @@ test('Prometheus /metrics shows the same instruments, and the switchyard_* names
     /^feature_flag_flagd_sync_active_streams\{selector="[^"]+",provider_id="otel-test"\} 0$/m,
     /^http_server_request_duration_bucket\{.*http_route="\/ofrep\/v1\/evaluate\/flags\/\{key\}"/m,
     /^rpc_server_duration_count\{rpc_system="grpc",rpc_service="flagd\.sync\.v1\.FlagSyncService",rpc_method="SyncFlags"/m,
+    /^rpc_server_request_size_count\{rpc_system="grpc",rpc_service="flagd\.evaluation\.v2\.Service",rpc_method="ResolveString",rpc_grpc_status_code="0"\} 1$/m,
+    /^rpc_server_response_size_count\{rpc_system="connect_rpc",rpc_service="flagd\.evaluation\.v1\.Service",rpc_method="ResolveString",rpc_grpc_status_code="0"\} 1$/m,
+    /^http_server_response_body_size_count\{.*http_route="\/flagd\.evaluation\.v2\.Service\/ResolveString".*\} 1$/m,
+    /^http_server_request_body_size_count\{.*http_route="\/flagd\.evaluation\.v2\.Service\/ResolveString".*\} 1$/m,
     /^switchyard_generations_published_total 2$/m,
     /^switchyard_flags_loaded 2$/m,
     /^switchyard_source_ready\{source="[^"]+"\} 1$/m,

@@ -75,6 +75,8 @@ export type RequestContext = JsonObject | ContextError | undefined;
 export interface ResolveRequest {
   readonly flagKey: string;
   readonly context?: RequestContext;
+  /** The encoded request's size (gRPC), for rpc.server.request.size. */
+  readonly bytes?: number;
 }
 
 /** How a transport wants a response: its encoding, cached per view for shared results. */

@@ -36,6 +36,10 @@ const headerOf =
 /** A grpc-js call (unary or streaming): its metadata and the connection's TLS peer. */
 type GrpcCall = Parameters<typeof grpcCredentials>[0];
 
+/** A pre-encoded answer's size (other answers are encoded by grpc-js: not measured). */
+const encodedSize = (value: unknown) =>
+  (value as Partial<PreEncoded> | undefined)?.preEncoded?.length;
+
 function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
   return {
     protocol: 'grpc',
@@ -44,6 +48,8 @@ function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
     header: headerOf(call.metadata),
     certificate: () =>
       call.getAuthContext().sslPeerCertificate?.subject as CertificateSubject | undefined,
+    requestBytes: (call as { request?: Partial<ResolveRequest> }).request?.bytes,
+    responseBytes: encodedSize,
   };
 }
 
