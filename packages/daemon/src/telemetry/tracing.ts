@@ -122,7 +122,8 @@ export class Tracing {
       end: (flagKey, result) => {
         if (ended) return;
         ended = true;
-        if (result !== undefined) {
+        // A sampled-out span records nothing: its attributes are not even built.
+        if (result !== undefined && server.isRecording()) {
           markResult(server, flagKey, result);
           markResult(evaluator, flagKey, result);
         }
