@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StartupError, startDaemon } from '@switchyard/daemon';
+import { mintPki } from '../../packages/daemon/test/auth/certificates.js';
 import { OtlpReceiver } from '../support/otlp/receiver.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-otlp-http-'));
@@ -108,6 +109,37 @@ test('the per-signal variable wins: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/prot
   await receiver.until(() => receiver.traceRequests.length > 0, 'a trace post');
   await receiver.close();
   expect(receiver.spans().map((s) => s.name)).toContain('flagSync');
+});
+
+test('http/protobuf over mutual TLS: --otel-cert-path, --otel-key-path, --otel-ca-path', async () => {
+  const pki = mintPki();
+  const collector = pki.issue('collector', { cn: 'localhost', server: true });
+  const client = pki.issue('client', { cn: 'otlp-http-client' });
+  const receiver = await OtlpReceiver.startHttp({
+    cert: collector.cert,
+    key: collector.key,
+    ca: pki.ca,
+  });
+  const daemon = await switchyard(
+    [
+      '--uri',
+      `file:${file}`,
+      ...PORTS,
+      '--otel-collector-uri',
+      `localhost:${receiver.address.split(':')[1]}`,
+      '--otel-cert-path',
+      client.certPath,
+      '--otel-key-path',
+      client.keyPath,
+      '--otel-ca-path',
+      pki.caPath,
+    ],
+    { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+  );
+  await daemon.stop();
+  await receiver.until(() => receiver.traceRequests.length > 0, 'a trace post over TLS');
+  await receiver.close();
+  expect(receiver.peers).toContain('otlp-http-client');
 });
 
 test('a protocol flagd does not speak fails the start, naming the variable', async () => {

@@ -4,6 +4,8 @@
 // OpenTelemetry protobuf definitions (proto/, generated into gen/ by buf). Tests point a daemon
 // at it and wait for what they expect to arrive (never a fixed sleep).
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
@@ -141,12 +143,16 @@ export class OtlpReceiver {
    * OTLP/HTTP with protobuf bodies (the collector's port 4318): POST /v1/metrics and /v1/traces,
    * answered 200 with the protobuf response; anything else 404, a body that does not decode 400.
    */
-  static async startHttp(): Promise<OtlpReceiver> {
+  static async startHttp(tls?: {
+    readonly cert: Buffer;
+    readonly key: Buffer;
+    readonly ca: Buffer;
+  }): Promise<OtlpReceiver> {
     let receiver: OtlpReceiver | undefined;
     const answer = (res: ServerResponse, status: number, body: Uint8Array) => {
       res.writeHead(status, { 'content-type': 'application/x-protobuf' }).end(body);
     };
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -176,12 +182,18 @@ export class OtlpReceiver {
             return;
           }
           r.paths.push(req.url);
+          const peer = (req.socket as Partial<TLSSocket>).getPeerCertificate?.();
+          r.peers.push(typeof peer?.subject?.CN === 'string' ? peer.subject.CN : '');
           r.changed();
         } catch {
           answer(res, 400, new Uint8Array());
         }
       });
-    });
+    };
+    // With `tls`, a client certificate signed by `tls.ca` is required (mutual TLS).
+    const http = tls
+      ? createHttpsServer({ ...tls, requestCert: true, rejectUnauthorized: true }, handle)
+      : createServer(handle);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const port = (http.address() as AddressInfo).port;
     receiver = new OtlpReceiver(undefined, `127.0.0.1:${port}`, () => {
