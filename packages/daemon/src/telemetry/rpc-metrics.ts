@@ -5,8 +5,9 @@
 // rpc.method and rpc.grpc.status_code, aggregated in place (request-metrics.ts). Two hooks:
 // - the sync port: a grpc-js server interceptor. A server interceptor sees messages decoded and
 //   encodes nothing itself, so sizes are measured with the method's own serializers (the sync
-//   requests are a few bytes; pre-encoded sync payloads cost nothing to measure; FetchAllFlags and
-//   GetMetadata answers are encoded once more).
+//   requests are a few bytes; FetchAllFlags and GetMetadata answers are encoded once more); the
+//   shared frames of SyncFlags go straight to the HTTP/2 stream (grpc-frames.ts) and are counted
+//   by their size.
 // - the evaluation port: a CallInterceptor of the evaluation service, so gRPC, gRPC-Web and
 //   Connect calls are measured alike (rpc.system `grpc`, `grpc_web`, `connect_rpc`, as
 //   otelconnect names them); the duration is the service's work on the call; the sizes are the
@@ -15,6 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { ServerInterceptingCall, status } from '@grpc/grpc-js';
 import type { ServerInterceptor } from '@grpc/grpc-js';
+import { observeFrames } from '../grpc-frames.js';
 import type { RpcInstruments } from '../metrics.js';
 import type { CallInterceptor, Protocol } from '../remote/call.js';
 
@@ -80,7 +82,8 @@ function sizeOf(serialize: (value: never) => Buffer, message: unknown): number {
 /** rpc.server.* of every call on a grpc-js server (the sync port). */
 export function rpcMetricsInterceptor(
   instruments: RpcInstruments,
-  serializers: RequestSerializers,
+  /** The served methods' request serializers (rpc.server.request.size); none: not recorded. */
+  serializers: RequestSerializers = new Map(),
 ): ServerInterceptor {
   return (method, call) => {
     const serializeRequest = serializers.get(method.path);
@@ -108,7 +111,7 @@ export function rpcMetricsInterceptor(
         bytes,
       });
     };
-    return new ServerInterceptingCall(call, {
+    const intercepting = new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMessage: (message, forward) => {
@@ -128,6 +131,11 @@ export function rpcMetricsInterceptor(
         finish(outcome.code ?? status.OK);
         next(outcome);
       },
+    });
+    // Shared frames (SyncFlags payloads, EventStream events) bypass sendMessage: counted here.
+    return observeFrames(intercepting, (size) => {
+      sent++;
+      bytes += size;
     });
   };
 }
