@@ -19,7 +19,8 @@ import type { HeaderReader } from './context.js';
 import type { EvaluationService, ResolveRequest, ResponseEncoding } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
 import type { ResolveKind } from './resolve-kinds.js';
-import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
+import type { CallFailure, StatusCode } from './status.js';
 import { resultCache } from './view-caches.js';
 
 type Reply = (error: Partial<ServiceError> | null, response?: unknown) => void;
@@ -35,6 +36,10 @@ const headerOf =
 /** A grpc-js call (unary or streaming): its metadata and the connection's TLS peer. */
 type GrpcCall = Parameters<typeof grpcCredentials>[0];
 
+/** A pre-encoded answer's size (other answers are encoded by grpc-js: not measured). */
+const encodedSize = (value: unknown) =>
+  (value as Partial<PreEncoded> | undefined)?.preEncoded?.length;
+
 function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
   return {
     protocol: 'grpc',
@@ -43,6 +48,8 @@ function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
     header: headerOf(call.metadata),
     certificate: () =>
       call.getAuthContext().sslPeerCertificate?.subject as CertificateSubject | undefined,
+    requestBytes: (call as { request?: Partial<ResolveRequest> }).request?.bytes,
+    responseBytes: encodedSize,
   };
 }
 
@@ -93,6 +100,7 @@ export class GrpcHandlers {
   private eventStream(service: string) {
     return (call: ServerWritableStream<unknown, PreEncoded>): void => {
       const info = callInfo(service, 'EventStream', call);
+      const span = this.options.service.streamSpan(info);
       let remove: (() => void) | undefined;
       const subscribed = this.options.service.around(info, () => {
         const selector = this.options.service.served(info);
@@ -116,14 +124,27 @@ export class GrpcHandlers {
         return { ok: true, value: undefined } as const;
       });
       if (!subscribed.ok) {
+        span?.end(subscribed.failure);
         call.emit('error', asStatus(subscribed.failure));
         return;
       }
       const unsubscribe = () => remove?.();
-      call.on('cancelled', unsubscribe);
+      call.on('cancelled', () => {
+        unsubscribe();
+        span?.end({ code: STATUS.CANCELLED, message: 'the client cancelled the stream' });
+      });
       call.on('close', unsubscribe);
-      call.on('finish', unsubscribe);
-      call.on('error', unsubscribe);
+      call.on('finish', () => {
+        unsubscribe();
+        span?.end();
+      });
+      call.on('error', (error: Partial<ServiceError>) => {
+        unsubscribe();
+        span?.end({
+          code: (error.code as StatusCode | undefined) ?? STATUS.UNKNOWN,
+          message: error.details ?? error.message ?? '',
+        });
+      });
     };
   }
 
