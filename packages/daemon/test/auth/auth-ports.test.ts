@@ -151,6 +151,7 @@ describe('a token scoped to team-a sees team-a only, through every service', () 
   test('FetchAllFlags: the same', async () => {
     const client = d.sync();
     expect((await fetchAll(client, a)).keys).toEqual(['a-secret', 'shared']);
+    expect((await fetchAll(client, a, 'flagSetId=team-a')).keys).toEqual(['a-secret', 'shared']);
     expect((await fetchAll(client, a, 'flagSetId=team-b')).error?.code).toBe(
       status.PERMISSION_DENIED,
     );
