@@ -51,17 +51,19 @@ function resolveBoolean(store: GenerationStore, access: AccessPolicy | undefined
   return new GrpcHandlers({ service, events, connections }).v2().resolveBoolean as Handler;
 }
 
-/** ns per handler call without and with --auth-config: medians of 9 alternating runs. */
-export function handlerNs(): { off: number; on: number } {
-  const store = storeOfBoolFlag();
+/** The policy of the bench's daemon with --auth-config: BENCH_TOKEN reads every flag. */
+export function benchPolicy(): AccessPolicy {
   const config = parseAuthConfig(
     'bench.json',
     JSON.stringify({ clients: [{ id: 'bench', token: BENCH_TOKEN, selectors: ['*'] }] }),
   );
-  const policy = new AccessPolicy(config, {
-    metrics: createMetrics(),
-    logger: pino({ level: 'silent' }),
-  });
+  return new AccessPolicy(config, { metrics: createMetrics(), logger: pino({ level: 'silent' }) });
+}
+
+/** ns per handler call without and with --auth-config: medians of 9 alternating runs. */
+export function handlerNs(): { off: number; on: number } {
+  const store = storeOfBoolFlag();
+  const policy = benchPolicy();
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${BENCH_TOKEN}`);
   const call = {

@@ -14,12 +14,8 @@
 // ResolveBoolean handler call with and without --auth-config (auth-handler.ts).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { AccessPolicy } from '../src/auth/access-policy.js';
-import { parseAuthConfig } from '../src/auth/auth-config.js';
-import { createMetrics } from '../src/metrics.js';
 import { ALL_FLAGS } from '../src/store/selector.js';
-import { handlerNs } from './auth-handler.js';
+import { benchPolicy, handlerNs } from './auth-handler.js';
 import {
   BENCH_TOKEN,
   ENTRY,
@@ -66,14 +62,7 @@ function openStreams(port: number, token: string | undefined): Promise<number> {
  * on the connection).
  */
 function decisionNs(): { first: number; later: number } {
-  const config = parseAuthConfig(
-    'bench.json',
-    JSON.stringify({ clients: [{ id: 'bench', token: BENCH_TOKEN, selectors: ['*'] }] }),
-  );
-  const policy = new AccessPolicy(config, {
-    metrics: createMetrics(),
-    logger: pino({ level: 'silent' }),
-  });
+  const policy = benchPolicy();
   const authorization = `Bearer ${BENCH_TOKEN}`;
   const time = (connection: object | undefined) => {
     const runs: number[] = [];
