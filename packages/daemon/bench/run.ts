@@ -11,7 +11,8 @@
 // exported over OTLP (remote-run.ts, `bench:remote`).
 // BENCH_ONLY=latency|memory|stalled|startup|chain|remote, BENCH_STREAMS=1,100,1000,5000,
 // BENCH_ROUNDS, BENCH_STARTS,
-// BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+// BENCH_NODE_ARGS (node options of the daemon, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+// BENCH_FLOOR_NODE_ARGS (the same for the floor server).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import {
@@ -219,7 +220,12 @@ async function latency(directory = false): Promise<string[]> {
   // The floor writes a payload of the same size as the daemon's (the JSON gains a `source` per flag).
   const size = await payloadSize(daemonPort);
   const floor = await spawnLine(
-    [join(__dirname, 'entry.cjs'), join(__dirname, 'floor-server.ts'), String(size)],
+    [
+      ...(process.env.BENCH_FLOOR_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      join(__dirname, 'entry.cjs'),
+      join(__dirname, 'floor-server.ts'),
+      String(size),
+    ],
     /PORT (\d+)/,
   );
   const floorPort = Number(floor.match[1]);

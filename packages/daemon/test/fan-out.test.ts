@@ -2,8 +2,14 @@
 // only the newest state (never a backlog of generations), an unchanged payload is not re-sent, a
 // stream whose write does not flush within the stall timeout is reset (RST_STREAM CANCEL), and
 // every stream is written the one shared frame of its selector, never a copy.
-import { Metadata, Server, ServerCredentials, credentials } from '@grpc/grpc-js';
-import type { ServerWritableStream, ServiceDefinition } from '@grpc/grpc-js';
+import {
+  Metadata,
+  Server,
+  ServerCredentials,
+  ServerInterceptingCall,
+  credentials,
+} from '@grpc/grpc-js';
+import type { ServerInterceptor, ServerWritableStream, ServiceDefinition } from '@grpc/grpc-js';
 import { constants } from 'node:http2';
 import {
   EvaluationV2ServiceDefinition,
@@ -21,6 +27,7 @@ import { EvaluationService } from '../src/remote/evaluation-service.js';
 import { EventStreams } from '../src/remote/event-stream.js';
 import { GrpcHandlers } from '../src/remote/grpc-handlers.js';
 import { GenerationStore } from '../src/store/generation-store.js';
+import { rpcMetricsInterceptor } from '../src/telemetry/rpc-metrics.js';
 import { ALL_FLAGS } from '../src/store/selector.js';
 import { FanOut } from '../src/sync/fan-out.js';
 import type { Lane } from '../src/sync/fan-out.js';
@@ -122,6 +129,26 @@ describe('FanOut', () => {
     expect(writes.map((w) => `${w.lane}:${w.state}`)).toEqual(['0:g1', '1:g1', '1:g2']);
   });
 
+  test('every write of a lane gets the same flush callback; a flush after close changes nothing', () => {
+    const { fanOut, writes, open } = harness();
+    const [lane, other] = [open(), open()];
+    fanOut.send(lane, 'g1');
+    fanOut.send(other, 'g1');
+    writes[0]!.flush();
+    fanOut.send(lane, 'g2');
+    // One function per lane, handed to the transport as it is: no closure per write.
+    expect(writes[2]!.flush).toBe(writes[0]!.flush);
+    expect(writes[1]!.flush).not.toBe(writes[0]!.flush);
+    expect(fanOut.inFlightCount).toBe(2);
+    fanOut.close(other);
+    expect(fanOut.inFlightCount).toBe(1);
+    writes[1]!.flush(); // late, after close
+    expect(fanOut.inFlightCount).toBe(1);
+    fanOut.send(lane, 'g3');
+    writes[2]!.flush();
+    expect(writes.map((w) => `${w.lane}:${w.state}`)).toEqual(['0:g1', '1:g1', '0:g2', '0:g3']);
+  });
+
   test('closing a stream forgets its queued state and its write in flight', () => {
     jest.useFakeTimers();
     const { fanOut, writes, resets, open } = harness(100);
@@ -143,15 +170,17 @@ describe('shared frames', () => {
     if (server) await stopGrpcServer(server, 100);
   });
 
-  test('the one framed buffer goes to the HTTP/2 stream under grpc-js, and arrives as messages', async () => {
-    const frame = grpcFrame(
-      FlagSyncServiceDefinition.syncFlags.responseSerialize({
-        $typeName: 'flagd.sync.v1.SyncFlagsResponse',
-        flagConfiguration: '{"flags":{}}',
-      } as SyncFlagsResponse),
-    );
+  const frame = grpcFrame(
+    FlagSyncServiceDefinition.syncFlags.responseSerialize({
+      $typeName: 'flagd.sync.v1.SyncFlagsResponse',
+      flagConfiguration: '{"flags":{}}',
+    } as SyncFlagsResponse),
+  );
+
+  /** A SyncFlags server (with `interceptors`) that writes `frame` twice and ends the call. */
+  async function twoFrames(interceptors: ServerInterceptor[] = []) {
     let shared: boolean | undefined;
-    server = new Server();
+    server = new Server({ interceptors });
     server.addService(FlagSyncServiceDefinition as unknown as ServiceDefinition, {
       syncFlags: (call: ServerWritableStream<unknown, unknown>) => {
         const writer = frameWriter(call);
@@ -173,8 +202,43 @@ describe('shared frames', () => {
     call.on('data', (m: SyncFlagsResponse) => messages.push(m.flagConfiguration));
     const code = await new Promise<number>((resolve) => call.on('status', (s) => resolve(s.code)));
     client.close();
+    return { shared, messages, code };
+  }
+
+  test('the one framed buffer goes to the HTTP/2 stream under grpc-js, and arrives as messages', async () => {
+    const { shared, messages, code } = await twoFrames();
     // The pinned grpc-js exposes its HTTP/2 stream: no per-stream copy of any payload.
     expect(shared).toBe(true);
+    expect(messages).toEqual(['{"flags":{}}', '{"flags":{}}']);
+    expect(code).toBe(0);
+  });
+
+  test('under the daemon rpc.server.* interceptor too, which counts the frames it does not see', async () => {
+    const metrics = createMetrics();
+    const { shared, messages, code } = await twoFrames([rpcMetricsInterceptor(metrics.rpc)]);
+    expect(shared).toBe(true);
+    expect(messages).toEqual(['{"flags":{}}', '{"flags":{}}']);
+    expect(code).toBe(0);
+    const { text } = await metrics.prometheus();
+    const labels = '\\{[^}]*rpc_method="SyncFlags"[^}]*\\}';
+    expect(text).toMatch(new RegExp(`^rpc_server_responses_per_rpc_sum${labels} 2$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^rpc_server_response_size\\w*_sum${labels} ${2 * (frame.byteLength - 5)}$`, 'm'),
+    );
+  });
+
+  test('under an interceptor that would not see the frames, they go through grpc-js', async () => {
+    let seen = 0;
+    const counting: ServerInterceptor = (_method, call) =>
+      new ServerInterceptingCall(call, {
+        sendMessage: (message, next) => {
+          seen++;
+          next(message);
+        },
+      });
+    const { shared, messages, code } = await twoFrames([counting]);
+    expect(shared).toBe(false);
+    expect(seen).toBe(2);
     expect(messages).toEqual(['{"flags":{}}', '{"flags":{}}']);
     expect(code).toBe(0);
   });
@@ -242,7 +306,12 @@ describe('SyncService over loopback with a stalled client', () => {
       metrics,
       stallMs,
     });
-    const started = await startSyncServer(service, { host: '127.0.0.1', port: 0 });
+    // With the interceptor the daemon's sync server has (frames bypass it, it counts them).
+    const started = await startSyncServer(service, {
+      host: '127.0.0.1',
+      port: 0,
+      interceptors: [rpcMetricsInterceptor(metrics.rpc)],
+    });
     server = started.server;
     return { port: started.port!, metrics };
   }

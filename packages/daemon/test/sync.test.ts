@@ -198,6 +198,15 @@ describe('SyncFlags payload and merging', () => {
     expect(g.view(ALL_FLAGS).cached(payloads)).not.toBe(a);
   });
 
+  test('the daemon writes that shared frame to each stream as it is, past its rpc.server.* interceptor', async () => {
+    t = await threeSources();
+    const stream = streamReader(t.syncClient().syncFlags(request()));
+    await stream.next();
+    const opened = await t.waitForLog((line) => line.msg === 'sync stream opened');
+    // false would mean grpc-js copies every payload per stream (a stalled stream holds a copy).
+    expect(opened.sharedFrames).toBe(true);
+  });
+
   test('FetchAllFlags returns the same payload; GetMetadata returns the -X map', async () => {
     t = await threeSources();
     const stream = streamReader(t.syncClient().syncFlags(request()));

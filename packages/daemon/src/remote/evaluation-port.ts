@@ -72,7 +72,6 @@ function grpcServer(
   const channelOptions: ChannelOptions = {
     ...SYNC_SERVER_OPTIONS,
     'grpc.max_receive_message_length': options.maxRequestBody,
-    'grpc.enable_channelz': 0,
   };
   const server = new GrpcServer(channelOptions);
   const handlers = new GrpcHandlers(parts);

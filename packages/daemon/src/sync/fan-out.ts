@@ -5,7 +5,9 @@
 // selector, grpc-frames.ts), so a stream that stops reading holds references, not copies, and no
 // stream waits for another. A write that has not flushed within `stallMs` (a client that stopped
 // reading, or whose connection is gone without a FIN) resets its stream: one sweep timer checks
-// the oldest writes, so a stall is detected within 1.25 × stallMs.
+// the writes in flight, so a stall is detected within 1.25 × stallMs. Per write, the fan-out does
+// no more than the transport must: no closure, no timer, no collection to update (each lane has
+// one flush callback, made when it opens; a counter says how many writes are in flight).
 
 export interface FanOutOptions {
   /** A write not flushed after this long resets its stream (ms). */
@@ -24,7 +26,9 @@ export const FAN_OUT_DEFAULTS: FanOutOptions = { stallMs: 30_000 };
 
 /**
  * Hands `next` to the transport (`previous`: what the stream was last handed, if anything) and
- * calls `flushed` once it left the process, failed, or there was nothing to write.
+ * calls `flushed` exactly once when it left the process, failed, or there was nothing to write.
+ * `flushed` is the same function for every write of a lane (hand it to the transport as it is);
+ * it ignores its arguments, and calls after the lane closed.
  */
 export type WriteFn<P> = (next: P, previous: P | undefined, flushed: () => void) => void;
 
@@ -47,6 +51,8 @@ interface LaneState<P> extends Lane<P> {
   /** performance.now() when the write in flight started. */
   startedAt: number;
   closed: boolean;
+  /** The lane's one flush callback, handed to every write. */
+  flushed: () => void;
 }
 
 export interface LaneSink<P> {
@@ -58,8 +64,9 @@ export interface LaneSink<P> {
 }
 
 export class FanOut<P> {
-  /** Lanes with a write in flight, oldest write first (insertion order). */
-  private readonly inFlight = new Set<LaneState<P>>();
+  /** Open lanes (the sweep looks at those with a write in flight). */
+  private readonly lanes = new Set<LaneState<P>>();
+  private writing = 0;
   /** One sweep timer for stalled writes, not a timer per write (1,000 writes: ~2 ms of timers). */
   private sweep: NodeJS.Timeout | undefined;
   private stalls = 0;
@@ -73,7 +80,7 @@ export class FanOut<P> {
 
   /** Writes in flight. */
   get inFlightCount(): number {
-    return this.inFlight.size;
+    return this.writing;
   }
 
   open(sink: LaneSink<P>): Lane<P> {
@@ -86,7 +93,9 @@ export class FanOut<P> {
       hasQueued: false,
       startedAt: 0,
       closed: false,
+      flushed: () => this.flushed(lane),
     };
+    this.lanes.add(lane);
     return lane;
   }
 
@@ -112,7 +121,10 @@ export class FanOut<P> {
     lane.closed = true;
     lane.queued = undefined;
     lane.hasQueued = false;
-    this.inFlight.delete(lane);
+    this.lanes.delete(lane);
+    // Its write may never complete (a cancelled grpc-js call never calls back): not in flight.
+    if (!lane.idle) this.writing--;
+    lane.idle = true;
   }
 
   private start(lane: LaneState<P>): void {
@@ -123,35 +135,33 @@ export class FanOut<P> {
     lane.last = next;
     lane.idle = false;
     lane.startedAt = performance.now();
-    this.inFlight.add(lane);
+    this.writing++;
     this.sweep ??= setTimeout(() => this.sweepStalled(), this.options.stallMs / 4).unref();
-    let done = false;
-    lane.write(next, previous, () => {
-      if (done) return;
-      done = true;
-      this.flushed(lane);
-    });
+    lane.write(next, previous, lane.flushed);
   }
 
   private flushed(lane: LaneState<P>): void {
-    this.inFlight.delete(lane);
+    // Idle: the lane was closed while the write was in flight.
+    if (lane.idle) return;
     lane.idle = true;
-    if (!lane.closed && lane.hasQueued) this.start(lane);
+    this.writing--;
+    if (lane.hasQueued) this.start(lane);
   }
 
   /** Resets the streams whose write is older than stallMs. */
   private sweepStalled(): void {
     this.sweep = undefined;
     const now = performance.now();
-    for (const lane of this.inFlight) {
+    for (const lane of this.lanes) {
+      if (lane.idle) continue;
       const age = now - lane.startedAt;
-      if (age < this.options.stallMs) break;
+      if (age < this.options.stallMs) continue;
       this.stalls++;
       this.close(lane);
       lane.reset();
       this.options.onStall?.(age);
     }
-    if (this.inFlight.size > 0) {
+    if (this.writing > 0) {
       this.sweep = setTimeout(() => this.sweepStalled(), this.options.stallMs / 4).unref();
     }
   }

@@ -23,6 +23,9 @@ export const SYNC_SERVER_OPTIONS = {
   'grpc.http2.max_ping_strikes': 0,
   // Payloads of large flag sets exceed the 4 MB default receive limit of some clients, not ours.
   'grpc.max_send_message_length': -1,
+  // No channelz service is served: its per-connection and per-call bookkeeping is pure cost
+  // (~4 % of the daemon's busy CPU samples in a 5,000-stream bench run, spent as streams opened).
+  'grpc.enable_channelz': 0,
 } as const;
 
 export type SyncServerOptions = ListenOptions;

@@ -246,7 +246,11 @@ export class SyncService {
     this.groups.set(key, group);
     group.add(stream);
     const ended = this.track(call);
-    this.options.logger.debug({ selector: key, peer: call.getPeer() }, 'sync stream opened');
+    // sharedFrames false: frames are copied per stream (an interceptor that does not observe them).
+    this.options.logger.debug(
+      { selector: key, peer: call.getPeer(), sharedFrames: writer.shared },
+      'sync stream opened',
+    );
     let removed = false;
     const remove = (reason: StreamEndReason) => {
       if (removed) return;

@@ -4,8 +4,8 @@
 // with rpc.system, rpc.service, rpc.method and rpc.grpc.status_code, aggregated in place
 // (request-metrics.ts). Two hooks:
 // - the sync port: a grpc-js server interceptor. Response sizes are measured with the method's
-//   own serializer (pre-encoded sync payloads cost nothing; FetchAllFlags and GetMetadata answers
-//   are encoded once more). A server interceptor only sees decoded requests, so
+//   own serializer (FetchAllFlags and GetMetadata answers are encoded once more); the shared frames
+//   of SyncFlags go straight to the HTTP/2 stream (grpc-frames.ts) and are counted by their size. A server interceptor only sees decoded requests, so
 //   rpc.server.request.size is not recorded.
 // - the evaluation port: a CallInterceptor of the evaluation service, so gRPC, gRPC-Web and
 //   Connect calls are measured alike (rpc.system `grpc`, `grpc_web`, `connect_rpc`, as
@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { ServerInterceptingCall, status } from '@grpc/grpc-js';
 import type { ServerInterceptor } from '@grpc/grpc-js';
+import { observeFrames } from '../grpc-frames.js';
 import type { RpcInstruments } from '../metrics.js';
 import type { CallInterceptor, Protocol } from '../remote/call.js';
 
@@ -75,7 +76,7 @@ export function rpcMetricsInterceptor(instruments: RpcInstruments): ServerInterc
       recorded = true;
       record(instruments, rpc, { code, ms: performance.now() - started, received, sent, bytes });
     };
-    return new ServerInterceptingCall(call, {
+    const intercepting = new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMessage: (message, forward) => {
@@ -94,6 +95,11 @@ export function rpcMetricsInterceptor(instruments: RpcInstruments): ServerInterc
         finish(outcome.code ?? status.OK);
         next(outcome);
       },
+    });
+    // Shared frames (SyncFlags payloads, EventStream events) bypass sendMessage: counted here.
+    return observeFrames(intercepting, (size) => {
+      sent++;
+      bytes += size;
     });
   };
 }
