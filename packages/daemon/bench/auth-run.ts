@@ -111,12 +111,21 @@ async function measured<T>(
 const errors: number[] = [];
 const missed: number[] = [];
 
-/** Requests at the measured rate, warm-up included (it loads the server just as hard). */
-const requests = (result: Result) => {
-  errors.push(result.errors);
-  missed.push(result.missed ?? 0);
-  return { value: result.rps, units: result.rps * (WARMUP_S + SECONDS) };
-};
+/**
+ * Requests at the measured rate over the seconds the load ran: remote-grpc-load.ts warms up for
+ * WARMUP_S first (it loads the server just as hard); autocannon as load.ts starts it does not
+ * (its `-w` is autocannon's worker-thread count, not a warm-up).
+ */
+const requests =
+  (seconds: number) =>
+  (result: Result): { value: number; units: number } => {
+    errors.push(result.errors);
+    missed.push(result.missed ?? 0);
+    return { value: result.rps, units: result.rps * seconds };
+  };
+
+/** load.ts runs autocannon with two worker threads (`-w 2`), each at the rate it is given. */
+const AUTOCANNON_WORKERS = 2;
 
 function cases(): Case[] {
   const single = '/ofrep/v1/evaluate/flags/bool-flag';
@@ -130,9 +139,9 @@ function cases(): Case[] {
           () =>
             autocannon(`http://127.0.0.1:${t.http}${single}`, BODY, {
               headers: HEADERS,
-              rate: OFREP_RATE,
+              rate: OFREP_RATE / AUTOCANNON_WORKERS,
             }),
-          requests,
+          requests(SECONDS),
         ),
       offs: [],
       ons: [],
@@ -141,7 +150,11 @@ function cases(): Case[] {
       name: `gRPC v2 ResolveBoolean (unary), ${fmt(GRPC_RATE)} calls/s offered`,
       unit: 'req/s',
       run: (t) =>
-        measured(t, () => grpcLoad(t.grpc, { token: BENCH_TOKEN, rate: GRPC_RATE }), requests),
+        measured(
+          t,
+          () => grpcLoad(t.grpc, { token: BENCH_TOKEN, rate: GRPC_RATE }),
+          requests(WARMUP_S + SECONDS),
+        ),
       offs: [],
       ons: [],
     },
@@ -189,7 +202,7 @@ async function main(): Promise<void> {
     const ns = decisionNs();
     const handler = handlerNs();
     const lines = [
-      `Loopback, ${ROUNDS} rounds of auth off and on after a round of warm-up (the order swapped each round); requests at a fixed rate, ${SECONDS} s per case after a ${WARMUP_S} s warm-up; medians. Server CPU: user + system time of the daemon's process per request (per stream), the cost of auth the median of the per-round ratios.`,
+      `Loopback, ${ROUNDS} rounds of auth off and on after a round of warm-up (the order swapped each round); requests at a fixed rate for ${SECONDS} s per case (gRPC after a ${WARMUP_S} s warm-up); medians. Server CPU: user + system time of the daemon's process per request (per stream), the cost of auth the median of the per-round ratios.`,
       '',
       '| case | auth off | auth on | server CPU µs, off | on | cost of auth (CPU) | target |',
       '|---|---:|---:|---:|---:|---:|---:|',
