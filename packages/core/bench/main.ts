@@ -5,6 +5,7 @@
 // Run: `pnpm --filter @switchyard/core bench` (add `-- --readme` to rewrite the README table,
 // `-- --quick` for a short smoke run, `-- --only <text>` to measure only the cases whose name
 // contains it).
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { FlagdCore } from '@openfeature/flagd-core';
 import * as core from '../src/index.js';
@@ -32,6 +33,8 @@ let sink = 0;
 type Engine = typeof core;
 /** The engine before the evaluation budget, when the runner could take it from git. */
 const BASELINE_MODULE = '../baseline/src/index.js';
+/** The commit the runner takes that engine from (BUDGET_BASELINE in scripts/run-ts.mjs). */
+const BUDGET_BASELINE = process.env.BENCH_BUDGET_BASELINE ?? 'unknown';
 const baseline: Engine | undefined = await import(BASELINE_MODULE).catch(() => undefined);
 
 function load(engine: Engine, count: number, iteration = false): FlagSnapshot {
@@ -293,6 +296,18 @@ async function measureOnly(text: string, all: readonly Case[]): Promise<void> {
   }
 }
 
+/** The commit measured (`+` when the work tree differs from it), so a table names its code. */
+function measuredCommit(): string {
+  try {
+    const git = (args: string[]): string =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git(['status', '--porcelain', '--', '.']) === '' ? '' : '+';
+    return `commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
+  } catch {
+    return 'commit unknown';
+  }
+}
+
 /** The machine's 1-minute load average against its CPUs, printed with the numbers. */
 function machineLoad(): string {
   return `${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} CPUs`;
@@ -329,7 +344,7 @@ async function main(): Promise<void> {
   });
 
   const lines = [
-    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; target ≥ ${TARGET_RATIO}×). "No budget" is this engine before the evaluation budget, measured in the same rounds; "budget cost" is the throughput it costs.`,
+    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; ${measuredCommit()}; target ≥ ${TARGET_RATIO}×). "No budget" is this engine's code before the evaluation budget (commit ${BUDGET_BASELINE}), measured in the same rounds; "budget cost" is the throughput lost against it (negative where later optimisations outweigh what the budget costs).`,
     '',
     '| case | ours (ops/s) | reference (ops/s) | ratio | no budget (ops/s) | budget cost |',
     '|---|---:|---:|---:|---:|---:|',

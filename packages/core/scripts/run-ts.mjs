@@ -65,6 +65,7 @@ function transpile(dir, where = { from: pkg, to: out }) {
 }
 
 process.env.BENCH_PACKAGE_DIR = pkg;
+process.env.BENCH_BUDGET_BASELINE = BUDGET_BASELINE;
 transpile(join(pkg, 'src'));
 transpile(join(pkg, program));
 if (program === 'bench') extractBaseline();

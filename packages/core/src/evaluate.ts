@@ -8,7 +8,7 @@ import {
   notFound,
   UNTYPED,
 } from './evaluation.js';
-import { CompiledSnapshot } from './snapshot.js';
+import { CompiledSnapshot, type FlagEntry } from './snapshot.js';
 import type {
   EvaluateOptions,
   EvaluationContext,
@@ -38,16 +38,25 @@ function notASnapshot<T>(request: AnyRequest<T>): EvaluationResult<T> {
   };
 }
 
-function resolve<T>(
-  snapshot: FlagSnapshot,
-  request: AnyRequest<T>,
-  options: EvaluateOptions,
-): EvaluationResult<T> {
+/**
+ * Everything but the two common cases of evaluate and evaluateAny (kept out of line so theirs
+ * stay small enough to inline into the caller): not a snapshot, an unknown flag, and the
+ * answers beforeRule gives (DISABLED, PARSE_ERROR, TYPE_MISMATCH, code default).
+ */
+function resolveOther<T>(snapshot: FlagSnapshot, request: AnyRequest<T>): EvaluationResult<T> {
   if (!(snapshot instanceof CompiledSnapshot)) return notASnapshot(request);
   const spec = request as Required<AnyRequest<T>>;
   const entry = snapshot.entry(request.flagKey);
   if (entry === undefined) return notFound(snapshot, request.flagKey, spec);
-  if (entry.runnable === undefined) return beforeRule(entry, spec) as EvaluationResult<T>;
+  return beforeRule(entry, spec) as EvaluationResult<T>;
+}
+
+/** Runs the rule of a targeted flag (its `runnable` is set). */
+function runRule<T>(
+  entry: FlagEntry,
+  request: AnyRequest<T>,
+  options: EvaluateOptions,
+): EvaluationResult<T> {
   // A context getter (or a `now` callback) may evaluate another flag while the rule runs; that
   // nested evaluation must not overwrite the evaluation in use, so it gets its own.
   if (SHARED.busy) return new Evaluation<T>().begin(request, options).run(entry);
@@ -66,7 +75,17 @@ export function evaluate<T>(
   request: EvaluationRequest<T>,
   options: EvaluateOptions = EMPTY_OPTIONS,
 ): EvaluationResult<T> {
-  return resolve(snapshot, request, options);
+  if (snapshot instanceof CompiledSnapshot) {
+    const entry = snapshot.entry(request.flagKey);
+    if (entry !== undefined) {
+      // A flag without targeting, asked for its own type: the precomputed STATIC result.
+      const kind = entry.staticKind;
+      if (kind !== undefined && kind === request.type)
+        return entry.staticResult as EvaluationResult<T>;
+      if (entry.runnable !== undefined) return runRule(entry, request, options);
+    }
+  }
+  return resolveOther(snapshot, request);
 }
 
 /** Untyped (OFREP, ResolveAll, CLI): `value` is undefined when the caller's default applies. */
@@ -75,7 +94,15 @@ export function evaluateAny(
   request: FlagRequest,
   options: EvaluateOptions = EMPTY_OPTIONS,
 ): EvaluationResult<JsonValue | undefined> {
-  return resolve<JsonValue | undefined>(snapshot, request, options);
+  if (snapshot instanceof CompiledSnapshot) {
+    const entry = snapshot.entry(request.flagKey);
+    if (entry !== undefined) {
+      // Untyped, so no type to mismatch: a flag without targeting gets its STATIC result.
+      if (entry.staticKind !== undefined) return entry.staticResult as EvaluationResult<JsonValue>;
+      if (entry.runnable !== undefined) return runRule(entry, request, options);
+    }
+  }
+  return resolveOther<JsonValue | undefined>(snapshot, request);
 }
 
 export function evaluateAll(
@@ -86,13 +113,17 @@ export function evaluateAll(
   const results = new Map<string, EvaluationResult<JsonValue | undefined>>();
   if (!(snapshot instanceof CompiledSnapshot)) {
     for (const flagKey of snapshot.keys())
-      results.set(flagKey, resolve(snapshot, { flagKey, context }, options));
+      results.set(flagKey, resolveOther(snapshot, { flagKey, context }));
     return results;
   }
   // One evaluation for every targeted flag (rules run synchronously and never keep it).
   let evaluation: Evaluation<JsonValue | undefined> | undefined;
   for (const entry of snapshot.entries()) {
     const flagKey = entry.def.key;
+    if (entry.staticKind !== undefined) {
+      results.set(flagKey, entry.staticResult as EvaluationResult<JsonValue>);
+      continue;
+    }
     if (entry.runnable === undefined) {
       results.set(flagKey, beforeRule(entry, UNTYPED) as EvaluationResult<undefined>);
       continue;

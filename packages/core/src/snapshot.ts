@@ -41,6 +41,12 @@ export interface FlagEntry {
   readonly defaultSlot: VariantSlot | undefined;
   /** STATIC and DEFAULT results for the default variant (undefined without one). */
   readonly staticResult: EvaluationResult<JsonValue> | undefined;
+  /**
+   * The type of the default variant when the flag is answered by `staticResult` alone (enabled,
+   * parsed, no rule), else undefined: a typed request of this type gets `staticResult` after one
+   * comparison, the usual evaluation of a flag without targeting.
+   */
+  readonly staticKind: FlagValueType | undefined;
   readonly defaultResult: EvaluationResult<JsonValue> | undefined;
 }
 
@@ -125,6 +131,7 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
     def.defaultVariant === undefined ? undefined : variants.get(def.defaultVariant);
   const value = defaultSlot?.match.value as JsonValue;
   const disabled = def.state === 'DISABLED';
+  const servedStatically = !disabled && parseError === undefined && rule === undefined;
   return {
     def,
     disabled,
@@ -142,6 +149,7 @@ export function buildEntry(def: FlagDefinition): FlagEntry {
         reason: 'STATIC',
         flagMetadata: metadata,
       } as const),
+    staticKind: servedStatically ? defaultSlot?.kind : undefined,
     defaultResult:
       defaultSlot &&
       Object.freeze({

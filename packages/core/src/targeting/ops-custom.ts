@@ -196,10 +196,9 @@ function catSeed(
   if (ra?.kind === 'flagKey' && rb?.kind === 'key') {
     // The seed flagd's documentation shows, `{"cat": [{"var": "$flagd.flagKey"}, {"var": k}]}`,
     // read without the general operand dispatch.
-    const { key, dflt } = rb;
     return (s, l) => {
       const left = l === s ? s.flagKey : site.text(s, a(s, l));
-      const v = readKey(s, l, key, dflt);
+      const v = readKey(s, l, rb);
       const right = typeof v === 'string' ? v : site.text(s, v);
       site.scan(s, right);
       return table.variants[pickIndex(table, murmur3Utf8PairCached(prefix, left, right))];

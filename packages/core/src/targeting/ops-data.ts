@@ -12,7 +12,7 @@ import {
 } from './build.js';
 import { ruleNodes } from './limits.js';
 import type { TargetingScope } from './types.js';
-import { type Fn, operand, toNumber, truthy, type VarRead } from './values.js';
+import { type Fn, normalizeLeaf, operand, toNumber, truthy, type VarRead } from './values.js';
 
 /** `+`: sum; one operand casts to a number ("3.14" → 3.14); none → 0. */
 export const addOp: OperatorBuilder = (args) => {
@@ -282,6 +282,8 @@ class Iteration {
   private readonly read: VarRead | undefined;
   /** The body when it is an `in` of the element in a literal list, tested inline. */
   private readonly member: Membership | undefined;
+  /** The membership tests the element itself (`{"var": ""}`): no operand dispatch per element. */
+  private readonly memberIsElement: boolean;
   private readonly perElement: number;
   private readonly site: BudgetSite;
   private readonly buildsArray: boolean;
@@ -293,6 +295,7 @@ class Iteration {
     this.src = fnAt(args, 0);
     this.body = fnAt(args, 1);
     this.member = where.ctx.specialise ? membershipOf(this.body) : undefined;
+    this.memberIsElement = this.member?.read.kind === 'whole';
     this.read = args[0]?.read;
     this.perElement = args[1] === undefined ? 1 : ruleNodes(args[1].raw);
     this.site = new BudgetSite(where.ctx.limits, where.path);
@@ -311,8 +314,9 @@ class Iteration {
   /** Whether the body holds for the element `x`. */
   passes(s: TargetingScope, x: unknown): boolean {
     const m = this.member;
-    if (m !== undefined) return m.list.has(operand(s, x, m.read, m.fn));
-    return truthy(this.body(s, x));
+    if (m === undefined) return truthy(this.body(s, x));
+    if (this.memberIsElement) return m.list.has(x === undefined ? m.read.dflt : normalizeLeaf(x));
+    return m.list.has(operand(s, x, m.read, m.fn));
   }
 }
 

@@ -3,7 +3,14 @@
 // the choice follows flagd's Go library and is noted inline.
 import { BudgetSite } from './budget.js';
 import type { TargetingScope } from './types.js';
-import { type Arg, type BuildContext, type OperatorBuilder, evalAll, fnAt } from './build.js';
+import {
+  type Arg,
+  type BuildContext,
+  type OperatorBuilder,
+  evalAll,
+  fnAt,
+  NULL_FN,
+} from './build.js';
 import {
   type Fn,
   child,
@@ -89,7 +96,10 @@ export const varOp: OperatorBuilder = (args, ctx, path) => {
     const d = dflt === undefined ? null : dflt.value;
     if (parts.length === 1) {
       const key = parts[0] as string;
-      if (key !== '$flagd' && !isForbiddenKey(key)) return (s, l) => readKey(s, l, key, d);
+      if (key !== '$flagd' && !isForbiddenKey(key)) {
+        const read = new VarRead('key', key, d, NULL_FN);
+        return (s, l) => readKey(s, l, read);
+      }
       return (s, l) => {
         const v = l === s ? topGet(s, key) : child(l, key);
         return v === undefined ? d : normalizeLeaf(v);
@@ -354,10 +364,9 @@ function keyConstTest(
   if (read?.kind !== 'key' || literal === undefined || !literal.isConst) return undefined;
   const k = literal.value;
   if (typeof k !== 'string' && typeof k !== 'number') return undefined;
-  const { key, dflt: d } = read;
   const { loose, negate, site } = how;
   if (!loose) {
-    return negate ? (s, l) => readKey(s, l, key, d) !== k : (s, l) => readKey(s, l, key, d) === k;
+    return negate ? (s, l) => readKey(s, l, read) !== k : (s, l) => readKey(s, l, read) === k;
   }
   // A value of the literal's type compares with ===, what == does for equal types (each type
   // its own closure: `typeof v === kind` with `kind` not a literal is a builtin call).
@@ -365,21 +374,21 @@ function keyConstTest(
   if (typeof k === 'string') {
     return negate
       ? (s, l) => {
-          const v = readKey(s, l, key, d);
+          const v = readKey(s, l, read);
           return typeof v === 'string' ? v !== k : !other(v, s);
         }
       : (s, l) => {
-          const v = readKey(s, l, key, d);
+          const v = readKey(s, l, read);
           return typeof v === 'string' ? v === k : other(v, s);
         };
   }
   return negate
     ? (s, l) => {
-        const v = readKey(s, l, key, d);
+        const v = readKey(s, l, read);
         return typeof v === 'number' ? v !== k : !other(v, s);
       }
     : (s, l) => {
-        const v = readKey(s, l, key, d);
+        const v = readKey(s, l, read);
         return typeof v === 'number' ? v === k : other(v, s);
       };
 }

@@ -1,5 +1,6 @@
 // Value helpers shared by the compiled operators: JSONLogic truthiness, numeric coercion and
 // prototype-safe data access. Everything here is total: no helper throws on odd input.
+import { genericReader, type KeyReader, readerFor } from './key-readers.js';
 import type { TargetingScope } from './types.js';
 
 /**
@@ -130,6 +131,9 @@ export function topGetOrdinary(scope: TargetingScope, key: string): unknown {
  * call V8 cannot inline, and a comparison was often mostly that call.
  */
 export class VarRead {
+  /** The reader of `key` (see key-readers.ts); the generic one for the other kinds. */
+  readonly own: KeyReader;
+
   constructor(
     /**
      * `key`: a one-segment path naming an ordinary key (not `$flagd`, not a forbidden key);
@@ -140,13 +144,26 @@ export class VarRead {
     readonly key: string,
     readonly dflt: unknown,
     readonly fn: Fn,
-  ) {}
+  ) {
+    this.own = kind === 'key' ? readerFor(key) : genericReader;
+  }
 }
 
-/** What a `var` of one ordinary `key` with default `d` evaluates to. */
-export function readKey(scope: TargetingScope, local: unknown, key: string, d: unknown): unknown {
-  const v = local === scope ? topGetOrdinary(scope, key) : child(local, key);
-  return v === undefined ? d : normalizeLeaf(v);
+/** What a `var` of one ordinary key (`read.kind` is `key`) evaluates to. */
+export function readKey(scope: TargetingScope, local: unknown, read: VarRead): unknown {
+  const v = local === scope ? topOwn(scope, read) : child(local, read.key);
+  return v === undefined ? read.dflt : normalizeLeaf(v);
+}
+
+/** topGetOrdinary through the key's own reader. */
+function topOwn(scope: TargetingScope, read: VarRead): unknown {
+  const c = scope.context;
+  if (c !== undefined) {
+    const v = read.own(c, read.key);
+    if (v !== undefined) return v;
+  }
+  const b = scope.baseContext;
+  return b !== undefined && isOwn(b, read.key) ? b[read.key] : undefined;
 }
 
 /**
@@ -161,7 +178,7 @@ export function operand(
 ): unknown {
   if (read !== undefined) {
     const kind = read.kind;
-    if (kind === 'key') return readKey(scope, local, read.key, read.dflt);
+    if (kind === 'key') return readKey(scope, local, read);
     if (local !== scope) {
       if (kind === 'whole') return local === undefined ? read.dflt : normalizeLeaf(local);
     } else if (kind === 'flagKey') return scope.flagKey;

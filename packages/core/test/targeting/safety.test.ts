@@ -6,12 +6,29 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileTargeting } from '../../src/targeting/compile.js';
 import { DEFAULT_LIMITS } from '../../src/targeting/types.js';
-import type { JsonValue } from '../../src/types.js';
+import type { EvaluationContext, JsonValue } from '../../src/types.js';
 import { SCHEMAS_DIR, compile, compiled, run, scope } from './support.js';
 
 describe('prototype safety of var paths', () => {
   afterEach(() => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  // First in the file, so its key has one of the pooled per-key readers (see key-readers.ts).
+  it('never reads a key Object.prototype gains after the rule ran (pollution)', () => {
+    const test = compiled({
+      if: [{ '==': [{ var: 'pollutedLater' }, 'yes'] }, 'read', 'not read'],
+    });
+    for (let i = 0; i < 20_000; i++) expect(test.evaluate(scope({ other: 1 }))).toBe('not read');
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    try {
+      proto.pollutedLater = 'yes';
+      expect(test.evaluate(scope({ other: 1 }))).toBe('not read');
+      expect(test.evaluate(scope({ pollutedLater: 'yes' }))).toBe('read');
+    } finally {
+      delete proto.pollutedLater;
+    }
+    expect(test.evaluate(scope({ pollutedLater: 'yes' }))).toBe('read');
   });
 
   it('never reads inherited or prototype properties', () => {
@@ -32,6 +49,27 @@ describe('prototype safety of var paths', () => {
       null,
     ]);
     expect(run({ reduce: [[1], { var: 'accumulator.constructor' }, {}] })).toBeNull();
+  });
+
+  it('reads own keys only, whatever the context object and whichever key reader serves it', () => {
+    // More distinct keys than the pool of per-key readers, so pooled and generic readers both run.
+    const keys = Array.from({ length: 40 }, (_, i) => `safety-key-${i}`);
+    class Holder {
+      constructor(readonly own: string) {}
+    }
+    Object.assign(Holder.prototype, Object.fromEntries(keys.map((k) => [k, 'inherited'])));
+    for (const key of keys) {
+      const rule = { '==': [{ var: key }, 'v'] };
+      const test = compiled({ if: [rule, 'yes', 'no'] });
+      const plain = { [key]: 'v' };
+      const nullProto = Object.assign(Object.create(null) as EvaluationContext, { [key]: 'v' });
+      for (let i = 0; i < 2_000; i++) expect(test.evaluate(scope(plain))).toBe('yes');
+      expect(test.evaluate(scope(nullProto))).toBe('yes');
+      expect(test.evaluate(scope(new Holder('x') as unknown as EvaluationContext))).toBe('no');
+      expect(test.evaluate(scope(Object.create(plain) as EvaluationContext))).toBe('no');
+      expect(test.evaluate(scope({}, 'f', { [key]: 'v' }))).toBe('yes');
+    }
+    expect(run({ var: 'toString' }, { toString: 'mine' } as EvaluationContext)).toBe('mine');
   });
 
   it('flags such paths at compile time', () => {
