@@ -123,8 +123,44 @@ async function grpcTraffic(): Promise<void> {
       ),
     ),
   ).rejects.toThrow(/no-such-flag|not found/i);
+  // An EventStream, opened and cancelled by the client after provider_ready.
+  const stream = v1.eventStream({ $typeName: 'flagd.evaluation.v1.EventStreamRequest' }, traced);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('data', () => resolve());
+    stream.once('error', reject);
+  });
+  stream.on('error', () => {});
+  const cancelled = new Promise<void>((resolve) => stream.once('close', resolve));
+  stream.cancel();
+  await cancelled;
   v1.close();
   v2.close();
+}
+
+/** A Connect EventStream (enveloped JSON over HTTP/1.1), read to provider_ready, then dropped. */
+async function connectEventStream(): Promise<void> {
+  const abort = new AbortController();
+  const envelope = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), Buffer.from('{}')]);
+  const answer = await fetch(
+    `http://127.0.0.1:${daemon.ports.evaluation}/flagd.evaluation.v1.Service/EventStream`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/connect+json', traceparent: TRACEPARENT },
+      body: envelope,
+      signal: abort.signal,
+    },
+  );
+  expect(answer.status).toBe(200);
+  const reader = answer.body!.getReader();
+  let text = '';
+  while (!text.includes('provider_ready')) {
+    const chunk = await reader.read();
+    if (chunk.done) break;
+    text += Buffer.from(chunk.value).toString('utf8');
+  }
+  expect(text).toContain('provider_ready');
+  abort.abort();
+  await reader.closed.catch(() => {});
 }
 
 /** Connect JSON over HTTP/1.1, as flagd's quick start curls it. */
@@ -139,6 +175,7 @@ async function connectTraffic(): Promise<void> {
   );
   expect(answer.status).toBe(200);
   expect(await answer.json()).toMatchObject({ value: 'red', variant: 'red' });
+  await connectEventStream();
 }
 
 async function ofrepTraffic(): Promise<void> {
@@ -208,6 +245,7 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
     'http.server.request.body.size',
     'http.server.response.body.size',
     'rpc.server.duration',
+    'rpc.server.request.size',
     'rpc.server.response.size',
     'rpc.server.requests_per_rpc',
     'rpc.server.responses_per_rpc',
@@ -338,6 +376,29 @@ test("flagd's instruments arrive over OTLP with flagd's names and attributes", (
   );
 });
 
+test('request and response sizes: RPC messages on the sync and evaluation ports, HTTP/2 bodies', () => {
+  const rpc = (name: string, attributes: Record<string, string | number>) =>
+    receiver
+      .points(name)
+      .filter((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v));
+  for (const name of ['rpc.server.request.size', 'rpc.server.response.size']) {
+    expect(rpc(name, { 'rpc.method': 'SyncFlags', 'rpc.system': 'grpc' })).toHaveLength(1);
+    expect(
+      rpc(name, { 'rpc.service': 'flagd.evaluation.v2.Service', 'rpc.method': 'ResolveString' }),
+    ).toEqual([expect.objectContaining({ value: 1 })]);
+    expect(rpc(name, { 'rpc.system': 'connect_rpc', 'rpc.method': 'ResolveString' })).toEqual([
+      expect.objectContaining({ value: 1 }),
+    ]);
+  }
+  // gRPC and Connect streams on the evaluation port's HTTP/2: body sizes both ways.
+  const h2 = (name: string) =>
+    receiver
+      .points(name)
+      .filter((p) => p.attributes['http.route'] === '/flagd.evaluation.v2.Service/ResolveString');
+  expect(h2('http.server.request.body.size')).toEqual([expect.objectContaining({ value: 1 })]);
+  expect(h2('http.server.response.body.size')).toEqual([expect.objectContaining({ value: 1 })]);
+});
+
 test('our instruments arrive too, and the resource names the service', () => {
   const names = receiver.metricNames();
   for (const name of [
@@ -418,6 +479,40 @@ test("flagd's spans: a server span per remote evaluation, parented by the caller
   );
 });
 
+test("EventStream: otelconnect's server span, parented by the caller's traceparent", () => {
+  const streams = receiver.spans().filter((s) => s.scope === 'connectrpc.com/otelconnect');
+  expect(streams).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({
+        name: 'flagd.evaluation.v1.Service/EventStream',
+        kind: 2, // SERVER
+        traceId: TRACE_ID,
+        parentSpanId: PARENT_ID,
+        attributes: {
+          'rpc.system': 'grpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'EventStream',
+          'rpc.grpc.status_code': 1, // CANCELLED: the client went away
+        },
+      }),
+      expect.objectContaining({
+        name: 'flagd.evaluation.v1.Service/EventStream',
+        kind: 2,
+        traceId: TRACE_ID,
+        parentSpanId: PARENT_ID,
+        attributes: {
+          'rpc.system': 'connect_rpc',
+          'rpc.service': 'flagd.evaluation.v1.Service',
+          'rpc.method': 'EventStream',
+          'rpc.connect_rpc.error_code': 'canceled',
+        },
+      }),
+    ]),
+  );
+  // CANCELLED is not a server error (otelconnect's serverSpanStatus).
+  for (const span of streams) expect(span.statusCode).not.toBe(2);
+});
+
 test('a span per published generation: flagSync with source.load and store.publish', () => {
   const spans = receiver.spans();
   const sync = spans.find(
@@ -448,6 +543,10 @@ test('Prometheus /metrics shows the same instruments, and the switchyard_* names
     /^feature_flag_flagd_sync_active_streams\{selector="[^"]+",provider_id="otel-test"\} 0$/m,
     /^http_server_request_duration_bucket\{.*http_route="\/ofrep\/v1\/evaluate\/flags\/\{key\}"/m,
     /^rpc_server_duration_count\{rpc_system="grpc",rpc_service="flagd\.sync\.v1\.FlagSyncService",rpc_method="SyncFlags"/m,
+    /^rpc_server_request_size_count\{rpc_system="grpc",rpc_service="flagd\.evaluation\.v2\.Service",rpc_method="ResolveString",rpc_grpc_status_code="0"\} 1$/m,
+    /^rpc_server_response_size_count\{rpc_system="connect_rpc",rpc_service="flagd\.evaluation\.v1\.Service",rpc_method="ResolveString",rpc_grpc_status_code="0"\} 1$/m,
+    /^http_server_response_body_size_count\{.*http_route="\/flagd\.evaluation\.v2\.Service\/ResolveString".*\} 1$/m,
+    /^http_server_request_body_size_count\{.*http_route="\/flagd\.evaluation\.v2\.Service\/ResolveString".*\} 1$/m,
     /^switchyard_generations_published_total 2$/m,
     /^switchyard_flags_loaded 2$/m,
     /^switchyard_source_ready\{source="[^"]+"\} 1$/m,

@@ -1,11 +1,14 @@
 // The collector connection over TLS, as flagd's --otel-cert-path, --otel-key-path and
 // --otel-ca-path make it: a loopback OTLP/gRPC receiver that requires a client certificate signed
-// by a throwaway CA receives the daemon's metrics and spans; a missing TLS file fails the start,
-// naming the option and the file, before anything listens.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// by a throwaway CA receives the daemon's metrics and spans; a client certificate rotated on disk
+// is used after --otel-reload-interval (on the next connection); a missing TLS file fails the
+// start, naming the option and the file, before anything listens.
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StartupError, startDaemon } from '@switchyard/daemon';
+import { StartupError, createLogger, startDaemon } from '@switchyard/daemon';
+import { mintPki } from '../../packages/daemon/test/auth/certificates.js';
 import { mintCertificates } from '../../packages/provider/test/support/tls.js';
 import type { TestCertificates } from '../../packages/provider/test/support/tls.js';
 import { OtlpReceiver } from '../support/otlp/receiver.js';
@@ -60,6 +63,74 @@ test('--otel-cert-path, --otel-key-path and --otel-ca-path: metrics and spans ov
     'metrics and spans over TLS',
   );
   expect(r.spans().map((s) => s.name)).toContain('flagSync');
+});
+
+test('--otel-reload-interval: a client certificate rotated on disk is used after the interval', async () => {
+  const pki = mintPki();
+  const collector = pki.issue('collector', { cn: 'localhost', server: true });
+  const rotating = await OtlpReceiver.start({
+    cert: collector.cert,
+    key: collector.key,
+    ca: pki.ca,
+  });
+  const first = pki.issue('first', { cn: 'first-client' });
+  const next = pki.issue('next', { cn: 'rotated-client' });
+  const certPath = join(dir, 'otel.crt');
+  const keyPath = join(dir, 'otel.key');
+  writeFileSync(certPath, first.cert);
+  writeFileSync(keyPath, first.key);
+  // The daemon logs the reload (the test waits on that line, not on time).
+  let reloaded!: () => void;
+  const reload = new Promise<void>((resolve) => {
+    reloaded = resolve;
+  });
+  const daemon = await startDaemon({
+    sources: [`file:${file}`],
+    host: '127.0.0.1',
+    syncPort: 0,
+    managementPort: 0,
+    logger: createLogger({
+      format: 'json',
+      destination: new Writable({
+        write(chunk, _encoding, done) {
+          if (String(chunk).includes('TLS files changed')) reloaded();
+          done();
+        },
+      }),
+    }),
+    telemetry: {
+      metricsExporter: 'otel',
+      otelCollectorUri: `localhost:${rotating.address.split(':')[1]}`,
+      otelCertPath: certPath,
+      otelKeyPath: keyPath,
+      otelCaPath: pki.caPath,
+      otelReloadIntervalMs: 200,
+      metricExportIntervalMs: 500,
+    },
+  });
+  try {
+    await daemon.ready;
+    await rotating.until(
+      () => rotating.peers.includes('first-client'),
+      'an export as first-client',
+    );
+    // Rotate both files, as a certificate manager does; wait for the daemon to have read them.
+    writeFileSync(`${keyPath}.tmp`, next.key);
+    writeFileSync(`${certPath}.tmp`, next.cert);
+    renameSync(`${keyPath}.tmp`, keyPath);
+    renameSync(`${certPath}.tmp`, certPath);
+    await reload;
+    // The open connection keeps its handshake; the next one is made with the new certificate.
+    rotating.drain();
+    await rotating.until(
+      () => rotating.peers.includes('rotated-client'),
+      'an export as rotated-client',
+    );
+    expect(rotating.peers[0]).toBe('first-client');
+  } finally {
+    await daemon.close();
+    await rotating.close();
+  }
 });
 
 test('a TLS file that cannot be read fails the start, naming the option and the file', async () => {

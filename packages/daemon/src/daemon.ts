@@ -19,7 +19,7 @@ import { healthReport } from './health/health-report.js';
 import type { HealthReport } from './health/health-report.js';
 import { Readiness } from './health/readiness.js';
 import type { CallInterceptor } from './remote/call.js';
-import { createLogger } from './logger.js';
+import { createLogger, withTraceFields } from './logger.js';
 import type { LogFormat, Logger } from './logger.js';
 import type { ManagementGuard } from './management/routes.js';
 import { createMetrics, observeStore, observeUsage } from './metrics.js';
@@ -216,14 +216,12 @@ function createSources(
 }
 
 function loggerOf(options: DaemonOptions): Logger {
-  return (
-    options.logger ??
-    createLogger({
-      format: options.logFormat ?? 'console',
-      debug: options.debug ?? false,
-      ...(options.logLevel ? { level: options.logLevel } : {}),
-    })
-  );
+  if (options.logger !== undefined) return withTraceFields(options.logger);
+  return createLogger({
+    format: options.logFormat ?? 'console',
+    debug: options.debug ?? false,
+    ...(options.logLevel ? { level: options.logLevel } : {}),
+  });
 }
 
 interface Parts {

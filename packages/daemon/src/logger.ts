@@ -34,7 +34,37 @@ export function traceFields(): Record<string, string> {
   };
 }
 
+/** Loggers that already add traceFields (createLogger's, and those withTraceFields made). */
+const tracing = new WeakSet<Logger>();
+
+/**
+ * A logger an embedder hands the daemon (`options.logger`), as a child whose lines carry the
+ * active span's ids like the daemon's own. pino has no per-child mixin, so the child's `log`
+ * formatter (which runs on every line after the mixin) adds them, after the parent's formatter
+ * if it has one. A logger createLogger made is returned as it is.
+ */
+export function withTraceFields(logger: Logger): Logger {
+  if (tracing.has(logger)) return logger;
+  const inherited = (logger as unknown as Record<symbol, { log?: LogFormatter } | undefined>)[
+    pino.symbols.formattersSym
+  ]?.log;
+  const log: LogFormatter = inherited
+    ? (object) => Object.assign(inherited(object), traceFields())
+    : (object) => Object.assign(object, traceFields());
+  const child = logger.child({}, { formatters: { log } });
+  tracing.add(child);
+  return child;
+}
+
+type LogFormatter = (object: object) => object;
+
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const logger = newLogger(options);
+  tracing.add(logger);
+  return logger;
+}
+
+function newLogger(options: LoggerOptions): Logger {
   const level = options.level ?? (options.debug ? 'debug' : 'info');
   const base = { name: 'switchyard' };
   const mixin = traceFields;

@@ -42,6 +42,7 @@ export interface HttpInstruments {
 
 export interface RpcInstruments {
   readonly duration: PreAggregatedHistogram;
+  readonly requestSize: PreAggregatedHistogram;
   readonly responseSize: PreAggregatedHistogram;
   readonly requestsPerRpc: PreAggregatedHistogram;
   readonly responsesPerRpc: PreAggregatedHistogram;
@@ -135,6 +136,12 @@ function rpcInstruments(producer: RequestMetricsProducer): RpcInstruments {
       'Measures the duration of inbound RPC.',
       'ms',
       RPC_MS,
+    ),
+    requestSize: histogram(
+      'rpc.server.request.size',
+      'Measures size of RPC request messages (uncompressed).',
+      'By',
+      BODY_BYTES,
     ),
     responseSize: histogram(
       'rpc.server.response.size',

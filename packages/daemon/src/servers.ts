@@ -2,6 +2,7 @@
 // management server, the remote evaluation servers and the sources. Sources load while the
 // servers bind; if any of them fails, everything that did start is stopped again, so a failed
 // start leaves no port bound and no watcher running.
+import { FlagSyncServiceDefinition, UsageServiceDefinition } from '@switchyard/protocol';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { AccessPolicy } from './auth/access-policy.js';
 import { authGuard } from './management/auth-guard.js';
@@ -23,13 +24,19 @@ import type { Remote } from './remote/remote.js';
 import type { GenerationStore } from './store/generation-store.js';
 import { startSyncServer } from './sync/sync-server.js';
 import { tracedApply } from './telemetry/generation-spans.js';
-import { rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
+import { requestSerializers, rpcMetricsInterceptor } from './telemetry/rpc-metrics.js';
 import type { Tracing } from './telemetry/tracing.js';
 import type { SyncService } from './sync/sync-service.js';
 import { DEFAULT_TLS_PORTS } from './tls/server-tls.js';
 import type { ServerTls, TlsPort } from './tls/server-tls.js';
 
 /** The TLS of `port`: the daemon's when --tls-ports names it, else none. */
+/** The sync port's request serializers (rpc.server.request.size). */
+const SYNC_REQUEST_SERIALIZERS = requestSerializers(
+  FlagSyncServiceDefinition,
+  UsageServiceDefinition,
+);
+
 function tlsOf(init: ServersInit, port: TlsPort): ServerTls | undefined {
   return (init.options.tlsPorts ?? DEFAULT_TLS_PORTS).includes(port) ? init.tls : undefined;
 }
@@ -141,7 +148,7 @@ export async function startServers(init: ServersInit): Promise<Servers> {
       interceptors:
         options.telemetry?.requestMetrics === false
           ? []
-          : [rpcMetricsInterceptor(init.metrics.rpc)],
+          : [rpcMetricsInterceptor(init.metrics.rpc, SYNC_REQUEST_SERIALIZERS)],
     }),
     startManagementServer({
       host,

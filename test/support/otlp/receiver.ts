@@ -1,10 +1,16 @@
-// A real OTLP/gRPC receiver on loopback: a grpc-js server implementing the collector's
-// MetricsService and TraceService (opentelemetry.proto.collector.*.v1), decoding every request
-// with the OpenTelemetry protobuf definitions (proto/, generated into gen/ by buf). Tests point a
-// daemon at it and wait for what they expect to arrive (never a fixed sleep).
+// A real OTLP receiver on loopback: a grpc-js server implementing the collector's MetricsService
+// and TraceService (opentelemetry.proto.collector.*.v1), or an HTTP server taking OTLP/HTTP
+// protobuf posts on /v1/metrics and /v1/traces; either decodes every request with the
+// OpenTelemetry protobuf definitions (proto/, generated into gen/ by buf). Tests point a daemon
+// at it and wait for what they expect to arrive (never a fixed sleep).
+import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { create } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { defineMethod } from '@switchyard/protocol';
 import {
   ExportMetricsServiceRequestSchema,
@@ -100,6 +106,11 @@ function pointsOf(metric: Metric): Point[] {
   }
 }
 
+/** A grpc-js call's view of its connection's TLS peer. */
+interface PeerCall {
+  getAuthContext(): { sslPeerCertificate?: { subject?: { CN?: string } } };
+}
+
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined) {
@@ -114,14 +125,83 @@ function credentialsOf(tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefin
 export class OtlpReceiver {
   readonly metricRequests: ExportMetricsServiceRequest[] = [];
   readonly traceRequests: ExportTraceServiceRequest[] = [];
+  /** The path of every OTLP/HTTP request. */
+  readonly paths: string[] = [];
+  /** The common name of the client certificate of every request ('' without one). */
+  readonly peers: string[] = [];
   /** Resource attributes of every request. */
   readonly resources: Attributes[] = [];
   private waiters: (() => void)[] = [];
 
   private constructor(
-    private readonly server: Server,
+    private readonly server: Server | undefined,
     readonly address: string,
+    private readonly stop?: () => Promise<void>,
   ) {}
+
+  /**
+   * OTLP/HTTP with protobuf bodies (the collector's port 4318): POST /v1/metrics and /v1/traces,
+   * answered 200 with the protobuf response; anything else 404, a body that does not decode 400.
+   */
+  static async startHttp(tls?: {
+    readonly cert: Buffer;
+    readonly key: Buffer;
+    readonly ca: Buffer;
+  }): Promise<OtlpReceiver> {
+    let receiver: OtlpReceiver | undefined;
+    const answer = (res: ServerResponse, status: number, body: Uint8Array) => {
+      res.writeHead(status, { 'content-type': 'application/x-protobuf' }).end(body);
+    };
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const r = receiver;
+        const protobuf = req.headers['content-type'] === 'application/x-protobuf';
+        try {
+          if (r && protobuf && req.method === 'POST' && req.url === '/v1/metrics') {
+            r.metricRequests.push(fromBinary(ExportMetricsServiceRequestSchema, body));
+            answer(
+              res,
+              200,
+              toBinary(
+                ExportMetricsServiceResponseSchema,
+                create(ExportMetricsServiceResponseSchema),
+              ),
+            );
+          } else if (r && protobuf && req.method === 'POST' && req.url === '/v1/traces') {
+            r.traceRequests.push(fromBinary(ExportTraceServiceRequestSchema, body));
+            answer(
+              res,
+              200,
+              toBinary(ExportTraceServiceResponseSchema, create(ExportTraceServiceResponseSchema)),
+            );
+          } else {
+            answer(res, 404, new Uint8Array());
+            return;
+          }
+          r.paths.push(req.url);
+          const peer = (req.socket as Partial<TLSSocket>).getPeerCertificate?.();
+          r.peers.push(typeof peer?.subject?.CN === 'string' ? peer.subject.CN : '');
+          r.changed();
+        } catch {
+          answer(res, 400, new Uint8Array());
+        }
+      });
+    };
+    // With `tls`, a client certificate signed by `tls.ca` is required (mutual TLS).
+    const http = tls
+      ? createHttpsServer({ ...tls, requestCert: true, rejectUnauthorized: true }, handle)
+      : createServer(handle);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const port = (http.address() as AddressInfo).port;
+    receiver = new OtlpReceiver(undefined, `127.0.0.1:${port}`, () => {
+      http.closeAllConnections();
+      return new Promise((resolve) => http.close(() => resolve()));
+    });
+    return receiver;
+  }
 
   /**
    * Listens on loopback: plaintext, or TLS with `tls` (the client must present a certificate
@@ -136,9 +216,10 @@ export class OtlpReceiver {
     let receiver: OtlpReceiver | undefined;
     const handler =
       <R>(into: (r: OtlpReceiver) => R[], response: unknown) =>
-      (call: { request: R }, callback: (e: null, r: unknown) => void) => {
+      (call: { request: R } & PeerCall, callback: (e: null, r: unknown) => void) => {
         if (receiver) {
           into(receiver).push(call.request);
+          receiver.peers.push(call.getAuthContext().sslPeerCertificate?.subject?.CN ?? '');
           receiver.changed();
         }
         callback(null, response);
@@ -234,8 +315,15 @@ export class OtlpReceiver {
     }
   }
 
+  /** Ends every open connection (GOAWAY): clients connect again, with a new TLS handshake. */
+  drain(): void {
+    this.server?.drain(this.address, 0);
+  }
+
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+    if (this.stop) return this.stop();
+    const server = this.server!;
+    return new Promise((resolve) => server.tryShutdown(() => resolve()));
   }
 }
 

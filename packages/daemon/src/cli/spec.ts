@@ -301,7 +301,7 @@ export const START_OPTIONS: readonly StartOption[] = [
     type: 'duration',
     arg: 'DURATION',
     defaultText: '1h',
-    description: 'accepted for flagd compatibility; the collector TLS files are read at start',
+    description: 'how often the collector TLS files are read again (0: only at start)',
   },
 ];
 

@@ -20,6 +20,10 @@ export interface CallInfo {
   readonly certificate?: (() => CertificateSubject | undefined) | undefined;
   /** The connection (socket) the call came on, when the protocol's layer knows it. */
   readonly connection?: object | undefined;
+  /** The request message's size as received, when the transport knows it (rpc metrics). */
+  readonly requestBytes?: number | undefined;
+  /** The size of an answer in the transport's encoding, when it is at hand (rpc metrics). */
+  readonly responseBytes?: ((value: unknown) => number | undefined) | undefined;
 }
 
 export type Outcome<T> =

@@ -22,6 +22,7 @@ import type { EvaluationService, ResponseEncoding } from './evaluation-service.j
 import { EventQueue, StreamFailure } from './event-queue.js';
 import type { EventStreams } from './event-stream.js';
 import type { ResolveKind, ResponseMessage } from './resolve-kinds.js';
+import { STATUS } from './status.js';
 import type { CallFailure } from './status.js';
 import { decodeContextStruct } from './struct-decoder.js';
 import { resultCache } from './view-caches.js';
@@ -98,28 +99,45 @@ async function* eventStream(
 ): AsyncGenerator<{ type: string; data: JsonObject }> {
   const info = callInfo(context);
   const queue = new EventQueue();
+  const span = options.service.streamSpan(info);
   let remove: (() => void) | undefined;
-  answerOf(
-    options.service.around(info, () => {
-      const selector = options.service.served(info);
-      if (!selector.ok) return selector;
-      const served = selector.value;
-      remove = options.events.subscribe(served, queue, () =>
-        options.service.stillServed(info, served),
-      );
-      return { ok: true, value: undefined } as const;
-    }),
-  );
+  let failure: CallFailure | undefined;
+  const subscribed = options.service.around(info, () => {
+    const selector = options.service.served(info);
+    if (!selector.ok) return selector;
+    const served = selector.value;
+    remove = options.events.subscribe(served, queue, () =>
+      options.service.stillServed(info, served),
+    );
+    return { ok: true, value: undefined } as const;
+  });
+  if (!subscribed.ok) span?.end(subscribed.failure);
+  answerOf(subscribed);
   const unsubscribe = () => remove?.();
-  context.signal.addEventListener('abort', unsubscribe, { once: true });
+  // The client went away: the loop below ends at once (and the stream's span with it).
+  const abort = () => {
+    unsubscribe();
+    queue.end();
+  };
+  context.signal.addEventListener('abort', abort, { once: true });
   try {
     for await (const event of queue) yield event.message;
   } catch (error) {
-    if (error instanceof StreamFailure) throw connectError(error.failure);
+    if (error instanceof StreamFailure) {
+      failure = error.failure;
+      throw connectError(error.failure);
+    }
+    failure = { code: STATUS.UNKNOWN, message: String(error) };
     throw error;
   } finally {
     unsubscribe();
-    context.signal.removeEventListener('abort', unsubscribe);
+    context.signal.removeEventListener('abort', abort);
+    span?.end(
+      failure ??
+        (context.signal.aborted
+          ? { code: STATUS.CANCELLED, message: 'the client went away' }
+          : undefined),
+    );
   }
 }
 

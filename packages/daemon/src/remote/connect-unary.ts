@@ -110,6 +110,9 @@ function plainRequest(bytes: Buffer): PlainRequest | undefined {
   return { flagKey, context: context as JsonObject | undefined };
 }
 
+/** An answer's size: the JSON bytes it is written as. */
+const jsonSize = (value: unknown) => (value instanceof Uint8Array ? value.byteLength : undefined);
+
 function send(res: ServerResponse, status: number, body: Uint8Array): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
   res.end(body);
@@ -134,7 +137,12 @@ export interface UnaryFastPath {
 }
 
 export function unaryFastPath(service: EvaluationService, limit: number): UnaryFastPath {
-  const resolve = (method: UnaryMethod, req: IncomingMessage, fields: PlainRequest) => {
+  const resolve = (
+    method: UnaryMethod,
+    req: IncomingMessage,
+    request: { readonly fields: PlainRequest; readonly bytes: number },
+  ) => {
+    const { fields } = request;
     const call: CallInfo = {
       protocol: 'connect',
       service: method.service,
@@ -145,6 +153,8 @@ export function unaryFastPath(service: EvaluationService, limit: number): UnaryF
       },
       certificate: () => socketSubject(req.socket),
       connection: req.socket,
+      requestBytes: request.bytes,
+      responseBytes: jsonSize,
     };
     if (method.kind === undefined) {
       const all = service.resolveAll(call, { context: fields.context });
@@ -168,7 +178,7 @@ export function unaryFastPath(service: EvaluationService, limit: number): UnaryF
         const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         const fields = plainRequest(bytes);
         if (fields === undefined) fallback(bytes);
-        else answer(res, resolve(method, req, fields));
+        else answer(res, resolve(method, req, { fields, bytes: bytes.length }));
       });
       return true;
     },

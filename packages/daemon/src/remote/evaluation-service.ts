@@ -28,7 +28,8 @@ import { STATUS, evaluationFailure } from './status.js';
 import type { CallFailure, StatusCode } from './status.js';
 import { reflection } from './view-caches.js';
 import type { EvaluationTelemetry } from '../telemetry/evaluation-telemetry.js';
-import type { EvaluationSpans, Tracing } from '../telemetry/tracing.js';
+import { RPC_SYSTEM } from '../telemetry/rpc-metrics.js';
+import type { EvaluationSpans, RpcSpan, Tracing } from '../telemetry/tracing.js';
 
 /** flagd's span name of a method: `ResolveBoolean` → `resolveBoolean`. */
 const spanName = (method: string) => `${method[0]?.toLowerCase() ?? ''}${method.slice(1)}`;
@@ -74,6 +75,8 @@ export type RequestContext = JsonObject | ContextError | undefined;
 export interface ResolveRequest {
   readonly flagKey: string;
   readonly context?: RequestContext;
+  /** The encoded request's size (gRPC), for rpc.server.request.size. */
+  readonly bytes?: number;
 }
 
 /** How a transport wants a response: its encoding, cached per view for shared results. */
@@ -169,6 +172,19 @@ export class EvaluationService {
     if (!now.ok) return now.failure;
     if (now.value.key === selector.key) return undefined;
     return { code: STATUS.UNAVAILABLE, message: 'what this client may read changed; reconnect' };
+  }
+
+  /**
+   * An EventStream's server span (when traces are exported), ended by the transport when the
+   * stream ends: flagd's Connect interceptor makes one for every stream.
+   */
+  streamSpan(call: CallInfo): RpcSpan | undefined {
+    return this.tracing?.rpcServer({
+      system: RPC_SYSTEM[call.protocol],
+      service: call.service,
+      method: call.method,
+      headers: call.header,
+    });
   }
 
   /** Runs `run` inside the interceptors (transports call this for streams too). */

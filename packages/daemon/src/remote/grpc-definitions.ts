@@ -23,7 +23,9 @@ function limited<S extends object>(definition: S, limits: ContextLimits): S {
       ...(method as object),
       requestDeserialize: (bytes: Buffer): ResolveRequest => {
         const decoded = decodeEvaluationRequest(bytes, { contextField, limits });
-        return isContextError(decoded) ? { flagKey: '', context: decoded } : decoded;
+        return isContextError(decoded)
+          ? { flagKey: '', context: decoded, bytes: bytes.length }
+          : { ...decoded, bytes: bytes.length };
       },
     };
   }

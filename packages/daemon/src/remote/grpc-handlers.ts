@@ -20,7 +20,8 @@ import type { EvaluationService, ResolveRequest, ResponseEncoding } from './eval
 import type { EventStreams } from './event-stream.js';
 import type { GrpcConnections } from './grpc-connections.js';
 import type { ResolveKind } from './resolve-kinds.js';
-import type { CallFailure } from './status.js';
+import { STATUS } from './status.js';
+import type { CallFailure, StatusCode } from './status.js';
 import { resultCache } from './view-caches.js';
 
 type Reply = (error: Partial<ServiceError> | null, response?: unknown) => void;
@@ -35,6 +36,10 @@ const headerOf =
 
 /** A grpc-js call (unary or streaming): its metadata, the connection's TLS peer and address. */
 type GrpcCall = GrpcCallLike & { getPeer(): string };
+
+/** A pre-encoded answer's size (other answers are encoded by grpc-js: not measured). */
+const encodedSize = (value: unknown) =>
+  (value as Partial<PreEncoded> | undefined)?.preEncoded?.length;
 
 function callInfo(
   {
@@ -51,6 +56,8 @@ function callInfo(
     header: headerOf(call.metadata),
     certificate: () =>
       call.getAuthContext().sslPeerCertificate?.subject as CertificateSubject | undefined,
+    requestBytes: (call as { request?: Partial<ResolveRequest> }).request?.bytes,
+    responseBytes: encodedSize,
     // Looked up only when read (--auth-config).
     get connection() {
       return connections?.of(call);
@@ -110,6 +117,7 @@ export class GrpcHandlers {
         { service, method: 'EventStream', connections: this.options.connections },
         call,
       );
+      const span = this.options.service.streamSpan(info);
       let remove: (() => void) | undefined;
       const subscribed = this.options.service.around(info, () => {
         const selector = this.options.service.served(info);
@@ -133,14 +141,27 @@ export class GrpcHandlers {
         return { ok: true, value: undefined } as const;
       });
       if (!subscribed.ok) {
+        span?.end(subscribed.failure);
         call.emit('error', asStatus(subscribed.failure));
         return;
       }
       const unsubscribe = () => remove?.();
-      call.on('cancelled', unsubscribe);
+      call.on('cancelled', () => {
+        unsubscribe();
+        span?.end({ code: STATUS.CANCELLED, message: 'the client cancelled the stream' });
+      });
       call.on('close', unsubscribe);
-      call.on('finish', unsubscribe);
-      call.on('error', unsubscribe);
+      call.on('finish', () => {
+        unsubscribe();
+        span?.end();
+      });
+      call.on('error', (error: Partial<ServiceError>) => {
+        unsubscribe();
+        span?.end({
+          code: (error.code as StatusCode | undefined) ?? STATUS.UNKNOWN,
+          message: error.details ?? error.message ?? '',
+        });
+      });
     };
   }
 

@@ -55,6 +55,8 @@ type Selected = { selector: Selector } | { invalid: string };
 
 const BULK = '/ofrep/v1/evaluate/flags';
 const SINGLE = '/ofrep/v1/evaluate/flags/';
+/** The metrics route of every single-flag path (one string, not one per request). */
+const SINGLE_ROUTE = `${SINGLE}{key}`;
 const INVALID_CONTEXT_DETAILS = 'provided context is invalid';
 const TOO_LARGE = Buffer.from('{"errorDetails":"request body too large"}');
 
@@ -137,9 +139,9 @@ function send({ res, cors }: Exchange, { status, body, headers }: Answer): void 
 
 /** The route of a path for metrics: the flag key is not part of it (bounded attributes). */
 export function ofrepRoute(path: string): string {
-  const key = routeOf(path);
-  if (key === undefined) return 'other';
-  return key === null ? BULK : `${SINGLE}{key}`;
+  if (path === BULK || path === SINGLE) return BULK;
+  if (!path.startsWith(SINGLE) || path.indexOf('/', SINGLE.length) >= 0) return 'other';
+  return SINGLE_ROUTE;
 }
 
 /** The flag key of a single-evaluation path, null for the bulk path, undefined for neither. */

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../engine.js';
 /** The gRPC status codes the evaluation services answer (Connect's `Code` has the same numbers). */
 export const STATUS = {
   OK: 0,
+  CANCELLED: 1,
   UNKNOWN: 2,
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,

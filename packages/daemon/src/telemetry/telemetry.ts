@@ -11,13 +11,8 @@
 //   `switchyard`.
 // Providers are per daemon (several daemons share a process in tests and embeddings); only the
 // context manager, which carries the active span across callbacks, is registered globally.
-import { readFile } from 'node:fs/promises';
-import { credentials } from '@grpc/grpc-js';
-import type { ChannelCredentials } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import {
   defaultResource,
   detectResources,
@@ -28,10 +23,18 @@ import {
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricProducer, MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { StartupError } from '../errors/startup-error.js';
 import type { Logger } from '../logger.js';
 import { VERSION } from '../version.js';
+import { CollectorTls } from './collector-tls.js';
 import { reportingMetricExporter, reportingSpanExporter } from './export-reporting.js';
+import {
+  type CollectorConnection,
+  type OtlpProtocol,
+  PROTOCOL_NAME,
+  metricExporter,
+  otlpProtocol,
+  spanExporter,
+} from './otlp-exporters.js';
 import { samplerFromEnv } from './sampler.js';
 import { Tracing } from './tracing.js';
 
@@ -45,8 +48,8 @@ export interface TelemetryOptions {
   readonly otelKeyPath?: string | undefined;
   readonly otelCaPath?: string | undefined;
   /**
-   * `--otel-reload-interval` (ms). Accepted for flagd's command line; the TLS files are read
-   * once at start (docs/adr/0038).
+   * `--otel-reload-interval` (ms, default 1 h as flagd's): how often the TLS files are read
+   * again, so a certificate rotated on disk is used without a restart (0: read once).
    */
   readonly otelReloadIntervalMs?: number | undefined;
   /** How often metrics are exported over OTLP (default OTEL_METRIC_EXPORT_INTERVAL, else 60 s). */
@@ -76,33 +79,12 @@ export interface TelemetryInit {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** flagd's default --otel-reload-interval. */
+const DEFAULT_RELOAD_INTERVAL_MS = 3_600_000;
+
 /** `host:port` becomes a URL: http (plaintext) unless TLS files are given. */
 export function collectorUrl(uri: string, tls: boolean): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : `${tls ? 'https' : 'http'}://${uri}`;
-}
-
-async function read(path: string | undefined, option: string): Promise<Buffer | null> {
-  if (path === undefined) return null;
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new StartupError(`${option} ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** TLS credentials from the --otel-* files, or undefined (the URL scheme and env decide). */
-async function credentialsOf(options: TelemetryOptions): Promise<ChannelCredentials | undefined> {
-  const { otelCertPath, otelKeyPath, otelCaPath } = options;
-  if (!otelCertPath && !otelKeyPath && !otelCaPath) return undefined;
-  if (Boolean(otelCertPath) !== Boolean(otelKeyPath)) {
-    throw new StartupError('--otel-cert-path and --otel-key-path go together');
-  }
-  const [cert, key, ca] = await Promise.all([
-    read(otelCertPath, '--otel-cert-path'),
-    read(otelKeyPath, '--otel-key-path'),
-    read(otelCaPath, '--otel-ca-path'),
-  ]);
-  return credentials.createSsl(ca, key, cert);
 }
 
 /** service.name `switchyard`; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (process.env) win. */
@@ -132,22 +114,10 @@ function tracesWanted(options: TelemetryOptions | undefined, env: NodeJS.Process
   );
 }
 
-interface Connection {
-  readonly url: string | undefined;
-  readonly credentials: ChannelCredentials | undefined;
-}
-
-function exporterConfig(connection: Connection) {
-  return {
-    ...(connection.url ? { url: connection.url } : {}),
-    ...(connection.credentials ? { credentials: connection.credentials } : {}),
-  };
-}
-
 function metricReader(
   options: TelemetryOptions,
   init: TelemetryInit & {
-    readonly connection: Connection;
+    readonly connection: CollectorConnection;
     readonly producers: MetricProducer[];
   },
 ): MetricReader {
@@ -156,7 +126,7 @@ function metricReader(
   const timeout = Math.min(positive(init.env.OTEL_METRIC_EXPORT_TIMEOUT) ?? 30_000, interval);
   return new PeriodicExportingMetricReader({
     exporter: reportingMetricExporter(
-      new OTLPMetricExporter(exporterConfig(init.connection)),
+      metricExporter(init.connection, otlpProtocol(init.env, 'metrics')),
       init.logger,
     ),
     exportIntervalMillis: interval,
@@ -178,45 +148,60 @@ export async function startTelemetry(
   init: TelemetryInit,
 ): Promise<Telemetry> {
   const resource = resourceOf();
-  const tls = await credentialsOf(options ?? { metricsExporter: 'prometheus' });
+  const tls = await CollectorTls.start(
+    {
+      certPath: options?.otelCertPath,
+      keyPath: options?.otelKeyPath,
+      caPath: options?.otelCaPath,
+      reloadIntervalMs: options?.otelReloadIntervalMs ?? DEFAULT_RELOAD_INTERVAL_MS,
+    },
+    init.logger,
+  );
   const uri = options?.otelCollectorUri;
-  const connection: Connection = {
+  const connection: CollectorConnection = {
     url: uri === undefined ? undefined : collectorUrl(uri, tls !== undefined),
-    credentials: tls,
+    tls,
   };
-  const target =
-    connection.url ?? init.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4317 (default)';
   const otlpMetrics = options?.metricsExporter === 'otel' && !sdkDisabled(init.env);
+  // Checked at start, so a wrong protocol variable fails the start (as flagd's does).
+  const metricsProtocol = otlpMetrics ? otlpProtocol(init.env, 'metrics') : undefined;
   const metricReaders = (producers: MetricProducer[]) =>
     options !== undefined && otlpMetrics
       ? [metricReader(options, { ...init, connection, producers })]
       : [];
   let provider: TracerProvider | undefined;
+  let tracesProtocol: OtlpProtocol | undefined;
   if (tracesWanted(options, init.env)) {
+    tracesProtocol = otlpProtocol(init.env, 'traces');
     ensureContextManager();
     provider = new TracerProvider({
       resource,
       sampler: samplerFromEnv(init.env),
       spanProcessors: [
         new BatchSpanProcessor({
-          exporter: reportingSpanExporter(
-            new OTLPTraceExporter(exporterConfig(connection)),
-            init.logger,
-          ),
+          exporter: reportingSpanExporter(spanExporter(connection, tracesProtocol), init.logger),
         }),
       ],
     });
   }
+  const where = (protocol: OtlpProtocol, signal: 'METRICS' | 'TRACES') =>
+    `${PROTOCOL_NAME[protocol]} ${
+      connection.url ??
+      init.env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`] ??
+      init.env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+      (protocol === 'grpc' ? 'http://localhost:4317 (default)' : 'http://localhost:4318 (default)')
+    }`;
   return {
     metricReaders,
     resource,
     tracing: provider === undefined ? undefined : new Tracing(provider),
     describe: {
-      ...(otlpMetrics ? { metrics: `OTLP/gRPC ${target}` } : {}),
-      ...(provider ? { traces: `OTLP/gRPC ${target}` } : {}),
+      ...(metricsProtocol ? { metrics: where(metricsProtocol, 'METRICS') } : {}),
+      ...(tracesProtocol ? { traces: where(tracesProtocol, 'TRACES') } : {}),
     },
     close: async () => {
       await provider?.shutdown();
+      tls?.close();
     },
   };
 }

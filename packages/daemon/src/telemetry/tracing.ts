@@ -45,6 +45,47 @@ export interface EvaluationSpans {
   end(flagKey: string | undefined, result: TracedResult | undefined): void;
 }
 
+/** An RPC's server span, as otelconnect makes it (EventStream). */
+export interface RpcSpan {
+  /** Ends the span with the call's status: none (OK) or its failure. */
+  end(failure?: { readonly code: number; readonly message: string }): void;
+}
+
+export interface RpcSpanInit {
+  /** `grpc`, `grpc_web` or `connect_rpc` (otelconnect's names of the protocols). */
+  readonly system: string;
+  readonly service: string;
+  readonly method: string;
+  readonly headers: HeaderReader;
+}
+
+/** otelconnect's instrumentation scope (connectrpc/otelconnect-go: otelconnect.go). */
+const OTELCONNECT = 'connectrpc.com/otelconnect';
+
+/** Connect's code names (https://connectrpc.com/docs/protocol/#error-codes), by gRPC code. */
+const CONNECT_CODES = [
+  'ok',
+  'canceled',
+  'unknown',
+  'invalid_argument',
+  'deadline_exceeded',
+  'not_found',
+  'already_exists',
+  'permission_denied',
+  'resource_exhausted',
+  'failed_precondition',
+  'aborted',
+  'out_of_range',
+  'unimplemented',
+  'internal',
+  'unavailable',
+  'data_loss',
+  'unauthenticated',
+];
+
+/** The codes a server span reports as an error (otelconnect's serverSpanStatus). */
+const SERVER_ERRORS = new Set([2, 4, 12, 13, 14, 15]);
+
 export class Tracing {
   private readonly tracers = new Map<string, Tracer>();
   private readonly propagator = new W3CTraceContextPropagator();
@@ -81,12 +122,50 @@ export class Tracing {
       end: (flagKey, result) => {
         if (ended) return;
         ended = true;
-        if (result !== undefined) {
+        // A sampled-out span records nothing: its attributes are not even built.
+        if (result !== undefined && server.isRecording()) {
           markResult(server, flagKey, result);
           markResult(evaluator, flagKey, result);
         }
         evaluator.end();
         server.end();
+      },
+    };
+  }
+
+  /**
+   * The span flagd's Connect interceptor starts for every call (connectrpc/otelconnect-go:
+   * interceptor.go): `<service>/<method>`, SERVER, parented by the caller's trace context, with
+   * rpc.system, rpc.service, rpc.method and, when it ends, the status (rpc.grpc.status_code for
+   * gRPC and gRPC-Web, rpc.connect_rpc.error_code for a Connect error). Used for EventStream, which lives as
+   * long as the stream; unary calls have flagd's own span pair (evaluation()).
+   */
+  rpcServer(init: RpcSpanInit): RpcSpan {
+    const span = this.tracer(OTELCONNECT).startSpan(
+      `${init.service}/${init.method}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'rpc.system': init.system,
+          'rpc.service': init.service,
+          'rpc.method': init.method,
+        },
+      },
+      this.extract(init.headers),
+    );
+    let ended = false;
+    return {
+      end: (failure) => {
+        if (ended) return;
+        ended = true;
+        const code = failure?.code ?? 0;
+        if (init.system !== 'connect_rpc')
+          span.setAttribute(`rpc.${init.system}.status_code`, code);
+        else if (code !== 0)
+          span.setAttribute('rpc.connect_rpc.error_code', CONNECT_CODES[code] ?? 'unknown');
+        if (failure !== undefined && SERVER_ERRORS.has(code))
+          span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+        span.end();
       },
     };
   }
