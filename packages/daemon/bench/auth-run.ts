@@ -5,21 +5,21 @@
 // (autocannon) and unary gRPC ResolveBoolean (remote-grpc-load.ts), the same request bytes to
 // both (the token header included). Per stream: the time to open STREAMS SyncFlags streams and
 // receive each one's first payload (stream-clients.ts). Servers and clients each run in their
-// own process. Besides what the clients see, each daemon reports its CPU time around every run:
-// CPU per request (per stream) is what auth costs, and unlike throughput it is barely moved by
-// the load of other processes on a shared machine. Ratios are medians of the per-round ratios;
-// each round swaps which daemon goes first. Then the decision itself, in this process:
-// AccessPolicy.authorize for a bearer token, ns per call.
+// own process. Requests come at a fixed rate (open loop, below what either daemon serves), so
+// both daemons do the same work per second and batch it alike; each daemon reports its CPU time
+// around every run: CPU per request (per stream) is what auth costs — at saturation it moves
+// with how the load happens to batch on a shared 2-core machine, by more than the cost itself.
+// Ratios are medians of the per-round ratios; each round swaps which daemon goes first. Then, in
+// this process: the decision itself (AccessPolicy.authorize, ns per call) and a whole gRPC
+// ResolveBoolean handler call with and without --auth-config (auth-handler.ts).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { AccessPolicy } from '../src/auth/access-policy.js';
-import { parseAuthConfig } from '../src/auth/auth-config.js';
-import { createMetrics } from '../src/metrics.js';
 import { ALL_FLAGS } from '../src/store/selector.js';
+import { benchPolicy, handlerNs } from './auth-handler.js';
 import {
   BENCH_TOKEN,
   ENTRY,
+  GRPC_CONCURRENCY,
   ROUNDS,
   SECONDS,
   WARMUP_S,
@@ -32,6 +32,9 @@ import {
 import type { Result, ServerChild } from './load.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
+/** Offered load (per second): below what either daemon serves on the shared 2-core box. */
+const OFREP_RATE = Number(process.env.BENCH_OFREP_RATE ?? 3000);
+const GRPC_RATE = Number(process.env.BENCH_GRPC_RATE ?? 1000);
 const BODY = '{"context":{"targetingKey":"user-1","email":"someone@example.com"}}';
 const HEADERS = { authorization: `Bearer ${BENCH_TOKEN}` };
 
@@ -59,14 +62,7 @@ function openStreams(port: number, token: string | undefined): Promise<number> {
  * on the connection).
  */
 function decisionNs(): { first: number; later: number } {
-  const config = parseAuthConfig(
-    'bench.json',
-    JSON.stringify({ clients: [{ id: 'bench', token: BENCH_TOKEN, selectors: ['*'] }] }),
-  );
-  const policy = new AccessPolicy(config, {
-    metrics: createMetrics(),
-    logger: pino({ level: 'silent' }),
-  });
+  const policy = benchPolicy();
   const authorization = `Bearer ${BENCH_TOKEN}`;
   const time = (connection: object | undefined) => {
     const runs: number[] = [];
@@ -113,32 +109,52 @@ async function measured<T>(
 }
 
 const errors: number[] = [];
+const missed: number[] = [];
 
-/** Requests at the measured rate, warm-up included (it loads the server just as hard). */
-const requests = (result: Result) => {
-  errors.push(result.errors);
-  return { value: result.rps, units: result.rps * (WARMUP_S + SECONDS) };
-};
+/**
+ * Requests at the measured rate over the seconds the load ran: remote-grpc-load.ts warms up for
+ * WARMUP_S first (it loads the server just as hard); autocannon as load.ts starts it does not
+ * (its `-w` is autocannon's worker-thread count, not a warm-up).
+ */
+const requests =
+  (seconds: number) =>
+  (result: Result): { value: number; units: number } => {
+    errors.push(result.errors);
+    missed.push(result.missed ?? 0);
+    return { value: result.rps, units: result.rps * seconds };
+  };
+
+/** load.ts runs autocannon with two worker threads (`-w 2`), each at the rate it is given. */
+const AUTOCANNON_WORKERS = 2;
 
 function cases(): Case[] {
   const single = '/ofrep/v1/evaluate/flags/bool-flag';
   return [
     {
-      name: 'OFREP single flag (`bool-flag`)',
+      name: `OFREP single flag (\`bool-flag\`), ${fmt(OFREP_RATE)} req/s offered`,
       unit: 'req/s',
       run: (t) =>
         measured(
           t,
-          () => autocannon(`http://127.0.0.1:${t.http}${single}`, BODY, HEADERS),
-          requests,
+          () =>
+            autocannon(`http://127.0.0.1:${t.http}${single}`, BODY, {
+              headers: HEADERS,
+              rate: OFREP_RATE / AUTOCANNON_WORKERS,
+            }),
+          requests(SECONDS),
         ),
       offs: [],
       ons: [],
     },
     {
-      name: 'gRPC v2 ResolveBoolean (unary)',
+      name: `gRPC v2 ResolveBoolean (unary), ${fmt(GRPC_RATE)} calls/s offered`,
       unit: 'req/s',
-      run: (t) => measured(t, () => grpcLoad(t.grpc, BENCH_TOKEN), requests),
+      run: (t) =>
+        measured(
+          t,
+          () => grpcLoad(t.grpc, { token: BENCH_TOKEN, rate: GRPC_RATE }),
+          requests(WARMUP_S + SECONDS),
+        ),
       offs: [],
       ons: [],
     },
@@ -184,15 +200,17 @@ async function main(): Promise<void> {
       }
     }
     const ns = decisionNs();
+    const handler = handlerNs();
     const lines = [
-      `Loopback, ${ROUNDS} rounds of auth off and on after a round of warm-up (the order swapped each round); requests: ${SECONDS} s per case after a ${WARMUP_S} s warm-up; medians. Server CPU: user + system time of the daemon's process per request (per stream), the cost of auth the median of the per-round ratios — unlike throughput, barely moved by the load of other processes.`,
+      `Loopback, ${ROUNDS} rounds of auth off and on after a round of warm-up (the order swapped each round); requests at a fixed rate for ${SECONDS} s per case (gRPC after a ${WARMUP_S} s warm-up); medians. Server CPU: user + system time of the daemon's process per request (per stream), the cost of auth the median of the per-round ratios.`,
       '',
       '| case | auth off | auth on | server CPU µs, off | on | cost of auth (CPU) | target |',
       '|---|---:|---:|---:|---:|---:|---:|',
       ...all.map(row),
       '',
       `The decision itself (AccessPolicy.authorize with a bearer token), in-process: ${fmt(ns.first)} ns for a connection's first request (SHA-256, lookup, timingSafeEqual), ${fmt(ns.later)} ns for its later ones (the token recognised on the connection, compared in constant time).`,
-      `Errors (all rounds, both daemons): ${errors.reduce((n, e) => n + e, 0)}.`,
+      `A gRPC ResolveBoolean handler call (GrpcHandlers → EvaluationService, the token recognised on its connection), in-process: ${fmt(handler.off)} ns without --auth-config, ${fmt(handler.on)} ns with it: ${fmt(handler.on - handler.off)} ns added per call.`,
+      `Errors (all rounds, both daemons): ${errors.reduce((n, e) => n + e, 0)}; gRPC calls not started because ${GRPC_CONCURRENCY} were in flight: ${missed.reduce((n, e) => n + e, 0)}.`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

@@ -88,12 +88,21 @@ export interface Result {
   rps: number;
   p99: number;
   errors: number;
+  /** Calls an open-loop gRPC load did not start (too many in flight). */
+  missed?: number;
+}
+
+/** How a load generator loads: headers (tokens) and an optional fixed rate (per second). */
+export interface LoadOptions {
+  readonly headers?: Record<string, string>;
+  /** Requests started per second (open loop); undefined: as fast as the server answers. */
+  readonly rate?: number | undefined;
 }
 
 export async function autocannon(
   url: string,
   body: string,
-  headers: Record<string, string> = {},
+  { headers = {}, rate }: LoadOptions = {},
 ): Promise<Result> {
   const args = [
     AUTOCANNON,
@@ -105,6 +114,7 @@ export async function autocannon(
     String(WARMUP_S),
     '-m',
     'POST',
+    ...(rate === undefined ? [] : ['-R', String(rate)]),
   ];
   for (const [k, v] of Object.entries({ 'content-type': 'application/json', ...headers }))
     args.push('-H', `${k}=${v}`);
@@ -120,8 +130,14 @@ export async function autocannon(
   return { rps: json.requests.average, p99: json.latency.p99, errors: json.errors + json.non2xx };
 }
 
-/** Unary ResolveBoolean load; `token` is sent as `authorization: Bearer` on every call. */
-export async function grpcLoad(port: number, token?: string): Promise<Result> {
+/**
+ * Unary ResolveBoolean load; `token` is sent as `authorization: Bearer` on every call, `rate`
+ * (calls per second) makes it open loop.
+ */
+export async function grpcLoad(
+  port: number,
+  { token, rate }: { readonly token?: string; readonly rate?: number | undefined } = {},
+): Promise<Result> {
   const child = spawn(
     process.execPath,
     [
@@ -131,16 +147,12 @@ export async function grpcLoad(port: number, token?: string): Promise<Result> {
       String(SECONDS),
       String(GRPC_CONCURRENCY),
       '4',
-      ...(token === undefined ? [] : [token]),
+      token ?? '-',
+      String(rate ?? 0),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const json = JSON.parse((await output(child)).trim()) as {
-    rps: number;
-    p99: number;
-    errors: number;
-  };
-  return json;
+  return JSON.parse((await output(child)).trim()) as Result;
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

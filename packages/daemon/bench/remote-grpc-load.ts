@@ -1,12 +1,17 @@
 // Child process of the remote-evaluation bench: a grpc-js load generator for unary
 // flagd.evaluation.v2 ResolveBoolean. Keeps `concurrency` calls in flight over `channels`
 // channels for a warm-up and then `seconds`, and prints {requests, rps, p50, p99} (ms) as JSON.
-// Usage: remote-grpc-load.ts <host:port> [seconds] [concurrency] [channels] [bearer token]
+// With a rate, calls start at that many per second instead (open loop, at most `concurrency` in
+// flight; calls that would pass that bound are not made and counted as `missed`): a server
+// then does the same work per second whatever its speed (bench:auth's CPU per request).
+// Usage: remote-grpc-load.ts <host:port> [seconds] [concurrency] [channels] [token|-] [rate]
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 
-const [target = '', secondsArg = '8', concurrencyArg = '32', channelsArg = '4', token] =
+const [target = '', secondsArg = '8', concurrencyArg = '32', channelsArg = '4', tokenArg, rateArg] =
   process.argv.slice(2);
+const token = tokenArg === '-' ? undefined : tokenArg;
+const rate = Number(rateArg ?? 0);
 const seconds = Number(secondsArg);
 const concurrency = Number(concurrencyArg);
 const channels = Number(channelsArg);
@@ -48,17 +53,41 @@ function record(ms: number): void {
   latencies[count++] = ms;
 }
 
-function loop(client: InstanceType<typeof EvaluationV2ServiceClient>): void {
-  if (stopped) return;
+let inFlight = 0;
+let missed = 0;
+
+/** One call; `then` runs when it completed. */
+function resolve(client: InstanceType<typeof EvaluationV2ServiceClient>, then: () => void): void {
   const t0 = performance.now();
+  inFlight++;
   client.resolveBoolean(request, metadata, {}, (error) => {
+    inFlight--;
     if (error) errors++;
     else if (recording) record(performance.now() - t0);
-    loop(client);
+    then();
   });
 }
 
-for (let i = 0; i < concurrency; i++) loop(clients[i % channels]!);
+function loop(client: InstanceType<typeof EvaluationV2ServiceClient>): void {
+  if (!stopped) resolve(client, () => loop(client));
+}
+
+/** Starts calls at `rate` per second, round robin over the channels. */
+function paced(): void {
+  let started = 0;
+  const from = performance.now();
+  const tick = setInterval(() => {
+    if (stopped) return clearInterval(tick);
+    const due = Math.floor(((performance.now() - from) / 1000) * rate);
+    for (; started < due; started++) {
+      if (inFlight >= concurrency) missed++;
+      else resolve(clients[started % channels]!, () => {});
+    }
+  }, 5);
+}
+
+if (rate > 0) paced();
+else for (let i = 0; i < concurrency; i++) loop(clients[i % channels]!);
 setTimeout(() => {
   recording = true;
   measureFrom = performance.now();
@@ -70,7 +99,7 @@ setTimeout(
     const sorted = latencies.subarray(0, count).sort();
     const at = (q: number) => sorted[Math.min(count - 1, Math.floor(q * count))] ?? 0;
     process.stdout.write(
-      `${JSON.stringify({ requests: count, rps: count / elapsed, p50: at(0.5), p99: at(0.99), errors, wallMs: Date.now() - started })}\n`,
+      `${JSON.stringify({ requests: count, rps: count / elapsed, p50: at(0.5), p99: at(0.99), errors, missed, wallMs: Date.now() - started })}\n`,
     );
     for (const c of clients) c.close();
     process.exit(0);

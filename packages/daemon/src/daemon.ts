@@ -460,7 +460,10 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await Promise.all([audit.close(), usage?.file?.close(), metrics.shutdown(), telemetry.close()]);
     throw error;
   }
-  security.auth?.subscribe(() => servers.remote.eventStreams.recheck());
+  security.auth?.subscribe(() => {
+    servers.remote.eventStreams.recheck();
+    operatorConsole.events.recheck();
+  });
   // Every server listens: publish the first generation (sources loaded while servers started).
   store.start();
   return handleOf({

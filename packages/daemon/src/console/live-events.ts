@@ -4,6 +4,8 @@
 // cleared), `usage` (reports arrived; at most one per second). Each event carries a small JSON
 // object, never flag content. Bounded: 64 open streams; a stream whose unsent data passes
 // 64 KB (a stalled client) is closed; a comment every 20 s keeps proxies from timing it out.
+// With --auth-config every stream is decided again after a reload (`recheck`): one whose
+// credential no longer opens the console ends, and the browser's reconnect is refused (401/403).
 import type { ServerResponse } from 'node:http';
 import type { ManagementRequest } from '../management/routes.js';
 import { sendText } from '../management/routes.js';
@@ -19,7 +21,8 @@ export interface LiveEventsOptions {
 const MAX_BUFFERED = 64 * 1024;
 
 export class LiveEvents {
-  private readonly streams = new Set<ServerResponse>();
+  /** Open streams, each with how to decide its request again (undefined: no guard). */
+  private readonly streams = new Map<ServerResponse, ManagementRequest['stillAllowed']>();
   private readonly keepAlive: NodeJS.Timeout;
   private usageTimer: NodeJS.Timeout | undefined;
   private usagePending: unknown;
@@ -48,7 +51,7 @@ export class LiveEvents {
       'x-accel-buffering': 'no',
     });
     response.write('retry: 2000\n\n');
-    this.streams.add(response);
+    this.streams.set(response, request.stillAllowed);
     const drop = () => this.streams.delete(response);
     request.raw.once('close', drop);
     response.once('close', drop);
@@ -59,12 +62,26 @@ export class LiveEvents {
     else this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
+  /**
+   * --auth-config was reloaded: each stream is decided again, and one whose caller may no
+   * longer open the console ends (so does one the guard fails on: closed, not open, by default).
+   */
+  recheck(): void {
+    for (const [stream, stillAllowed] of this.streams) {
+      if (stillAllowed === undefined) continue;
+      const end = () => {
+        if (this.streams.delete(stream)) stream.end();
+      };
+      stillAllowed().then((allowed) => allowed || end(), end);
+    }
+  }
+
   /** Ends every stream (the daemon is stopping). */
   close(): void {
     this.closed = true;
     clearInterval(this.keepAlive);
     clearTimeout(this.usageTimer);
-    for (const stream of this.streams) stream.end();
+    for (const stream of this.streams.keys()) stream.end();
     this.streams.clear();
   }
 
@@ -81,7 +98,7 @@ export class LiveEvents {
   }
 
   private write(chunk: string): void {
-    for (const stream of this.streams) {
+    for (const stream of this.streams.keys()) {
       if (stream.writableLength > MAX_BUFFERED) {
         stream.destroy();
         this.streams.delete(stream);

@@ -13,6 +13,11 @@ export interface ManagementRequest {
   readonly query: URLSearchParams;
   /** Who asks and what they are served, when the guard decided with --auth-config. */
   readonly grant?: Grant | undefined;
+  /**
+   * Decides the request again as the guard first did (undefined: no guard): whether a response
+   * that stays open (the console's events) may go on after --auth-config was reloaded.
+   */
+  readonly stillAllowed?: (() => Promise<boolean>) | undefined;
 }
 
 /**
@@ -104,8 +109,14 @@ export async function dispatch(
       response.setHeader(name, value);
     return sendText(response, decision.status, decision.message);
   }
+  const stillAllowed = async () => {
+    const again = await guard(request, route);
+    return again === undefined || !('status' in again);
+  };
   await route.handle(
-    decision === undefined ? request : { ...request, grant: decision.grant },
+    decision === undefined
+      ? { ...request, stillAllowed }
+      : { ...request, grant: decision.grant, stillAllowed },
     response,
   );
 }

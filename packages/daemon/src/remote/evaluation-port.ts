@@ -25,6 +25,7 @@ import { EVALUATION_CORS, cors } from './cors.js';
 import type { EvaluationService } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
 import { grpcBridge, isGrpc } from './grpc-bridge.js';
+import { GrpcConnections } from './grpc-connections.js';
 import { limitedDefinitions } from './grpc-definitions.js';
 import { GrpcHandlers } from './grpc-handlers.js';
 import type { HttpInstruments } from '../metrics.js';
@@ -60,7 +61,11 @@ export interface EvaluationPort extends DualListener {
 }
 
 function grpcServer(
-  parts: { readonly service: EvaluationService; readonly events: EventStreams },
+  parts: {
+    readonly service: EvaluationService;
+    readonly events: EventStreams;
+    readonly connections: GrpcConnections;
+  },
   options: { readonly maxRequestBody: number; readonly contextLimits: ContextLimits },
 ) {
   // The same keepalive policy as the sync server: official providers ping every few seconds.
@@ -81,7 +86,11 @@ export async function startEvaluationPort(
   options: EvaluationPortOptions,
 ): Promise<EvaluationPort> {
   const contextLimits = options.contextLimits ?? DEFAULT_CONTEXT_LIMITS;
-  const grpc = grpcServer(parts, { maxRequestBody: options.maxRequestBody, contextLimits });
+  const connections = new GrpcConnections();
+  const grpc = grpcServer(
+    { ...parts, connections },
+    { maxRequestBody: options.maxRequestBody, contextLimits },
+  );
   const connect = connectEndpoints({
     routes: connectRoutes({ ...parts, contextLimits }),
     readMaxBytes: options.maxRequestBody,
@@ -99,7 +108,10 @@ export async function startEvaluationPort(
   http2.setTimeout(0);
   let listener: DualListener | undefined;
   const bridge = grpcBridge(grpc, () => listener?.server.address() ?? null);
-  http2.on('session', (session: ServerHttp2Session) => bridge.session(session));
+  http2.on('session', (session: ServerHttp2Session) => {
+    connections.track(session);
+    bridge.session(session);
+  });
   http2.on('stream', (stream, headers) => {
     if (isGrpc(headers)) bridge.stream(stream, headers);
     else connect.http2(stream, headers);

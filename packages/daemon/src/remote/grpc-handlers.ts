@@ -10,7 +10,7 @@ import {
 } from '@switchyard/protocol';
 import type { PreEncoded, ServiceImplementation } from '@switchyard/protocol';
 import type { CertificateSubject } from '../auth/access-policy.js';
-import type { grpcCredentials } from '../auth/credentials.js';
+import type { GrpcCallLike } from '../auth/credentials.js';
 import type { JsonObject } from '../engine.js';
 import { frameWriter } from '../grpc-frames.js';
 import { metadataValue } from '../grpc-metadata.js';
@@ -18,6 +18,7 @@ import type { CallInfo, Outcome } from './call.js';
 import type { HeaderReader } from './context.js';
 import type { EvaluationService, ResolveRequest, ResponseEncoding } from './evaluation-service.js';
 import type { EventStreams } from './event-stream.js';
+import type { GrpcConnections } from './grpc-connections.js';
 import type { ResolveKind } from './resolve-kinds.js';
 import { STATUS } from './status.js';
 import type { CallFailure, StatusCode } from './status.js';
@@ -33,14 +34,21 @@ const headerOf =
   (name) =>
     metadataValue(metadata, name);
 
-/** A grpc-js call (unary or streaming): its metadata and the connection's TLS peer. */
-type GrpcCall = Parameters<typeof grpcCredentials>[0];
+/** A grpc-js call (unary or streaming): its metadata, the connection's TLS peer and address. */
+type GrpcCall = GrpcCallLike & { getPeer(): string };
 
 /** A pre-encoded answer's size (other answers are encoded by grpc-js: not measured). */
 const encodedSize = (value: unknown) =>
   (value as Partial<PreEncoded> | undefined)?.preEncoded?.length;
 
-function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
+function callInfo(
+  {
+    service,
+    method,
+    connections,
+  }: { service: string; method: string; connections?: GrpcConnections | undefined },
+  call: GrpcCall,
+): CallInfo {
   return {
     protocol: 'grpc',
     service,
@@ -50,6 +58,10 @@ function callInfo(service: string, method: string, call: GrpcCall): CallInfo {
       call.getAuthContext().sslPeerCertificate?.subject as CertificateSubject | undefined,
     requestBytes: (call as { request?: Partial<ResolveRequest> }).request?.bytes,
     responseBytes: encodedSize,
+    // Looked up only when read (--auth-config).
+    get connection() {
+      return connections?.of(call);
+    },
   };
 }
 
@@ -79,6 +91,8 @@ function bytesEncoding(version: 1 | 2, kind: ResolveKind): ResponseEncoding<PreE
 export interface GrpcHandlerOptions {
   readonly service: EvaluationService;
   readonly events: EventStreams;
+  /** The sessions of the HTTP/2 server grpc-js is bridged to: the connection of each call. */
+  readonly connections?: GrpcConnections | undefined;
 }
 
 export class GrpcHandlers {
@@ -89,7 +103,7 @@ export class GrpcHandlers {
     const service = version === 1 ? V1 : V2;
     const method = METHOD[kind];
     return (call: ServerUnaryCall<ResolveRequest, unknown>, callback: Reply): void => {
-      const info = callInfo(service, method, call);
+      const info = callInfo({ service, method, connections: this.options.connections }, call);
       reply(
         this.options.service.resolve(info, { version, kind, request: call.request }, encoding),
         callback,
@@ -99,7 +113,10 @@ export class GrpcHandlers {
 
   private eventStream(service: string) {
     return (call: ServerWritableStream<unknown, PreEncoded>): void => {
-      const info = callInfo(service, 'EventStream', call);
+      const info = callInfo(
+        { service, method: 'EventStream', connections: this.options.connections },
+        call,
+      );
       const span = this.options.service.streamSpan(info);
       let remove: (() => void) | undefined;
       const subscribed = this.options.service.around(info, () => {
@@ -156,7 +173,13 @@ export class GrpcHandlers {
         callback: Reply,
       ) =>
         reply(
-          this.options.service.resolveAll(callInfo(V1, 'ResolveAll', call), call.request),
+          this.options.service.resolveAll(
+            callInfo(
+              { service: V1, method: 'ResolveAll', connections: this.options.connections },
+              call,
+            ),
+            call.request,
+          ),
           callback,
         )) as never,
       resolveBoolean: r('boolean'),

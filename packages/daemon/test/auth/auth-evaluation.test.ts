@@ -70,6 +70,21 @@ test('team-a: its values, FLAG_NOT_FOUND for team-b flags, PERMISSION_DENIED for
   expect(
     (await resolveString('b-secret', { ...a, 'flagd-selector': 'flagSetId=team-b' })).error?.code,
   ).toBe(status.PERMISSION_DENIED);
+  const selected = await resolveAll({ ...a, 'flagd-selector': 'flagSetId=team-a' });
+  expect(Object.keys((selected.response as { flags: object }).flags).sort()).toEqual([
+    'a-secret',
+    'shared',
+  ]);
+  expect((await resolveAll({ ...a, 'flagd-selector': 'flagSetId=team-b' })).error?.code).toBe(
+    status.PERMISSION_DENIED,
+  );
+  const denied = eventReader(
+    v2.eventStream(
+      { $typeName: 'flagd.evaluation.v2.EventStreamRequest' } as never,
+      metadataOf({ ...a, 'flagd-selector': 'flagSetId=team-b' }),
+    ),
+  );
+  expect((await denied.closed())?.code).toBe(status.PERMISSION_DENIED);
   const everything = await resolveAll(bearer(TOKENS.all));
   expect(Object.keys((everything.response as { flags: object }).flags).sort()).toEqual([
     'a-secret',

@@ -3,6 +3,7 @@
 // every service, a revoked token is refused after a reload (open streams too), an invalid
 // reload keeps the last good configuration, and the probes stay open.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startDaemon } from '../../src/daemon.js';
 import { AuthConfigError } from '../../src/errors/auth-config-error.js';
@@ -10,8 +11,9 @@ import { credentials } from '@grpc/grpc-js';
 import { EvaluationV2ServiceClient } from '@switchyard/protocol';
 import { entryFor, git, initRepo } from '../audit/helpers.js';
 import { call, eventReader, metadataOf } from '../remote/helpers.js';
-import { flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
+import { atomicWrite, flagsDoc, startTestDaemon, tempDir } from '../helpers/harness.js';
 import {
+  FILES,
   TOKENS,
   bearer,
   clients,
@@ -33,6 +35,41 @@ beforeAll(async () => {
 afterAll(() => d.close());
 
 const NO_DATA = /a-secret|b-secret|no-set|launch-a|price-b/;
+
+/** The console's server-sent events with a token: its status, its events by name, its end. */
+function consoleEvents(port: number, token: string) {
+  const waiting = new Map<string, (data: unknown) => void>();
+  let ended: () => void = () => {};
+  const end = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
+  const req = request({ host: '127.0.0.1', port, path: '/ui/api/events', headers: bearer(token) });
+  const opened = new Promise<number>((resolve, reject) => {
+    req.once('response', (res) => {
+      resolve(res.statusCode ?? 0);
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop() ?? '';
+        for (const block of blocks) {
+          const name = /^event: (\w+)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (name !== undefined && data !== undefined) waiting.get(name)?.(JSON.parse(data));
+        }
+      });
+      res.once('end', ended);
+    });
+    req.once('error', reject);
+  });
+  req.end();
+  return {
+    opened,
+    ended: end,
+    next: (name: string) => new Promise<unknown>((resolve) => waiting.set(name, resolve)),
+    close: () => req.destroy(),
+  };
+}
 
 describe('no credential, or an unknown one: refused on every port with no flag data', () => {
   for (const [name, token] of [
@@ -114,6 +151,7 @@ describe('a token scoped to team-a sees team-a only, through every service', () 
   test('FetchAllFlags: the same', async () => {
     const client = d.sync();
     expect((await fetchAll(client, a)).keys).toEqual(['a-secret', 'shared']);
+    expect((await fetchAll(client, a, 'flagSetId=team-a')).keys).toEqual(['a-secret', 'shared']);
     expect((await fetchAll(client, a, 'flagSetId=team-b')).error?.code).toBe(
       status.PERMISSION_DENIED,
     );
@@ -220,6 +258,31 @@ describe('reloads', () => {
       }
       expect((await t.ofrep(BULK, TOKENS.all)).status).toBe(200);
     } finally {
+      await t.close();
+    }
+  });
+
+  test("the console's event stream ends when its credential is revoked; another operator's goes on", async () => {
+    const kept = 'second-operator-token-0123456789';
+    const second = { id: 'ops-2', token: kept, selectors: ['*'], operator: true };
+    const t = await startAuthDaemon({}, clients([second]));
+    const revoked = consoleEvents(t.daemon.ports.management, TOKENS.ops);
+    const staying = consoleEvents(t.daemon.ports.management, kept);
+    try {
+      expect(await revoked.opened).toBe(200);
+      expect(await staying.opened).toBe(200);
+      t.writeAuth({ clients: [...clients().clients.filter((c) => c.id !== 'ops'), second] });
+      await t.waitForLog((l) => String(l.msg).startsWith('reloaded auth config'));
+      await revoked.ended;
+      expect((await t.management('/ui/api/events', TOKENS.ops)).status).toBe(401);
+      expect((await t.management('/ui/api/overview', TOKENS.ops)).status).toBe(401);
+      // The other operator's stream is still open: it announces the next generation.
+      const generation = staying.next('generation');
+      atomicWrite(join(t.dir, 'a.json'), FILES['a.json'].replaceAll('launch-a', 'launch-a2'));
+      expect(await generation).toMatchObject({ generation: expect.any(Number) });
+    } finally {
+      revoked.close();
+      staying.close();
       await t.close();
     }
   });

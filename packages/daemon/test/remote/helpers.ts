@@ -2,7 +2,7 @@
 // ports over real files, typed v1/v2 clients, a promisified unary call, an EventStream reader
 // and a raw HTTP client for OFREP (node:http, so every status code and header is visible).
 import { request } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
 import { EvaluationV1ServiceClient, EvaluationV2ServiceClient } from '@switchyard/protocol';
@@ -20,6 +20,8 @@ export interface OfrepInit {
   method?: string;
   body?: string | Buffer;
   headers?: Record<string, string>;
+  /** A keep-alive agent, to send requests over one connection. */
+  agent?: Agent;
 }
 
 export interface OfrepResponse {
@@ -185,7 +187,14 @@ export function call<Req, Res>(
 export function httpCall(port: number, path: string, init: OfrepInit = {}): Promise<OfrepResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: init.method ?? 'POST', headers: init.headers ?? {} },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: init.method ?? 'POST',
+        headers: init.headers ?? {},
+        ...(init.agent ? { agent: init.agent } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
