@@ -1,25 +1,29 @@
 // npm run bench:auth (packages/daemon): what --auth-config costs, per request and per stream.
-// Two daemons serve the same flags, one without and one with --auth-config (a client with a
-// bearer token reading every flag: the same work besides the check); rounds alternate between
-// them so load from other processes hits both alike. Per request: OFREP single-flag throughput
-// (autocannon) and unary gRPC ResolveBoolean (remote-grpc-load.ts), the same request bytes to
-// both (the token header included). Per stream: the time to open STREAMS SyncFlags streams and
-// receive each one's first payload (stream-clients.ts). Servers and clients each run in their
-// own process. Requests come at a fixed rate (open loop, below what either daemon serves), so
-// both daemons do the same work per second and batch it alike; each daemon reports its CPU time
-// around every run: CPU per request (per stream) is what auth costs — at saturation it moves
-// with how the load happens to batch on a shared 2-core machine, by more than the cost itself.
-// Ratios are medians of the per-round ratios; each round swaps which daemon goes first. Then, in
-// this process: the decision itself (AccessPolicy.authorize, ns per call) and a whole gRPC
-// ResolveBoolean handler call with and without --auth-config (auth-handler.ts).
+//
+// Three daemons serve the same flags: `off` (no --auth-config), `on` (with it: a client whose
+// bearer token reads every flag, so the work besides the check is the same) and `off′`, a second
+// daemon without auth — an A/A control that shows how far the method itself spreads. All three
+// share one CPU (taskset -c 0) and are loaded at the same time, each by its own load generator
+// on the other CPU (taskset -c 1), closed loop: the scheduler shares the daemons' CPU out
+// evenly, so whatever else the machine does in a round hits the three alike, and each daemon's
+// CPU time per request (process.cpuUsage before and after) is what a request costs it; its
+// throughput is its share of the CPU over that cost. Measured one daemon after the other, rounds
+// on this shared 2-core box spread by ±15 % (fixed rate or saturated), more than the 5 % to be
+// shown; measured side by side, the A/A ratio stays within a few per cent.
+// Every client sends the same bytes, token included. The cost is the median of the per-round
+// ratios on/off; the A/A column is off′/off. Then, in this process: the decision itself
+// (AccessPolicy.authorize, ns per call) and a whole gRPC ResolveBoolean handler call with and
+// without --auth-config (auth-handler.ts).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ALL_FLAGS } from '../src/store/selector.js';
 import { benchPolicy, handlerNs } from './auth-handler.js';
 import {
   BENCH_TOKEN,
+  CAN_PIN,
   ENTRY,
   GRPC_CONCURRENCY,
+  HTTP_CONNECTIONS,
   ROUNDS,
   SECONDS,
   WARMUP_S,
@@ -27,22 +31,33 @@ import {
   fmt,
   grpcLoad,
   median,
+  onCpu,
   server,
 } from './load.js';
-import type { Result, ServerChild } from './load.js';
+import type { ServerChild } from './load.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
-/** Offered load (per second): below what either daemon serves on the shared 2-core box. */
-const OFREP_RATE = Number(process.env.BENCH_OFREP_RATE ?? 3000);
-const GRPC_RATE = Number(process.env.BENCH_GRPC_RATE ?? 1000);
+/** BENCH_ONLY=ofrep,grpc,streams: the cases to run (all by default). */
+const ONLY = process.env.BENCH_ONLY?.split(',');
+/** The CPU the daemons share, and the one their load generators share. */
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+const PIPELINING = Number(process.env.BENCH_PIPELINING ?? 1);
 const BODY = '{"context":{"targetingKey":"user-1","email":"someone@example.com"}}';
 const HEADERS = { authorization: `Bearer ${BENCH_TOKEN}` };
 
 /** Opens `STREAMS` SyncFlags streams in a child process; ms until each had its first payload. */
-function openStreams(port: number, token: string | undefined): Promise<number> {
-  const args = [ENTRY, join(__dirname, 'stream-clients.ts'), String(port), String(STREAMS)];
-  if (token !== undefined) args.push(token);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function openStreams(port: number, token: string): Promise<number> {
+  const script = [
+    ENTRY,
+    join(__dirname, 'stream-clients.ts'),
+    String(port),
+    String(STREAMS),
+    token,
+  ];
+  const child = spawn(...onCpu(CLIENT_CPU, script), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.on('message', (m: { type: string; ms?: number; message?: string }) => {
       if (m.type === 'ready') {
@@ -80,142 +95,159 @@ function decisionNs(): { first: number; later: number } {
   return { first: time(undefined), later: time({}) };
 }
 
-/** One measured run: what the client saw, and the server's CPU per request or stream (µs). */
+/** What one daemon's load generator saw in a round, and the work done (requests, streams). */
+interface Load {
+  /** req/s, or ms until every stream had its first payload. */
+  readonly value: number;
+  readonly units: number;
+  readonly errors: number;
+}
+
+/** One daemon in one round: what its client saw and its CPU time per unit of work (µs). */
 interface Run {
   readonly value: number;
   readonly cpuUs: number;
 }
 
 interface Case {
+  readonly id: 'ofrep' | 'grpc' | 'streams';
   readonly name: string;
   /** Higher is better (req/s) or lower is better (ms). */
   readonly unit: 'req/s' | 'ms';
-  readonly run: (target: ServerChild) => Promise<Run>;
-  readonly offs: Run[];
-  readonly ons: Run[];
+  readonly load: (target: ServerChild) => Promise<Load>;
+  /** Per daemon (off, on, off′), one run per round. */
+  readonly runs: [Run[], Run[], Run[]];
+  /** Per round: the daemons' CPU time over the round's wall time (how busy their CPU was). */
+  readonly busy: number[];
 }
 
-/** Runs `load` against `target`, with the target's CPU time per unit of work (`units`). */
-async function measured<T>(
-  target: ServerChild,
-  load: () => Promise<T>,
-  outcome: (result: T) => { value: number; units: number },
-): Promise<Run> {
-  const before = await target.cpu();
-  const result = await load();
-  const after = await target.cpu();
-  const { value, units } = outcome(result);
-  return { value, cpuUs: (after - before) / units };
-}
-
-const errors: number[] = [];
-const missed: number[] = [];
-
-/**
- * Requests at the measured rate over the seconds the load ran: remote-grpc-load.ts warms up for
- * WARMUP_S first (it loads the server just as hard); autocannon as load.ts starts it does not
- * (its `-w` is autocannon's worker-thread count, not a warm-up).
- */
-const requests =
-  (seconds: number) =>
-  (result: Result): { value: number; units: number } => {
-    errors.push(result.errors);
-    missed.push(result.missed ?? 0);
-    return { value: result.rps, units: result.rps * seconds };
-  };
-
-/** load.ts runs autocannon with two worker threads (`-w 2`), each at the rate it is given. */
-const AUTOCANNON_WORKERS = 2;
+let errors = 0;
 
 function cases(): Case[] {
   const single = '/ofrep/v1/evaluate/flags/bool-flag';
-  return [
+  const runs = (): [Run[], Run[], Run[]] => [[], [], []];
+  const all: Case[] = [
     {
-      name: `OFREP single flag (\`bool-flag\`), ${fmt(OFREP_RATE)} req/s offered`,
+      id: 'ofrep',
+      name: `OFREP single flag (\`bool-flag\`), autocannon -c ${HTTP_CONNECTIONS} each`,
       unit: 'req/s',
-      run: (t) =>
-        measured(
-          t,
-          () =>
-            autocannon(`http://127.0.0.1:${t.http}${single}`, BODY, {
-              headers: HEADERS,
-              rate: OFREP_RATE / AUTOCANNON_WORKERS,
-            }),
-          requests(SECONDS),
-        ),
-      offs: [],
-      ons: [],
+      load: async (t) => {
+        const r = await autocannon(`http://127.0.0.1:${t.http}${single}`, BODY, {
+          headers: HEADERS,
+          cpu: CLIENT_CPU,
+          pipelining: PIPELINING,
+        });
+        return { value: r.rps, units: r.total, errors: r.errors };
+      },
+      runs: runs(),
+      busy: [],
     },
     {
-      name: `gRPC v2 ResolveBoolean (unary), ${fmt(GRPC_RATE)} calls/s offered`,
+      id: 'grpc',
+      name: `gRPC v2 ResolveBoolean (unary), ${GRPC_CONCURRENCY} in flight each`,
       unit: 'req/s',
-      run: (t) =>
-        measured(
-          t,
-          () => grpcLoad(t.grpc, { token: BENCH_TOKEN, rate: GRPC_RATE }),
-          requests(WARMUP_S + SECONDS),
-        ),
-      offs: [],
-      ons: [],
+      load: async (t) => {
+        const r = await grpcLoad(t.grpc, { token: BENCH_TOKEN, cpu: CLIENT_CPU });
+        return { value: r.rps, units: r.total, errors: r.errors };
+      },
+      runs: runs(),
+      busy: [],
     },
     {
+      id: 'streams',
       name: `${fmt(STREAMS)} SyncFlags streams opened, first payload each`,
       unit: 'ms',
-      run: (t) =>
-        measured(
-          t,
-          () => openStreams(t.sync, BENCH_TOKEN),
-          (ms) => ({ value: ms, units: STREAMS }),
-        ),
-      offs: [],
-      ons: [],
+      load: async (t) => ({
+        value: await openStreams(t.sync, BENCH_TOKEN),
+        units: STREAMS,
+        errors: 0,
+      }),
+      runs: runs(),
+      busy: [],
     },
   ];
+  return all.filter((c) => ONLY === undefined || ONLY.includes(c.id));
+}
+
+/**
+ * Loads the three daemons at once, their load generators started in an order that rotates with
+ * the round (none always first); records each one's run and how busy their CPU was.
+ */
+async function round(c: Case, daemons: readonly ServerChild[], index: number): Promise<void> {
+  const before = await Promise.all(daemons.map((d) => d.cpu()));
+  const start = process.hrtime.bigint();
+  const started: Promise<Load>[] = [];
+  for (let k = 0; k < daemons.length; k++) {
+    const i = (index + k) % daemons.length;
+    started[i] = c.load(daemons[i]!);
+  }
+  const loads = await Promise.all(started);
+  const wallUs = Number(process.hrtime.bigint() - start) / 1000;
+  const after = await Promise.all(daemons.map((d) => d.cpu()));
+  // Round 0 warms the daemons up and is not counted.
+  if (index === 0) return;
+  let cpu = 0;
+  loads.forEach((load, i) => {
+    errors += load.errors;
+    cpu += after[i]! - before[i]!;
+    c.runs[i]!.push({ value: load.value, cpuUs: (after[i]! - before[i]!) / load.units });
+  });
+  c.busy.push(cpu / wallUs);
+}
+
+const pct = (ratio: number) =>
+  `${ratio >= 1 ? '+' : '−'}${(Math.abs(ratio - 1) * 100).toFixed(1)} %`;
+
+/** The median of the per-round ratios b/a of CPU per unit, with their range. */
+function ratios(a: Run[], b: Run[]): string {
+  const r = b.map((run, i) => run.cpuUs / a[i]!.cpuUs);
+  return `${pct(median(r))} (${pct(Math.min(...r))} … ${pct(Math.max(...r))})`;
 }
 
 function row(c: Case): string {
-  const cpu = median(c.ons.map((r, i) => r.cpuUs / c.offs[i]!.cpuUs)) - 1;
-  const seen = (runs: Run[]) => median(runs.map((r) => r.value));
-  const value = (v: number) => (c.unit === 'ms' ? `${v.toFixed(1)} ms` : `${fmt(v)} req/s`);
+  const [off, on, control] = c.runs;
+  const cost = median(on.map((r, i) => r.cpuUs / off[i]!.cpuUs)) - 1;
+  const value = (runs: Run[]) => {
+    const v = median(runs.map((r) => r.value));
+    return c.unit === 'ms' ? `${v.toFixed(1)} ms` : `${fmt(v)} req/s`;
+  };
   const us = (runs: Run[]) => median(runs.map((r) => r.cpuUs)).toFixed(1);
-  const target = c.unit === 'req/s' ? `< 5 % ${cpu < 0.05 ? '✔' : '✘'}` : '—';
-  return `| ${c.name} | ${value(seen(c.offs))} | ${value(seen(c.ons))} | ${us(c.offs)} | ${us(c.ons)} | ${(cpu * 100).toFixed(1)} % | ${target} |`;
+  const target = c.unit === 'req/s' ? `< 5 % ${cost < 0.05 ? '✔' : '✘'}` : '—';
+  const busy = `${Math.round(median(c.busy) * 100)} %`;
+  return `| ${c.name} | ${value(off)} | ${value(on)} | ${us(off)} | ${us(on)} | ${busy} | ${ratios(off, on)} | ${ratios(off, control)} | ${target} |`;
+}
+
+function report(all: Case[]): string {
+  const ns = decisionNs();
+  const handler = handlerNs();
+  const placement = CAN_PIN
+    ? `the three daemons on CPU ${SERVER_CPU}, their load generators on CPU ${CLIENT_CPU} (taskset)`
+    : 'not pinned (no taskset or a single CPU here): the ratios spread more';
+  return [
+    `Loopback, ${ROUNDS} rounds after a round of warm-up, ${SECONDS} s per case (gRPC after a ${WARMUP_S} s warm-up), the three daemons loaded at once: ${placement}. Server CPU: user + system time of the daemon's process per request (per stream), medians; cost and A/A: medians of the per-round ratios (range).`,
+    '',
+    "| case | auth off | auth on | server CPU µs, off | on | daemons' CPU busy | cost of auth (CPU per request) | A/A control (off′/off) | target |",
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...all.map(row),
+    '',
+    `The decision itself (AccessPolicy.authorize with a bearer token), in-process: ${fmt(ns.first)} ns for a connection's first request (SHA-256, lookup, timingSafeEqual), ${fmt(ns.later)} ns for its later ones (the token recognised on the connection, compared in constant time).`,
+    `A gRPC ResolveBoolean handler call (GrpcHandlers → EvaluationService, the token recognised on its connection), in-process: ${fmt(handler.off)} ns without --auth-config, ${fmt(handler.on)} ns with it: ${fmt(handler.on - handler.off)} ns added per call.`,
+    `Errors (all rounds, all daemons): ${errors}.`,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
-  const off = await server('daemon');
-  const on = await server('daemon-auth');
+  const daemons = [
+    await server('daemon', SERVER_CPU),
+    await server('daemon-auth', SERVER_CPU),
+    await server('daemon', SERVER_CPU),
+  ];
   try {
     const all = cases();
-    // Round 0 warms both daemons up and is not counted; then the order swaps every round.
-    for (let round = 0; round <= ROUNDS; round++) {
-      for (const c of all) {
-        const first = round % 2 === 0 ? off : on;
-        const second = first === off ? on : off;
-        const a = await c.run(first);
-        const b = await c.run(second);
-        if (round === 0) continue;
-        c.offs.push(first === off ? a : b);
-        c.ons.push(first === off ? b : a);
-      }
-    }
-    const ns = decisionNs();
-    const handler = handlerNs();
-    const lines = [
-      `Loopback, ${ROUNDS} rounds of auth off and on after a round of warm-up (the order swapped each round); requests at a fixed rate for ${SECONDS} s per case (gRPC after a ${WARMUP_S} s warm-up); medians. Server CPU: user + system time of the daemon's process per request (per stream), the cost of auth the median of the per-round ratios.`,
-      '',
-      '| case | auth off | auth on | server CPU µs, off | on | cost of auth (CPU) | target |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      ...all.map(row),
-      '',
-      `The decision itself (AccessPolicy.authorize with a bearer token), in-process: ${fmt(ns.first)} ns for a connection's first request (SHA-256, lookup, timingSafeEqual), ${fmt(ns.later)} ns for its later ones (the token recognised on the connection, compared in constant time).`,
-      `A gRPC ResolveBoolean handler call (GrpcHandlers → EvaluationService, the token recognised on its connection), in-process: ${fmt(handler.off)} ns without --auth-config, ${fmt(handler.on)} ns with it: ${fmt(handler.on - handler.off)} ns added per call.`,
-      `Errors (all rounds, both daemons): ${errors.reduce((n, e) => n + e, 0)}; gRPC calls not started because ${GRPC_CONCURRENCY} were in flight: ${missed.reduce((n, e) => n + e, 0)}.`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
+    for (let r = 0; r <= ROUNDS; r++) for (const c of all) await round(c, daemons, r);
+    process.stdout.write(`${report(all)}\n`);
   } finally {
-    off.child.kill();
-    on.child.kill();
+    for (const d of daemons) d.child.kill();
   }
 }
 

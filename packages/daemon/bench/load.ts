@@ -1,8 +1,9 @@
 // Load generation shared by the remote benches (remote-run.ts, auth-run.ts): the server child
 // processes (remote-servers.ts), autocannon for HTTP and the grpc-js load generator
 // (remote-grpc-load.ts), each in its own process, and the medians they are summed up with.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /** The token of bench:auth's client (it reads every flag: the same work as without auth). */
@@ -15,6 +16,19 @@ export const ENTRY = join(__dirname, 'entry.cjs');
 const AUTOCANNON = require.resolve('autocannon/autocannon.js', {
   paths: [join(__dirname, '../../../test')],
 });
+
+/** Whether processes can be pinned to CPUs here (Linux with util-linux's taskset, 2+ CPUs). */
+export const CAN_PIN =
+  availableParallelism() >= 2 && spawnSync('taskset', ['-p', String(process.pid)]).status === 0;
+
+/**
+ * The command and arguments that run node with `args`, on CPU `cpu` only (`taskset -c`) when one
+ * is given and CAN_PIN; every thread of the process (V8's GC, libuv's pool) stays on it.
+ */
+export function onCpu(cpu: number | undefined, args: string[]): [string, string[]] {
+  if (cpu === undefined || !CAN_PIN) return [process.execPath, args];
+  return ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+}
 
 export function output(child: ChildProcess, firstLine = false): Promise<string> {
   let out = '';
@@ -45,10 +59,10 @@ export interface ServerChild {
  */
 export async function server(
   mode: 'daemon' | 'daemon-off' | 'daemon-otel' | 'daemon-auth' | 'ceiling',
+  cpu?: number,
 ): Promise<ServerChild> {
-  const child = spawn(process.execPath, [ENTRY, join(__dirname, 'remote-servers.ts'), mode], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const [command, args] = onCpu(cpu, [ENTRY, join(__dirname, 'remote-servers.ts'), mode]);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   // One JSON line per answer: the ports first, then one per cpu() request.
   const lines: string[] = [];
   const waiting: ((line: string) => void)[] = [];
@@ -86,6 +100,8 @@ export const WARMUP_S = 2;
 
 export interface Result {
   rps: number;
+  /** Every request answered while the load ran, warm-up included (CPU per request). */
+  total: number;
   p99: number;
   errors: number;
   /** Calls an open-loop gRPC load did not start (too many in flight). */
@@ -97,21 +113,33 @@ export interface LoadOptions {
   readonly headers?: Record<string, string>;
   /** Requests started per second (open loop); undefined: as fast as the server answers. */
   readonly rate?: number | undefined;
+  /** The CPU the load generator runs on (onCpu). */
+  readonly cpu?: number | undefined;
+  /** HTTP requests each connection keeps in flight (autocannon's `-p`; 1 by default). */
+  readonly pipelining?: number | undefined;
 }
+
+/**
+ * autocannon's worker threads (its `-w`; it has no warm-up of its own): two unless the load
+ * generator is pinned to one CPU. The remote tables were measured with two.
+ */
+const AUTOCANNON_WORKERS = 2;
 
 export async function autocannon(
   url: string,
   body: string,
-  { headers = {}, rate }: LoadOptions = {},
+  { headers = {}, rate, cpu, pipelining = 1 }: LoadOptions = {},
 ): Promise<Result> {
+  const workers = cpu === undefined || !CAN_PIN ? ['-w', String(AUTOCANNON_WORKERS)] : [];
   const args = [
     AUTOCANNON,
     '-c',
     String(HTTP_CONNECTIONS),
     '-d',
     String(SECONDS),
-    '-w',
-    String(WARMUP_S),
+    ...workers,
+    '-p',
+    String(pipelining),
     '-m',
     'POST',
     ...(rate === undefined ? [] : ['-R', String(rate)]),
@@ -119,15 +147,20 @@ export async function autocannon(
   for (const [k, v] of Object.entries({ 'content-type': 'application/json', ...headers }))
     args.push('-H', `${k}=${v}`);
   args.push('-b', body, '--json', url);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(...onCpu(cpu, args), { stdio: ['ignore', 'pipe', 'ignore'] });
   const text = await output(child);
   const json = JSON.parse(text.trim().split('\n').pop()!) as {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p99: number };
     errors: number;
     non2xx: number;
   };
-  return { rps: json.requests.average, p99: json.latency.p99, errors: json.errors + json.non2xx };
+  return {
+    rps: json.requests.average,
+    total: json.requests.total,
+    p99: json.latency.p99,
+    errors: json.errors + json.non2xx,
+  };
 }
 
 /**
@@ -136,11 +169,10 @@ export async function autocannon(
  */
 export async function grpcLoad(
   port: number,
-  { token, rate }: { readonly token?: string; readonly rate?: number | undefined } = {},
+  { token, rate, cpu }: LoadOptions & { readonly token?: string } = {},
 ): Promise<Result> {
   const child = spawn(
-    process.execPath,
-    [
+    ...onCpu(cpu, [
       ENTRY,
       join(__dirname, 'remote-grpc-load.ts'),
       `127.0.0.1:${port}`,
@@ -149,7 +181,7 @@ export async function grpcLoad(
       '4',
       token ?? '-',
       String(rate ?? 0),
-    ],
+    ]),
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return JSON.parse((await output(child)).trim()) as Result;

@@ -1,6 +1,7 @@
 // Child process of the remote-evaluation bench: a grpc-js load generator for unary
 // flagd.evaluation.v2 ResolveBoolean. Keeps `concurrency` calls in flight over `channels`
-// channels for a warm-up and then `seconds`, and prints {requests, rps, p50, p99} (ms) as JSON.
+// channels for a warm-up and then `seconds`, and prints {requests, rps, p50, p99} (ms) as JSON,
+// with `total`: every call answered, warm-up included.
 // With a rate, calls start at that many per second instead (open loop, at most `concurrency` in
 // flight; calls that would pass that bound are not made and counted as `missed`): a server
 // then does the same work per second whatever its speed (bench:auth's CPU per request).
@@ -38,6 +39,7 @@ if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
 
 let latencies = new Float64Array(1 << 16);
 let count = 0;
+let total = 0;
 let errors = 0;
 let recording = false;
 let stopped = false;
@@ -62,6 +64,7 @@ function resolve(client: InstanceType<typeof EvaluationV2ServiceClient>, then: (
   inFlight++;
   client.resolveBoolean(request, metadata, {}, (error) => {
     inFlight--;
+    total++;
     if (error) errors++;
     else if (recording) record(performance.now() - t0);
     then();
@@ -99,7 +102,7 @@ setTimeout(
     const sorted = latencies.subarray(0, count).sort();
     const at = (q: number) => sorted[Math.min(count - 1, Math.floor(q * count))] ?? 0;
     process.stdout.write(
-      `${JSON.stringify({ requests: count, rps: count / elapsed, p50: at(0.5), p99: at(0.99), errors, missed, wallMs: Date.now() - started })}\n`,
+      `${JSON.stringify({ requests: count, total, rps: count / elapsed, p50: at(0.5), p99: at(0.99), errors, missed, wallMs: Date.now() - started })}\n`,
     );
     for (const c of clients) c.close();
     process.exit(0);
