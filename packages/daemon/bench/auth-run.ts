@@ -24,19 +24,20 @@ import {
   ENTRY,
   GRPC_CONCURRENCY,
   HTTP_CONNECTIONS,
-  ROUNDS,
   SECONDS,
   WARMUP_S,
   autocannon,
   fmt,
-  grpcLoad,
   median,
   onCpu,
+  output,
   server,
 } from './load.js';
 import type { ServerChild } from './load.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
+/** Rounds counted (after one of warm-up): the ratios are medians over them. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 /** BENCH_ONLY=ofrep,grpc,streams: the cases to run (all by default). */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 /** The CPU the daemons share, and the one their load generators share. */
@@ -69,6 +70,26 @@ function openStreams(port: number, token: string): Promise<number> {
       }
     });
   });
+}
+
+/** Unary ResolveBoolean calls from grpc-unary-raw-load.ts (node:http2, nothing decoded). */
+async function unaryLoad(port: number): Promise<Load> {
+  const script = [
+    ENTRY,
+    join(__dirname, 'grpc-unary-raw-load.ts'),
+    String(port),
+    String(SECONDS),
+    '4',
+    String(GRPC_CONCURRENCY),
+    BENCH_TOKEN,
+  ];
+  const child = spawn(...onCpu(CLIENT_CPU, script), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse((await output(child)).trim()) as {
+    rps: number;
+    total: number;
+    errors: number;
+  };
+  return { value: r.rps, units: r.total, errors: r.errors };
 }
 
 /**
@@ -146,10 +167,7 @@ function cases(): Case[] {
       id: 'grpc',
       name: `gRPC v2 ResolveBoolean (unary), ${GRPC_CONCURRENCY} in flight each`,
       unit: 'req/s',
-      load: async (t) => {
-        const r = await grpcLoad(t.grpc, { token: BENCH_TOKEN, cpu: CLIENT_CPU });
-        return { value: r.rps, units: r.total, errors: r.errors };
-      },
+      load: (t) => unaryLoad(t.grpc),
       runs: runs(),
       busy: [],
     },

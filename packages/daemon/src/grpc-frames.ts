@@ -115,6 +115,16 @@ function http2TargetOf(call: AnyWritableCall): Http2Target | undefined {
   return isHttp2Stream(inner?.stream) ? { stream: inner.stream, observers } : undefined;
 }
 
+/**
+ * The HTTP/2 stream under a grpc-js server call past every interceptor, marked or not (the
+ * chain as http2TargetOf walks it); undefined when the shape differs.
+ */
+export function http2StreamUnder(call: object): ServerHttp2Stream | undefined {
+  let inner = (call as { call?: InnerCall }).call;
+  while (inner?.nextCall !== undefined) inner = inner.nextCall;
+  return isHttp2Stream(inner?.stream) ? inner.stream : undefined;
+}
+
 /** The HTTP/2 stream frames can be written to under `call`, if there is one (see http2TargetOf). */
 export function http2StreamOf(call: AnyWritableCall): ServerHttp2Stream | undefined {
   return http2TargetOf(call)?.stream;

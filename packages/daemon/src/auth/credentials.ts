@@ -29,11 +29,20 @@ export function socketSubject(socket: unknown): CertificateSubject | undefined {
   return subject;
 }
 
-export function httpCredentials(request: IncomingMessage): Credentials {
-  const header = request.headers.authorization;
-  return {
-    authorization: header,
-    connection: request.socket,
-    subject: () => socketSubject(request.socket),
-  };
+/** An HTTP request's credentials: one object per request, read on every request (OFREP). */
+class HttpCredentials implements Credentials {
+  readonly authorization: string | undefined;
+  readonly connection: IncomingMessage['socket'];
+
+  constructor(request: IncomingMessage) {
+    this.authorization = request.headers.authorization;
+    this.connection = request.socket;
+  }
+
+  subject(): CertificateSubject | undefined {
+    return socketSubject(this.connection);
+  }
 }
+
+export const httpCredentials = (request: IncomingMessage): Credentials =>
+  new HttpCredentials(request);

@@ -225,7 +225,7 @@ export class OfrepHandler {
       this.refuse(exchange, decision);
       return undefined;
     }
-    return 'selector' in decision ? { selector: decision.selector } : selected;
+    return 'selector' in decision ? decision : selected;
   }
 
   private refuse(exchange: Exchange, error: AccessError): void {
