@@ -224,7 +224,7 @@ function report(all: Case[]): string {
     ? `the three daemons on CPU ${SERVER_CPU}, their load generators on CPU ${CLIENT_CPU} (taskset)`
     : 'not pinned (no taskset or a single CPU here): the ratios spread more';
   return [
-    `Loopback, ${ROUNDS} rounds after a round of warm-up, ${SECONDS} s per case (gRPC after a ${WARMUP_S} s warm-up), the three daemons loaded at once: ${placement}. Server CPU: user + system time of the daemon's process per request (per stream), medians; cost and A/A: medians of the per-round ratios (range).`,
+    `Loopback, ${ROUNDS} rounds after a round of warm-up, ${SECONDS} s per case (each load after a ${WARMUP_S} s warm-up at the same load), the three daemons loaded at once: ${placement}. Server CPU: user + system time of the daemon's process per request (per stream), medians; cost and A/A: medians of the per-round ratios (range).`,
     '',
     "| case | auth off | auth on | server CPU µs, off | on | daemons' CPU busy | cost of auth (CPU per request) | A/A control (off′/off) | target |",
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -2,9 +2,10 @@
 // processes (remote-servers.ts), autocannon for HTTP and the grpc-js load generator
 // (remote-grpc-load.ts), each in its own process, and the medians they are summed up with.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The token of bench:auth's client (it reads every flag: the same work as without auth). */
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
@@ -119,25 +120,54 @@ export interface LoadOptions {
   readonly pipelining?: number | undefined;
 }
 
-/**
- * autocannon's worker threads (its `-w`; it has no warm-up of its own): two unless the load
- * generator is pinned to one CPU. The remote tables were measured with two.
- */
-const AUTOCANNON_WORKERS = 2;
+/** The installed autocannon's version, for the benches' headers. */
+const AUTOCANNON_VERSION = (
+  JSON.parse(readFileSync(join(dirname(AUTOCANNON), 'package.json'), 'utf8')) as { version: string }
+).version;
 
+/**
+ * What autocannon() runs, for the benches' headers. autocannon sends every request from its main
+ * thread, with no worker threads (`-w`): measured on the shared 2-core box (2026-12-06 16:33 UTC,
+ * load average 4.1–4.8, 6 alternating rounds of 4 s after a 2 s warm-up, -c 32), `-w 2` reached
+ * 0.89× the req/s of one thread against the HTTP ceiling and 0.94× against OFREP single (medians
+ * of per-round ratios), the server's CPU 38–39 % busy instead of 49–51 %: the second sending
+ * thread takes CPU from the server it loads.
+ */
+export const HTTP_LOAD = `autocannon ${AUTOCANNON_VERSION}, ${HTTP_CONNECTIONS} connections, one thread (no -w), warm-up by its --warmup`;
+
+/** autocannon's answer (`--json`): the measured run, and its warm-up when one ran (`--warmup`). */
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p99: number };
+  errors: number;
+  non2xx: number;
+  warmup?: { requests: { total: number }; errors: number; non2xx: number };
+}
+
+/**
+ * HTTP load: `-c HTTP_CONNECTIONS` connections for WARMUP_S seconds not counted (autocannon's
+ * `--warmup`, which runs the same load — connections, pipelining, rate, headers and body —
+ * and then starts the measured run on fresh connections), then SECONDS measured.
+ */
 export async function autocannon(
   url: string,
   body: string,
   { headers = {}, rate, cpu, pipelining = 1 }: LoadOptions = {},
 ): Promise<Result> {
-  const workers = cpu === undefined || !CAN_PIN ? ['-w', String(AUTOCANNON_WORKERS)] : [];
+  const connections = String(HTTP_CONNECTIONS);
   const args = [
     AUTOCANNON,
     '-c',
-    String(HTTP_CONNECTIONS),
+    connections,
     '-d',
     String(SECONDS),
-    ...workers,
+    '--warmup',
+    '[',
+    '-c',
+    connections,
+    '-d',
+    String(WARMUP_S),
+    ']',
     '-p',
     String(pipelining),
     '-m',
@@ -149,17 +179,14 @@ export async function autocannon(
   args.push('-b', body, '--json', url);
   const child = spawn(...onCpu(cpu, args), { stdio: ['ignore', 'pipe', 'ignore'] });
   const text = await output(child);
-  const json = JSON.parse(text.trim().split('\n').pop()!) as {
-    requests: { average: number; total: number };
-    latency: { p99: number };
-    errors: number;
-    non2xx: number;
-  };
+  // The warm-up prints its own JSON line first; the measured run's is the last.
+  const json = JSON.parse(text.trim().split('\n').pop()!) as AutocannonJson;
+  const warmup = json.warmup;
   return {
     rps: json.requests.average,
-    total: json.requests.total,
+    total: json.requests.total + (warmup?.requests.total ?? 0),
     p99: json.latency.p99,
-    errors: json.errors + json.non2xx,
+    errors: json.errors + json.non2xx + (warmup === undefined ? 0 : warmup.errors + warmup.non2xx),
   };
 }
 

@@ -8,9 +8,10 @@
 // Servers and load generators each run in their own child process.
 import {
   GRPC_CONCURRENCY,
-  HTTP_CONNECTIONS,
+  HTTP_LOAD,
   ROUNDS,
   SECONDS,
+  WARMUP_S,
   autocannon,
   fmt,
   grpcLoad,
@@ -138,7 +139,7 @@ async function measure(
   }
   const errors = (results: Result[]) => results.reduce((n, r) => n + r.errors, 0);
   return [
-    `Loopback, ${ROUNDS} rounds of ${SECONDS} s per case (after a 2 s warm-up each), alternating with the ceiling; medians. HTTP: autocannon -c ${HTTP_CONNECTIONS}; gRPC: ${GRPC_CONCURRENCY} calls in flight over 4 channels.`,
+    `Loopback, ${ROUNDS} rounds per case alternating with its ceiling, medians; every run is ${WARMUP_S} s of warm-up at the same load (not counted), then ${SECONDS} s measured. HTTP: ${HTTP_LOAD}. gRPC: remote-grpc-load.ts, one thread, ${GRPC_CONCURRENCY} calls in flight over 4 channels.`,
     '',
     ...ceilingTable(cases),
     '',
