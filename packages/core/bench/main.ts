@@ -1,12 +1,13 @@
 // Core benchmark: evaluations per second of @switchyard/core next to @openfeature/flagd-core in
-// the same process, on seeded fixtures, and next to the same engine before the evaluation budget
-// (core's sources at the baseline commit, see scripts/run-ts.mjs), so the budget's cost is
-// measured in the same run. Not part of `npm test`.
+// the same process, on seeded fixtures, and next to a build of the same sources whose evaluation
+// budget charges and checks nothing (bench/no-budget.ts, built by scripts/run-ts.mjs), so the
+// budget's cost is measured in the same rounds. Not part of `npm test`.
 // Run: `pnpm --filter @switchyard/core bench` (add `-- --readme` to rewrite the README table,
 // `-- --quick` for a short smoke run, `-- --only <text>` to measure only the cases whose name
 // contains it).
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { FlagdCore } from '@openfeature/flagd-core';
 import * as core from '../src/index.js';
 import type { EvaluationContext, FlagSnapshot } from '../src/index.js';
@@ -18,9 +19,15 @@ const args = new Set(argv);
 const quick = args.has('--quick');
 const only = args.has('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
 const TIME_MS = quick ? 150 : 500;
-/** Rounds per case; ours and the reference alternate, and the median round is reported, so one
+/** Rounds per case; the sides alternate (see sidesOf), and the median round is reported, so one
  * GC pause or a neighbour's burst on the machine cannot decide a ratio. */
 const ROUNDS = quick ? 1 : 7;
+/**
+ * Slices per round: every side's TIME_MS in a round is cut into this many slices taken in turn,
+ * so a neighbour's burst (often a second or more) falls on all sides of a round alike instead of
+ * on the one that happened to run then; the budget's cost, a few percent, is otherwise lost in it.
+ */
+const SLICES = quick ? 1 : 5;
 /** Warm-up: every side of every case runs this long, this many times, before any round. */
 const WARMUP_MS = quick ? 20 : 100;
 const WARMUP_PASSES = quick ? 1 : 3;
@@ -31,11 +38,13 @@ const ctxs: BenchContext[] = contexts(BATCH);
 let sink = 0;
 
 type Engine = typeof core;
-/** The engine before the evaluation budget, when the runner could take it from git. */
-const BASELINE_MODULE = '../baseline/src/index.js';
-/** The commit the runner takes that engine from (BUDGET_BASELINE in scripts/run-ts.mjs). */
-const BUDGET_BASELINE = process.env.BENCH_BUDGET_BASELINE ?? 'unknown';
-const baseline: Engine | undefined = await import(BASELINE_MODULE).catch(() => undefined);
+/** The same sources built without the budget's work (buildUnbudgeted in scripts/run-ts.mjs). */
+const UNBUDGETED_MODULE = '../unbudgeted/src/index.js';
+const unbudgeted: Engine = await import(UNBUDGETED_MODULE).catch((e: unknown) => {
+  throw new Error(`${UNBUDGETED_MODULE} is missing: run the bench through scripts/run-ts.mjs`, {
+    cause: e,
+  });
+});
 
 function load(engine: Engine, count: number, iteration = false): FlagSnapshot {
   const parsed = engine.parseFlags(JSON.stringify(document(count, iteration)));
@@ -43,17 +52,36 @@ function load(engine: Engine, count: number, iteration = false): FlagSnapshot {
   return engine.createSnapshot(parsed.configuration).snapshot;
 }
 
-/** The same flags in our engine and, when present, in the engine before the budget. */
+/** The same flags in our engine and in the build without the budget's work. */
 interface Loaded {
   readonly ours: FlagSnapshot;
-  readonly baseline: FlagSnapshot | undefined;
+  readonly unbudgeted: FlagSnapshot;
 }
 
 function ours(count: number, iteration = false): Loaded {
-  return {
-    ours: load(core, count, iteration),
-    baseline: baseline === undefined ? undefined : load(baseline, count, iteration),
-  };
+  return { ours: load(core, count, iteration), unbudgeted: load(unbudgeted, count, iteration) };
+}
+
+/**
+ * Both builds must give the same answers on every measured case (the budget never runs out on
+ * these rules), or the comparison would measure a different evaluation.
+ */
+function assertSameAnswers(loaded: Loaded, key: string | undefined): void {
+  for (const c of ctxs) {
+    const context = c as EvaluationContext;
+    const answers = (engine: Engine, snapshot: FlagSnapshot): unknown =>
+      key === undefined
+        ? [...engine.evaluateAll(snapshot, context)]
+        : engine.evaluate(snapshot, {
+            flagKey: key,
+            type: 'boolean',
+            defaultValue: false,
+            context,
+          });
+    if (!isDeepStrictEqual(answers(core, loaded.ours), answers(unbudgeted, loaded.unbudgeted))) {
+      throw new Error(`the build without the budget answers ${key ?? 'resolve all'} differently`);
+    }
+  }
 }
 
 function reference(count: number, iteration = false): FlagdCore {
@@ -66,8 +94,10 @@ interface Row {
   readonly name: string;
   readonly ours: number;
   readonly reference: number;
-  /** ops/s of the engine before the evaluation budget (same round), when measured. */
-  readonly baseline?: number;
+  /** ops/s of the build without the budget's work, in the same round. */
+  readonly unbudgeted: number;
+  /** Share of throughput the budget costs: the median over the rounds of 1 − ours/unbudgeted. */
+  readonly budgetCost: number;
 }
 
 /** CPU time of this process in ms (user + system, all threads). */
@@ -79,12 +109,18 @@ function cpuMs(): number {
 /** Calls of a side between two reads of the clock (a read costs about a microsecond). */
 const CALLS_PER_READ = 8;
 
+/** Calls of a side (BATCH evaluations each) and the CPU time they took. */
+interface Timed {
+  calls: number;
+  ms: number;
+}
+
 /**
- * Evaluations per second of `fn` (BATCH evaluations per call) over `ms` of this process's CPU
- * time. CPU time, not wall time: on a shared machine a side that is descheduled by a
- * neighbour's burst loses wall time it never ran, so wall-clock rates measured the neighbours.
+ * Runs `fn` for at least `ms` of this process's CPU time, adding to `into`. CPU time, not wall
+ * time: on a shared machine a side that is descheduled by a neighbour's burst loses wall time it
+ * never ran, so wall-clock rates measured the neighbours.
  */
-function throughput(fn: () => void, ms: number): number {
+function runFor(fn: () => void, ms: number, into: Timed = { calls: 0, ms: 0 }): Timed {
   const start = cpuMs();
   let calls = 0;
   let elapsed = 0;
@@ -93,13 +129,18 @@ function throughput(fn: () => void, ms: number): number {
     calls += CALLS_PER_READ;
     elapsed = cpuMs() - start;
   } while (elapsed < ms);
-  return (calls * BATCH * 1000) / elapsed;
+  into.calls += calls;
+  into.ms += elapsed;
+  return into;
 }
+
+/** Evaluations per second. */
+const rate = (t: Timed): number => (t.calls * BATCH * 1000) / t.ms;
 
 interface Sides {
   readonly ours: () => void;
   readonly reference: () => void;
-  readonly baseline?: (() => void) | undefined;
+  readonly unbudgeted: () => void;
 }
 
 interface Case {
@@ -107,17 +148,23 @@ interface Case {
   readonly sides: Sides;
 }
 
-function sidesOf(c: Case): [keyof Sides, () => void][] {
-  const { ours, reference, baseline } = c.sides;
-  return baseline === undefined
+/**
+ * The sides in the order of slice `slice`. The reference runs first; the two builds of our engine
+ * follow it in turn, so each runs right after the reference (and pays for the garbage it left)
+ * in every other slice, and each runs first of the two as often as the other.
+ */
+function sidesOf(c: Case, slice = 0): [keyof Sides, () => void][] {
+  const { ours, reference, unbudgeted } = c.sides;
+  return slice % 2 === 0
     ? [
-        ['ours', ours],
         ['reference', reference],
+        ['ours', ours],
+        ['unbudgeted', unbudgeted],
       ]
     : [
-        ['ours', ours],
         ['reference', reference],
-        ['baseline', baseline],
+        ['unbudgeted', unbudgeted],
+        ['ours', ours],
       ];
 }
 
@@ -132,29 +179,37 @@ function sidesOf(c: Case): [keyof Sides, () => void][] {
  */
 function warmUp(cases: readonly Case[]): void {
   for (let pass = 0; pass < WARMUP_PASSES; pass++) {
-    for (const c of cases) for (const [, fn] of sidesOf(c)) throughput(fn, WARMUP_MS);
+    for (const c of cases) for (const [, fn] of sidesOf(c)) runFor(fn, WARMUP_MS);
   }
 }
 
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function pair(c: Case): Promise<Row> {
-  const rounds: Row[] = [];
+  const rounds: Omit<Row, 'budgetCost'>[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which side runs first, so GC debt and a neighbour's burst fall on all alike.
-    const order = sidesOf(c);
-    if (i % 2 === 1) order.reverse();
-    const r: Partial<Record<keyof Sides, number>> = {};
-    for (const [side, fn] of order) r[side] = throughput(fn, TIME_MS);
+    const t: Record<keyof Sides, Timed> = {
+      ours: { calls: 0, ms: 0 },
+      reference: { calls: 0, ms: 0 },
+      unbudgeted: { calls: 0, ms: 0 },
+    };
+    for (let k = 0; k < SLICES; k++) {
+      for (const [side, fn] of sidesOf(c, i * SLICES + k)) runFor(fn, TIME_MS / SLICES, t[side]);
+    }
     rounds.push({
       name: c.name,
-      ours: r.ours!,
-      reference: r.reference!,
-      ...(r.baseline === undefined ? {} : { baseline: r.baseline }),
+      ours: rate(t.ours),
+      reference: rate(t.reference),
+      unbudgeted: rate(t.unbudgeted),
     });
     // Let pending timers and GC finalisation run between rounds.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  // The budget's cost is read within each round, where the two builds ran in alternate slices.
+  const budgetCost = median(rounds.map((r) => 1 - r.ours / r.unbudgeted));
   rounds.sort((a, b) => a.ours / a.reference - b.ours / b.reference);
-  return rounds[Math.floor(rounds.length / 2)]!;
+  return { ...rounds[Math.floor(rounds.length / 2)]!, budgetCost };
 }
 
 // Each side gets its own function literal, never one shared factory: closures made from one
@@ -174,7 +229,7 @@ function oursBooleans(snapshot: FlagSnapshot, key: string): () => void {
   };
 }
 
-function baselineBooleans(engine: Engine, snapshot: FlagSnapshot, key: string): () => void {
+function unbudgetedBooleans(snapshot: FlagSnapshot, key: string): () => void {
   return () => {
     for (const c of ctxs) {
       const request = {
@@ -183,12 +238,13 @@ function baselineBooleans(engine: Engine, snapshot: FlagSnapshot, key: string): 
         defaultValue: false,
         context: c as EvaluationContext,
       };
-      sink ^= engine.evaluate(snapshot, request).value ? 1 : 0;
+      sink ^= unbudgeted.evaluate(snapshot, request).value ? 1 : 0;
     }
   };
 }
 
 function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore): Case {
+  assertSameAnswers(loaded, key);
   return {
     name,
     sides: {
@@ -197,10 +253,7 @@ function booleanCase(name: string, key: string, loaded: Loaded, ref: FlagdCore):
         for (const c of ctxs)
           sink ^= ref.resolveBooleanEvaluation(key, false, c, silent).value ? 1 : 0;
       },
-      baseline:
-        baseline === undefined || loaded.baseline === undefined
-          ? undefined
-          : baselineBooleans(baseline, loaded.baseline, key),
+      unbudgeted: unbudgetedBooleans(loaded.unbudgeted, key),
     },
   };
 }
@@ -234,11 +287,10 @@ function hostile(name: string): string {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ratio = (r: Row): string => `${(r.ours / r.reference).toFixed(1)}×`;
-/** What the budget costs in this case: the share of throughput lost against the baseline. */
-const cost = (r: Row): string =>
-  r.baseline === undefined ? '–' : `${(100 * (1 - r.ours / r.baseline)).toFixed(1)}%`;
+/** What the budget costs in this case: the share of throughput it takes. */
+const cost = (r: Row): string => `${(100 * r.budgetCost).toFixed(1)}%`;
 const row = (name: string, r: Row): string =>
-  `| ${name} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${ratio(r)} | ${r.baseline === undefined ? '–' : fmt(r.baseline)} | ${cost(r)} |`;
+  `| ${name} | ${fmt(r.ours)} | ${fmt(r.reference)} | ${ratio(r)} | ${fmt(r.unbudgeted)} | ${cost(r)} |`;
 
 /** The evaluation cases (20 flags) and the flags-loaded rows, every side built. */
 function buildCases(): { cases: Case[]; scale: Case[] } {
@@ -258,7 +310,8 @@ function buildCases(): { cases: Case[]; scale: Case[] } {
   ];
   // "Resolve all": one operation = all 20 flags for one context.
   const ours20 = snap20.ours;
-  const baseline20 = snap20.baseline;
+  const unbudgeted20 = snap20.unbudgeted;
+  assertSameAnswers(snap20, undefined);
   cases.push({
     name: 'resolve all (20 flags)',
     sides: {
@@ -268,13 +321,10 @@ function buildCases(): { cases: Case[]; scale: Case[] } {
       reference: () => {
         for (const c of ctxs) sink ^= ref20.resolveAll(c, silent).length;
       },
-      baseline:
-        baseline === undefined || baseline20 === undefined
-          ? undefined
-          : () => {
-              for (const c of ctxs)
-                sink ^= baseline.evaluateAll(baseline20, c as EvaluationContext).size;
-            },
+      unbudgeted: () => {
+        for (const c of ctxs)
+          sink ^= unbudgeted.evaluateAll(unbudgeted20, c as EvaluationContext).size;
+      },
     },
   });
   const scale = [10, 100, 1000, 10_000].map((count) =>
@@ -344,7 +394,7 @@ async function main(): Promise<void> {
   });
 
   const lines = [
-    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} alternating rounds of ${TIME_MS} ms of CPU time per side, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; ${measuredCommit()}; target ≥ ${TARGET_RATIO}×). "No budget" is this engine's code before the evaluation budget (commit ${BUDGET_BASELINE}), measured in the same rounds; "budget cost" is the throughput lost against it (negative where later optimisations outweigh what the budget costs).`,
+    `Evaluations per second, @switchyard/core vs @openfeature/flagd-core 4.0.1 in the same process (Node ${process.version}, ${quick ? 'quick run' : `median of ${ROUNDS} rounds of ${TIME_MS} ms of CPU time per side taken in ${SLICES} alternating slices, after every side has evaluated every case`}, ${BATCH} seeded contexts; load average ${loadBefore} before the run, ${machineLoad()} after; ${measuredCommit()}; target ≥ ${TARGET_RATIO}×). "No budget" is the same sources built with an evaluation budget that charges and checks nothing (bench/no-budget.ts), measured in the same slices, right before or after ours; "budget cost" is the median over the rounds of the share of throughput ours loses against it in the same round (the ops/s columns are the round with the median ratio to the reference).`,
     '',
     '| case | ours (ops/s) | reference (ops/s) | ratio | no budget (ops/s) | budget cost |',
     '|---|---:|---:|---:|---:|---:|',
