@@ -37,7 +37,7 @@ import type { ServerChild } from './load.js';
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000);
 /** Rounds counted (after one of warm-up): the ratios are medians over them. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 16);
 /** BENCH_ONLY=ofrep,grpc,streams: the cases to run (all by default). */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 /** The CPU the daemons share, and the one their load generators share. */
