@@ -12,7 +12,7 @@
 // - Otherwise by the peer address grpc-js reports (`call.getPeer()`, public API:
 //   `remoteAddress:remotePort`), under which each session is registered while it is open. It
 //   reads the address through node:http2's socket proxy and looks a new string up: measured in
-//   the daemon under load, ~3 µs of a ~165 µs call, about what hashing the token costs.
+//   the daemon, ~3–4 µs of a ~165 µs call, about what hashing the token costs.
 //
 // A TCP peer address names one open connection. A unix socket has none (grpc-js says `unknown`)
 // and its calls are decided from scratch unless the chain finds their session. A stale match
