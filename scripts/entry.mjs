@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import schemas from './flagd-schemas.cjs';
@@ -125,7 +126,9 @@ function jest(args, name) {
   mkdirSync(tmp, { recursive: true });
   const results = join(tmp, `jest-${name}.json`);
   const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-  const workers = ci ? ['--maxWorkers=2'] : [];
+  // Always in worker processes, never in band (jest's choice on a 2-core machine outside CI):
+  // a test that leaves a handle open then cannot keep `npm test` from exiting.
+  const workers = [`--maxWorkers=${ci ? 2 : Math.max(2, availableParallelism() - 1)}`];
   step(`jest: ${name}`, () => {
     const code = run(process.execPath, [
       jestBin,
